@@ -1,0 +1,25 @@
+"""Writes on users: creating them with roles and sites."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.sites.models import Site
+
+
+@transaction.atomic
+def user_upsert(
+    *, username: str, password: str, roles: Iterable[str], sites: Iterable[Site] = (), email: str = ""
+) -> User:
+    """Create the user, or bring an existing one to exactly these roles, sites and password."""
+    roles = [Role(role) for role in roles]  # refuses an unknown role name
+    user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
+    user.set_password(password)
+    user.is_staff = user.is_superuser = Role.ADMIN in roles
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=roles))
+    user.sites.set(sites)
+    return user

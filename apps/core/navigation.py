@@ -1,0 +1,41 @@
+"""The navigation bar: one list of entries, each shown to the roles that use it.
+
+Each feature adds its entry here when it lands, so a role never sees a link to a page it cannot open.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from apps.accounts.roles import APPROVER_ROLES, Role, has_role
+
+EVERYONE = frozenset(Role.values)
+DESK_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, *APPROVER_ROLES})
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    staff_only: bool = False  # Django admin also needs is_staff
+
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("Overview", "home", EVERYONE),
+    NavEntry("Integration health", "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
+    NavEntry("API", "api-docs", DESK_ROLES),
+    NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True),
+)
+
+
+def navigation_for(user, current_path: str) -> list[dict]:
+    """The entries this user may open, with the active one marked."""
+    entries = []
+    for entry in NAVIGATION:
+        if not has_role(user, *entry.roles) or (entry.staff_only and not user.is_staff):
+            continue
+        url = reverse(entry.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        entries.append({"label": entry.label, "url": url, "active": active})
+    return entries

@@ -1,0 +1,23 @@
+"""Default periodic jobs. Beat reads them from the database (django-celery-beat), so admins can
+change an interval in the admin; ensure_default_schedules() only creates what is missing."""
+
+from django.conf import settings
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+
+def default_schedules() -> list[dict]:
+    return [
+        {"name": "Live pulse to screens", "task": "live.publish_pulse", "every_s": settings.LIVE_HEARTBEAT_S},
+    ]
+
+
+def ensure_default_schedules() -> list[str]:
+    """Create each default periodic task that does not exist yet; return the names created."""
+    created = []
+    for spec in default_schedules():
+        if PeriodicTask.objects.filter(name=spec["name"]).exists():
+            continue
+        interval, _ = IntervalSchedule.objects.get_or_create(every=spec["every_s"], period=IntervalSchedule.SECONDS)
+        PeriodicTask.objects.create(name=spec["name"], task=spec["task"], interval=interval)
+        created.append(spec["name"])
+    return created

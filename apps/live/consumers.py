@@ -1,0 +1,82 @@
+"""The one live endpoint, /ws/live/: authenticated, subscribe-checked, numbered messages."""
+
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
+
+from apps.live.access import can_subscribe
+from apps.live.publisher import current_sequence
+
+logger = logging.getLogger(__name__)
+
+REFUSED_ANONYMOUS = 4401  # application close code: log in first
+RECHECK_EVERY_S = 60  # membership can be revoked while a socket is open
+MAX_GROUPS = 20
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """Clients send {"action": "subscribe", "groups": [...]}; the server checks each group."""
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=REFUSED_ANONYMOUS)  # before accept(): the handshake is refused
+            return
+        self.user_id = user.pk
+        self.groups_joined: set[str] = set()
+        self.checked_at = time.monotonic()
+        await self.accept()
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", ()):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        action = content.get("action") if isinstance(content, dict) else None
+        requested = content.get("groups") if isinstance(content, dict) else None
+        if action not in {"subscribe", "unsubscribe"} or not isinstance(requested, list):
+            await self.send_json({"type": "error", "error": "send {'action': 'subscribe', 'groups': [...]}"})
+            return
+        for group in requested[:MAX_GROUPS]:
+            if action == "unsubscribe":
+                await self._leave(group)
+            elif await self._allowed(group):
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.groups_joined.add(group)
+                seq = await database_sync_to_async(current_sequence)(group)
+                await self.send_json({"type": "subscribed", "group": group, "seq": seq})
+            else:
+                logger.info("live subscription refused", extra={"user_id": self.user_id, "group": group})
+                await self.send_json({"type": "refused", "group": group, "error": "not allowed for this user"})
+
+    async def live_message(self, event):
+        """A published message for one of our groups (channel layer type "live.message")."""
+        if time.monotonic() - self.checked_at > RECHECK_EVERY_S:
+            await self._recheck_all()
+        if event["message"]["group"] in self.groups_joined:
+            await self.send_json(event["message"])
+
+    async def live_disconnect(self, event):
+        """Server-side kick (revoked access): close the socket now."""
+        await self.close(code=event.get("code", 4403))
+
+    async def _allowed(self, group) -> bool:
+        return await database_sync_to_async(self._allowed_sync)(group)
+
+    def _allowed_sync(self, group) -> bool:
+        user = get_user_model().objects.filter(pk=self.user_id).first()
+        return user is not None and can_subscribe(user, group)
+
+    async def _leave(self, group):
+        await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined.discard(group)
+
+    async def _recheck_all(self):
+        self.checked_at = time.monotonic()
+        for group in list(self.groups_joined):
+            if not await self._allowed(group):
+                await self._leave(group)
+                await self.send_json({"type": "refused", "group": group, "error": "access was revoked"})

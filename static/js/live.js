@@ -1,0 +1,150 @@
+/*
+ * live.js — the browser half of the live spine.
+ *
+ * Connects to /ws/live/, subscribes to the groups named in <body data-live-groups>, swaps in the
+ * partials the server pushes (same templates as the first page load), and keeps a freshness badge
+ * honest: "live" while messages arrive, "updated N s ago" when they slow down, red "stale" when
+ * nothing came for data-live-stale-after-s seconds. Each group's messages are numbered; a gap or a
+ * reconnect makes the page refetch its snapshots so it never shows a half-updated state.
+ */
+(function () {
+  "use strict";
+
+  const body = document.body;
+  const groups = (body.dataset.liveGroups || "").split(/\s+/).filter(Boolean);
+  if (!groups.length || !("WebSocket" in window)) return;
+
+  const heartbeatS = Number(body.dataset.liveHeartbeatS || 5);
+  const staleAfterS = Number(body.dataset.liveStaleAfterS || 30);
+  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + (body.dataset.liveUrl || "/ws/live/");
+
+  const state = {
+    socket: null,
+    connected: false,
+    attempts: 0,
+    lastMessageAt: null, // when the feed last confirmed anything (ms)
+    seqs: {}, // group -> last sequence number applied
+    resyncs: 0,
+    badge: "connecting",
+  };
+  window.ControlTowerLive = state; // read by browser tests and by curious operators
+
+  // --- connection, with exponential backoff and jitter ---------------------------------------
+  function connect() {
+    const socket = new WebSocket(url);
+    state.socket = socket;
+    socket.onopen = function () {
+      state.connected = true;
+      state.attempts = 0;
+      socket.send(JSON.stringify({ action: "subscribe", groups: groups }));
+    };
+    socket.onmessage = function (event) {
+      let message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      handle(message);
+    };
+    socket.onclose = function () {
+      state.connected = false;
+      state.attempts += 1;
+      const delay = Math.min(30000, 500 * Math.pow(2, state.attempts - 1));
+      setTimeout(connect, delay / 2 + Math.random() * delay / 2);
+      renderBadge();
+    };
+  }
+
+  function handle(message) {
+    if (message.type === "subscribed") {
+      // After every (re)subscription the page may have missed messages: take the server's
+      // counter as the baseline and refetch the snapshots.
+      state.seqs[message.group] = message.seq;
+      confirmFresh();
+      resync(message.group);
+    } else if (message.type === "event") {
+      const last = state.seqs[message.group];
+      if (last !== undefined && message.seq <= last) return; // duplicate or old
+      state.seqs[message.group] = message.seq;
+      confirmFresh();
+      if (last !== undefined && message.seq !== last + 1) {
+        resync(message.group); // a gap: something was lost, the snapshot is the truth
+        return;
+      }
+      apply(message);
+    } else if (message.type === "refused") {
+      console.warn("live: subscription refused", message.group, message.error);
+    }
+  }
+
+  // --- applying updates ---------------------------------------------------------------------
+  function swap(element, html) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    const replacement = template.content.firstElementChild;
+    if (!replacement) return;
+    element.replaceWith(replacement);
+    replacement.classList.add("live-flash");
+    setTimeout(function () { replacement.classList.remove("live-flash"); }, 1300);
+  }
+
+  function apply(message) {
+    if (message.html && message.target) {
+      const element = document.getElementById(message.target);
+      if (element) swap(element, message.html);
+    }
+    document.dispatchEvent(new CustomEvent("live:event", { detail: message }));
+  }
+
+  function resync(group) {
+    state.resyncs += 1;
+    document.querySelectorAll('[data-live-group="' + group + '"][data-live-snapshot]').forEach(function (element) {
+      fetch(element.dataset.liveSnapshot, { credentials: "same-origin", headers: { "X-Requested-With": "live.js" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("snapshot " + response.status);
+          const seq = Number(response.headers.get("X-Live-Seq"));
+          if (!Number.isNaN(seq) && seq > (state.seqs[group] || 0)) state.seqs[group] = seq;
+          return response.text();
+        })
+        .then(function (html) {
+          const current = document.getElementById(element.id) || element;
+          swap(current, html);
+        })
+        .catch(function (error) { console.warn("live: resync failed", group, error); });
+    });
+    document.dispatchEvent(new CustomEvent("live:resync", { detail: { group: group } }));
+  }
+
+  // --- freshness badge ---------------------------------------------------------------------
+  function confirmFresh() {
+    state.lastMessageAt = Date.now();
+    renderBadge();
+  }
+
+  function clock(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function renderBadge() {
+    const badge = document.getElementById("live-badge");
+    if (!badge) return;
+    const ageS = state.lastMessageAt === null ? null : Math.round((Date.now() - state.lastMessageAt) / 1000);
+    let kind, icon, text;
+    if (ageS === null) {
+      kind = state.connected ? "connecting" : "stale";
+      icon = state.connected ? "◌" : "✖";
+      text = state.connected ? "connecting…" : "stale — no connection";
+    } else if (ageS > staleAfterS) {
+      kind = "stale"; icon = "✖"; text = "stale — no data since " + clock(state.lastMessageAt);
+    } else if (ageS > 2 * heartbeatS || !state.connected) {
+      kind = "aging"; icon = "◐"; text = "updated " + ageS + " s ago" + (state.connected ? "" : ", reconnecting");
+    } else {
+      kind = "live"; icon = "●"; text = "live";
+    }
+    state.badge = kind;
+    badge.className = "badge badge--" + kind;
+    badge.dataset.state = kind;
+    badge.querySelector(".badge__icon").textContent = icon;
+    badge.querySelector(".badge__text").textContent = text;
+  }
+
+  setInterval(renderBadge, 1000);
+  connect();
+})();

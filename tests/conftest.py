@@ -1,0 +1,79 @@
+"""Shared test fixtures: a real Redis, standing users per role, and real server processes."""
+
+import pytest
+from django.conf import settings
+
+from apps.accounts.roles import Role
+from apps.accounts.services import user_upsert
+from apps.core.embedded_redis import is_running, start_background, stop
+from apps.sites.models import Site
+from tests.servers import daphne, free_port
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_server():
+    """Embedded mode: start the app-managed Redis for the suite. Production path: REDIS_URL is used as is."""
+    if not settings.EMBEDDED_REDIS or is_running(settings.EMBEDDED_REDIS_PORT):
+        yield
+        return
+    process = start_background(settings.EMBEDDED_REDIS_PORT, settings.VAR_DIR / "redis-test")
+    yield
+    stop(process)
+
+
+@pytest.fixture
+def sites(db):
+    """Two sites: the user fixtures belong to Brussels, nobody but admins to Chicago."""
+    return {
+        "BRU": Site.objects.create(code="BRU", name="Brussels DC", timezone="Europe/Brussels"),
+        "CHI": Site.objects.create(code="CHI", name="Chicago DC", timezone="America/Chicago"),
+    }
+
+
+def _user(username: str, roles: list[str], sites: list[Site]):
+    return user_upsert(username=username, password=PASSWORD, roles=roles, sites=sites)
+
+
+@pytest.fixture
+def supervisor(sites):
+    return _user("sam.supervisor", [Role.SUPERVISOR], [sites["BRU"]])
+
+
+@pytest.fixture
+def approver(sites):
+    return _user("fay.finance", [Role.APPROVER_FINANCE], [sites["BRU"]])
+
+
+@pytest.fixture
+def manager(sites):
+    return _user("max.manager", [Role.MANAGER], [sites["BRU"]])
+
+
+@pytest.fixture
+def admin_user(sites):
+    return _user("ada.admin", [Role.ADMIN], [])
+
+
+@pytest.fixture
+def display(sites):
+    return _user("wall.bru", [Role.DISPLAY], [sites["BRU"]])
+
+
+@pytest.fixture
+def stranger(sites):
+    """A signed-in user with a role but no site."""
+    return _user("sid.stranger", [Role.SUPERVISOR], [])
+
+
+@pytest.fixture(scope="session")
+def web_server(django_db_setup, django_db_blocker):
+    """One Daphne for the session, on the test database; short live timings so staleness shows fast."""
+    port = free_port()
+    with django_db_blocker.unblock():
+        server = daphne(port, LIVE_HEARTBEAT_S="1", LIVE_STALE_AFTER_S="4").start()
+    server.url = f"http://127.0.0.1:{port}"
+    server.port = port
+    yield server
+    server.stop()

@@ -1,0 +1,85 @@
+"""Settings in both modes, checked in fresh processes (settings are read once at start)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "x7Lq-0dPz9vB2mW4nR8tY1uK6hJ3gF5sA0eC9iO2pQ7wE4rT8yU1iO5pA3sD6fG9hJ2kL",
+    "DJANGO_ALLOWED_HOSTS": "tower.example.com",
+    "DATABASE_URL": "postgres://ct:secret@db.example.com:5432/controltower",
+    "REDIS_URL": "redis://redis.example.com:6379/0",
+    "ODOO_URL": "https://odoo.example.com",
+    "ODOO_DATABASE": "production",
+    "ODOO_LOGIN": "control-tower",
+    "ODOO_API_KEY": "odoo-api-key-from-the-vault",
+    "ODOO_WEBHOOK_SECRET": "a-long-random-webhook-secret",
+}
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "ODOO_"))}
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def show(setting_names: str, env: dict[str, str]) -> str:
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'controltower.settings'); django.setup();"
+        f"from django.conf import settings; print([getattr(settings, n) for n in {setting_names.split()!r}])"
+    )
+    result = run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_production_with_required_variables_passes_check_deploy_without_warnings():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_to_start_without_database_or_redis():
+    for missing in ("DATABASE_URL", "REDIS_URL", "ODOO_DATABASE"):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+        result = run(["manage.py", "check"], env)
+        assert result.returncode != 0, missing
+        assert f"{missing} is not set" in result.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(PRODUCTION_ENV["DJANGO_SECRET_KEY"][::-1])
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    env["DJANGO_SECRET_KEY_FILE"] = str(secret_file)
+    assert PRODUCTION_ENV["DJANGO_SECRET_KEY"][::-1] in show("SECRET_KEY", env)
+
+
+def test_production_settings_are_strict():
+    output = show("DEBUG SECURE_SSL_REDIRECT SESSION_COOKIE_SECURE CSRF_COOKIE_SECURE EMBEDDED_REDIS", PRODUCTION_ENV)
+    assert output.strip() == "[False, True, True, True, False]"
+
+
+def test_embedded_defaults_need_no_configuration():
+    output = show("DATABASES REDIS_URL EMBEDDED_REDIS CELERY_BROKER_URL", {"EMBEDDED_REDIS_PORT": "6399"})
+    assert "django.db.backends.sqlite3" in output
+    assert "redis://127.0.0.1:6399/0" in output
+    assert "True" in output
+
+
+def test_unknown_mode_is_refused():
+    result = run(["manage.py", "check"], {"DJANGO_ENV": "staging"})
+    assert result.returncode != 0
+    assert "DJANGO_ENV must be 'embedded' or 'production'" in result.stderr

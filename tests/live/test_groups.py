@@ -1,0 +1,32 @@
+import pytest
+
+from apps.live.access import can_subscribe
+from apps.live.groups import board_group, parse_group, site_group, user_group
+
+
+def test_group_names_round_trip():
+    assert parse_group(site_group("BRU")).site_code == "BRU"
+    board = parse_group(board_group("BRU", "floor"))
+    assert (board.kind, board.site_code, board.board) == ("board", "BRU", "floor")
+    assert parse_group(user_group(42)).user_id == 42
+
+
+@pytest.mark.parametrize("name", ["", "site.", "site", "user.abc", "board.BRU", "admin.all", "site.BRU.x.y", 7, None])
+def test_unknown_group_names_are_rejected(name):
+    assert parse_group(name) is None
+
+
+def test_subscription_rules(supervisor, admin_user, display, sites):
+    assert can_subscribe(supervisor, "site.BRU")
+    assert not can_subscribe(supervisor, "site.CHI")
+    assert can_subscribe(supervisor, "board.BRU.floor")
+    assert not can_subscribe(supervisor, "board.CHI.floor")
+    assert can_subscribe(supervisor, f"user.{supervisor.pk}")
+    assert not can_subscribe(supervisor, f"user.{admin_user.pk}")
+    assert can_subscribe(admin_user, "site.CHI")
+    assert can_subscribe(display, "site.BRU")
+
+
+def test_inactive_user_may_not_subscribe(supervisor):
+    supervisor.is_active = False
+    assert not can_subscribe(supervisor, "site.BRU")
