@@ -1,0 +1,75 @@
+"""Browser tests: Debian's Chromium driven by Playwright, against a real Daphne."""
+
+import os
+import shutil
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from apps.live.pulse import publish_site_pulses
+
+# Playwright's sync API runs an event loop in this thread; our Django calls here are plain sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CT_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "var", "screenshots")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CT_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}; install it with `apt-get install -y chromium`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+class Pulses:
+    """Stands in for Celery beat: publishes a pulse to every site every half second while on."""
+
+    def __init__(self):
+        self.running = threading.Event()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self):
+        while not self.stopped.is_set():
+            if self.running.is_set():
+                publish_site_pulses()
+            self.stopped.wait(0.5)
+
+    def on(self):
+        self.running.set()
+
+    def off(self):
+        self.running.clear()
+
+
+@pytest.fixture
+def pulses(transactional_db):
+    pulses = Pulses()
+    pulses.thread.start()
+    yield pulses
+    pulses.stopped.set()
+    pulses.thread.join(timeout=5)
