@@ -23,7 +23,7 @@ def render_site_pulse(site: Site) -> str:
     now = timezone.now()
     return render_to_string(
         "live/partials/site_pulse.html",
-        {"site": site, "confirmed_at": now, "local_time": now.astimezone(site.tzinfo)},
+        {"site": site, "confirmed_at": now},
     )
 
 

@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 import pytest
+from django.template.loader import render_to_string
 
 from apps.live.access import can_subscribe
 from apps.live.groups import board_group, parse_group, site_group, user_group
@@ -30,3 +33,12 @@ def test_subscription_rules(supervisor, admin_user, display, sites):
 def test_inactive_user_may_not_subscribe(supervisor):
     supervisor.is_active = False
     assert not can_subscribe(supervisor, "site.BRU")
+
+
+def test_pulse_shows_the_site_local_time(sites):
+    html = render_to_string(
+        "live/partials/site_pulse.html",
+        {"site": sites["BRU"], "confirmed_at": datetime(2026, 11, 27, 16, 0, 5, tzinfo=UTC)},
+    )
+    assert "17:00:05" in html  # Brussels is UTC+1 in November
+    assert "16:00:05 UTC" in html
