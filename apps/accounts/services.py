@@ -20,6 +20,7 @@ def user_upsert(
     user.set_password(password)
     user.is_staff = user.is_superuser = Role.ADMIN in roles
     user.save()
-    user.groups.set(Group.objects.filter(name__in=roles))
+    # get_or_create: the groups come from a migration, but a flushed database (tests) has none.
+    user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
     user.sites.set(sites)
     return user

@@ -25,6 +25,7 @@
     lastMessageAt: null, // when the feed last confirmed anything (ms)
     seqs: {}, // group -> last sequence number applied
     resyncs: 0,
+    pendingSnapshots: 0, // snapshot fetches in flight
     badge: "connecting",
   };
   window.ControlTowerLive = state; // read by browser tests and by curious operators
@@ -96,6 +97,7 @@
   function resync(group) {
     state.resyncs += 1;
     document.querySelectorAll('[data-live-group="' + group + '"][data-live-snapshot]').forEach(function (element) {
+      state.pendingSnapshots += 1;
       fetch(element.dataset.liveSnapshot, { credentials: "same-origin", headers: { "X-Requested-With": "live.js" } })
         .then(function (response) {
           if (!response.ok) throw new Error("snapshot " + response.status);
@@ -107,7 +109,8 @@
           const current = document.getElementById(element.id) || element;
           swap(current, html);
         })
-        .catch(function (error) { console.warn("live: resync failed", group, error); });
+        .catch(function (error) { console.warn("live: resync failed", group, error); })
+        .finally(function () { state.pendingSnapshots -= 1; });
     });
     document.dispatchEvent(new CustomEvent("live:resync", { detail: { group: group } }));
   }

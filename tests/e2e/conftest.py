@@ -16,7 +16,9 @@ CHROMIUM = os.environ.get("CT_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "var", "screenshots")
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it is
+# alive, which would break the async and async_to_sync code of tests that run after these.
+@pytest.fixture(scope="module")
 def browser():
     if not shutil.which(CHROMIUM):
         if os.environ.get("CT_REQUIRE_BROWSER"):

@@ -68,7 +68,11 @@ def test_badge_turns_stale_when_daphne_dies_and_recovers_when_it_is_back(page, w
 def test_sequence_gap_makes_the_page_refetch_its_snapshot(page, web_server, supervisor, sites):
     sign_in(page, web_server, supervisor)
     site = Site.objects.get(code="BRU")
-    page.wait_for_function("() => window.ControlTowerLive && 'site.BRU' in window.ControlTowerLive.seqs")
+    # Subscribed, and the snapshot fetched right after subscribing has landed.
+    page.wait_for_function(
+        "() => { const live = window.ControlTowerLive;"
+        " return live && 'site.BRU' in live.seqs && live.resyncs >= 1 && live.pendingSnapshots === 0; }"
+    )
     resyncs_before = page.evaluate("() => window.ControlTowerLive.resyncs")
 
     # A message is lost on the way: the counter moves on but the client never sees that number.
