@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "apps.sites",
     "apps.live",
     "apps.health",
+    "apps.odoo",
+    "apps.odoosim",  # the Odoo simulator (`manage.py odoo_simulator`): demo and tests
+    "apps.mirror",
 ]
 
 MIDDLEWARE = [
@@ -270,10 +273,23 @@ if PRODUCTION and not (ODOO_API_KEY or ODOO_PASSWORD):
 ODOO_TRANSPORT = env.str("ODOO_TRANSPORT", default="auto")  # auto | jsonrpc (Odoo 16–18) | json2 (Odoo 19+)
 ODOO_TIMEOUT_S = env.float("ODOO_TIMEOUT_S", default=10.0)
 ODOO_PAGE_SIZE = env.int("ODOO_PAGE_SIZE", default=1000)
+ODOO_RETRY_ATTEMPTS = env.int("ODOO_RETRY_ATTEMPTS", default=4)  # tries per read (writes: see apps/odoo)
+ODOO_BREAKER_FAIL_MAX = env.int("ODOO_BREAKER_FAIL_MAX", default=5)  # failures in a row that open the circuit
+ODOO_BREAKER_RESET_TIMEOUT_S = env.int("ODOO_BREAKER_RESET_TIMEOUT_S", default=30)  # then one trial call
 # Secret part of the inbound webhook URL (/api/v1/hooks/odoo/<secret>/) that Odoo's automation rules call.
 ODOO_WEBHOOK_SECRET = required_in_production(
     "ODOO_WEBHOOK_SECRET", "embedded-webhook-secret", "a long random string; it goes in the Odoo webhook URL."
 )
+
+# --- Mirror of Odoo (apps/mirror) -------------------------------------------------------------
+# write_date is the transaction's start time: re-read this many seconds before the cursor so rows
+# committed late by a long transaction are not missed.
+MIRROR_OVERLAP_S = env.int("MIRROR_OVERLAP_S", default=30)
+MIRROR_SYNC_LOCK_S = env.int("MIRROR_SYNC_LOCK_S", default=900)  # a crashed sync frees its model after this
+MIRROR_SYNC_EVERY_S = env.int("MIRROR_SYNC_EVERY_S", default=15)  # default beat interval (editable in admin)
+MIRROR_RECONCILE_EVERY_S = env.int("MIRROR_RECONCILE_EVERY_S", default=600)
+MIRROR_WEBHOOK_DELAY_S = env.float("MIRROR_WEBHOOK_DELAY_S", default=1.0)  # Odoo sends before it commits
+MIRROR_WEBHOOK_MAX_BYTES = env.int("MIRROR_WEBHOOK_MAX_BYTES", default=256 * 1024)
 
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often

@@ -11,6 +11,7 @@ urlpatterns = [
     path("live/", include("apps.live.urls")),
     path("health/", include("apps.health.urls")),
     path("readyz", health_views.readyz, name="readyz"),
+    path("api/v1/", include("apps.mirror.api.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -1,3 +1,8 @@
+from apps.core import redis as core_redis
+from apps.health import checks
+from apps.odoosim.server import start_simulator
+
+
 def test_healthz_answers_without_login_or_known_host(client):
     response = client.get("/healthz", HTTP_HOST="10.0.0.7")  # a load balancer probing by IP
     assert response.status_code == 200
@@ -14,8 +19,6 @@ def test_readyz_reports_database_and_redis(client, db):
 
 
 def test_readyz_says_503_and_why_when_redis_is_unreachable(client, db, settings, monkeypatch):
-    from apps.core import redis as core_redis
-
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     core_redis.get_redis.cache_clear()
     try:
@@ -26,3 +29,19 @@ def test_readyz_says_503_and_why_when_redis_is_unreachable(client, db, settings,
     report = response.json()
     assert report["ready"] is False
     assert "Connection" in report["checks"]["redis"]["error"]
+
+
+def test_readyz_reports_odoo_without_failing_readiness_when_it_is_down(client, db, settings):
+    with start_simulator(port=0) as simulator:
+        settings.ODOO_URL = simulator.url
+        checks._odoo_probe["result"] = None  # no cached probe from another test
+        up = client.get("/readyz").json()
+    checks._odoo_probe["result"] = None
+    down = client.get("/readyz")
+    checks._odoo_probe["result"] = None
+
+    assert up["checks"]["odoo"]["ok"] is True and up["checks"]["odoo"]["server_version"].startswith("17")
+    assert up["degraded"] is False
+    assert down.status_code == 200, "a web process stays in the pool while Odoo is down"
+    assert down.json()["degraded"] is True
+    assert down.json()["checks"]["odoo"]["error"]

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="address Daphne listens on")
         parser.add_argument("--port", type=int, default=8000, help="port Daphne listens on")
         parser.add_argument("--no-simulator", action="store_true", help="use the Odoo at ODOO_URL instead")
-        parser.add_argument("--simulator-speed", default="60", help="simulated seconds per real second")
+        parser.add_argument("--simulator-speed", default="1", help="simulated seconds per real second")
 
     def handle(self, *args, host, port, no_simulator, simulator_speed, **options):
         python = sys.executable

@@ -1,0 +1,31 @@
+"""Redis locks that keep one sync of a model (and one beat) running at a time, across processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+from redis.exceptions import LockError
+
+from apps.core.redis import get_redis
+
+
+class AlreadyRunning(Exception):
+    """Another process holds the lock."""
+
+
+@contextmanager
+def exclusive(name: str, *, timeout_s: int) -> Iterator[None]:
+    """Hold the lock `name` for the block, or raise AlreadyRunning at once.
+
+    `timeout_s` bounds how long a crashed holder can block others.
+    """
+    lock = get_redis().lock(f"ct:lock:{name}", timeout=timeout_s, blocking=False)
+    if not lock.acquire():
+        raise AlreadyRunning(name)
+    try:
+        yield
+    finally:
+        # Expired while we worked: the next holder already has it, nothing to release.
+        with suppress(LockError):
+            lock.release()

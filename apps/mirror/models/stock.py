@@ -1,0 +1,124 @@
+"""Mirrors of Odoo's stock models: warehouses, locations, operation types, transfers, moves, quants."""
+
+from django.db import models
+
+from apps.mirror.models.base import MirrorRecord, odoo_ref
+
+
+class Warehouse(MirrorRecord):
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=20)
+    stock_location = odoo_ref("mirror.Location")
+    company_odoo_id = models.PositiveIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Location(MirrorRecord):
+    name = models.CharField(max_length=200)
+    complete_name = models.CharField(max_length=500, blank=True)
+    usage = models.CharField(max_length=20)  # internal, view, supplier, customer, inventory, transit
+    parent = odoo_ref("mirror.Location")
+    warehouse = odoo_ref("mirror.Warehouse")
+    barcode = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.complete_name or self.name
+
+
+class PickingType(MirrorRecord):
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=20)  # incoming, outgoing, internal
+    sequence_code = models.CharField(max_length=20, blank=True)
+    warehouse = odoo_ref("mirror.Warehouse")
+    default_location_src = odoo_ref("mirror.Location")
+    default_location_dest = odoo_ref("mirror.Location")
+    reservation_method = models.CharField(max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Picking(MirrorRecord):
+    """A transfer (receipt, internal move, delivery)."""
+
+    name = models.CharField(max_length=100)
+    state = models.CharField(max_length=20, db_index=True)
+    picking_type = odoo_ref("mirror.PickingType", related_name="pickings")
+    picking_type_code = models.CharField(max_length=20, db_index=True)
+    location = odoo_ref("mirror.Location")
+    location_dest = odoo_ref("mirror.Location")
+    partner = odoo_ref("mirror.Partner")
+    origin = models.CharField(max_length=200, blank=True)
+    scheduled_date = models.DateTimeField(null=True, db_index=True)
+    date_deadline = models.DateTimeField(null=True)
+    date_done = models.DateTimeField(null=True)
+    priority = models.CharField(max_length=2, default="0")
+    responsible_odoo_id = models.PositiveIntegerField(null=True)
+    responsible_name = models.CharField(max_length=200, blank=True)
+    company_odoo_id = models.PositiveIntegerField(null=True)
+    backorder_of_odoo_id = models.PositiveIntegerField(null=True)
+    carrier_odoo_id = models.PositiveIntegerField(null=True)
+    carrier_name = models.CharField(max_length=200, blank=True)
+    carrier_tracking_ref = models.CharField(max_length=200, blank=True)
+    sale_order = odoo_ref("mirror.SaleOrder", related_name="pickings")
+    purchase_order = odoo_ref("mirror.PurchaseOrder", related_name="pickings")
+    move_type = models.CharField(max_length=10, default="direct")
+    odoo_create_date = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["picking_type_code", "state", "scheduled_date"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Move(MirrorRecord):
+    """A stock move: one product's demand and quantity within a transfer."""
+
+    name = models.CharField(max_length=300, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=30, db_index=True)
+    picking = odoo_ref("mirror.Picking", related_name="moves")
+    product = odoo_ref("mirror.Product")
+    product_uom_qty = models.FloatField(default=0)  # demand
+    quantity = models.FloatField(default=0)  # reserved or done
+    location = odoo_ref("mirror.Location")
+    location_dest = odoo_ref("mirror.Location")
+    date = models.DateTimeField(null=True)
+    date_deadline = models.DateTimeField(null=True)
+    picked = models.BooleanField(default=False)
+    origin = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.reference or self.name
+
+
+class Quant(MirrorRecord):
+    """Stock on hand of one product at one location (and lot)."""
+
+    product = odoo_ref("mirror.Product")
+    location = odoo_ref("mirror.Location", related_name="quants")
+    lot_odoo_id = models.PositiveIntegerField(null=True)
+    lot_name = models.CharField(max_length=200, blank=True)
+    quantity = models.FloatField(default=0)
+    reserved_quantity = models.FloatField(default=0)
+    inventory_quantity = models.FloatField(default=0)
+    inventory_quantity_set = models.BooleanField(default=False)
+    inventory_diff_quantity = models.FloatField(default=0)
+    in_date = models.DateTimeField(null=True)
+
+
+class Orderpoint(MirrorRecord):
+    """A reordering rule: the minimum and maximum to keep at a location."""
+
+    name = models.CharField(max_length=200)
+    product = odoo_ref("mirror.Product")
+    location = odoo_ref("mirror.Location")
+    warehouse = odoo_ref("mirror.Warehouse")
+    product_min_qty = models.FloatField(default=0)
+    product_max_qty = models.FloatField(default=0)
+    qty_multiple = models.FloatField(default=0)
+    trigger = models.CharField(max_length=10, blank=True)
+    snoozed_until = models.DateField(null=True)

@@ -1,0 +1,40 @@
+"""Reads about the mirror's health: cursor, lag and last run per model."""
+
+from django.utils import timezone
+
+from apps.mirror.models import InboundEvent, SyncState
+from apps.mirror.specs import SYNC_ORDER
+from apps.odoo.config import OdooConfig
+from apps.odoo.resilience import get_breaker
+
+
+def sync_overview() -> dict:
+    """Everything the integration page and API show about sync, in one structure."""
+    now = timezone.now()
+    states = {state.odoo_model: state for state in SyncState.objects.all()}
+    models = []
+    for odoo_model in SYNC_ORDER:
+        state = states.get(odoo_model)
+        newest = state.newest_write_date if state else None
+        models.append(
+            {
+                "model": odoo_model,
+                "cursor": state.cursor if state else None,
+                "lag_s": round((now - newest).total_seconds(), 1) if newest else None,
+                "last_success_at": state.last_success_at if state else None,
+                "last_finished_at": state.last_finished_at if state else None,
+                "last_rows": state.last_rows if state else 0,
+                "last_changed": state.last_changed if state else 0,
+                "last_duration_ms": state.last_duration_ms if state else 0,
+                "last_error": state.last_error if state else "",
+                "consecutive_failures": state.consecutive_failures if state else 0,
+                "last_reconciled_at": state.last_reconciled_at if state else None,
+            }
+        )
+    dead = InboundEvent.objects.filter(status=InboundEvent.Status.DEAD).count()
+    rejected = InboundEvent.objects.filter(status=InboundEvent.Status.REJECTED).count()
+    return {
+        "models": models,
+        "webhooks": {"dead": dead, "rejected": rejected},
+        "breaker": get_breaker(OdooConfig.from_settings()).status(),
+    }

@@ -1,0 +1,58 @@
+"""Thin tasks: load ids, call a service, retry only the errors they name."""
+
+from celery import shared_task
+from django.conf import settings
+
+from apps.mirror.locks import AlreadyRunning
+from apps.mirror.services.reconcile import reconcile_model
+from apps.mirror.services.sync import sync_model
+from apps.mirror.services.webhooks import RecordNotReadableYet, event_give_up, event_refresh
+from apps.mirror.specs import SYNC_ORDER
+from apps.odoo.errors import OdooError
+
+REFRESH_RETRIES = 6
+
+
+@shared_task(name="mirror.sync_all", soft_time_limit=600, time_limit=660)
+def sync_all() -> dict:
+    """One incremental pass over every mirrored model; a model already syncing is skipped."""
+    summary = {}
+    for odoo_model in SYNC_ORDER:
+        try:
+            result = sync_model(odoo_model)
+            summary[odoo_model] = result.error or result.rows
+        except AlreadyRunning:
+            summary[odoo_model] = "already running"
+    return summary
+
+
+@shared_task(name="mirror.reconcile_all", soft_time_limit=1200, time_limit=1260)
+def reconcile_all() -> dict:
+    summary = {}
+    for odoo_model in SYNC_ORDER:
+        try:
+            result = reconcile_model(odoo_model)
+            summary[odoo_model] = {"deleted": len(result.deleted), "recovered": len(result.recovered)}
+        except (AlreadyRunning, OdooError) as exc:
+            summary[odoo_model] = repr(exc)
+    return summary
+
+
+@shared_task(
+    name="mirror.refresh_from_webhook",
+    bind=True,
+    max_retries=REFRESH_RETRIES,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def refresh_from_webhook(self, event_id: int) -> None:
+    """Re-read a webhook's record from Odoo. Retries with backoff while the record is not committed
+    yet or Odoo fails; then closes the event (record never appeared) or dead-letters it (Odoo failed)."""
+    try:
+        event_refresh(event_id)
+    except (RecordNotReadableYet, OdooError) as exc:
+        if self.request.retries >= REFRESH_RETRIES:
+            event_give_up(event_id, str(exc), dead=isinstance(exc, OdooError))
+            return
+        countdown = settings.MIRROR_WEBHOOK_DELAY_S * (2**self.request.retries)
+        raise self.retry(exc=exc, countdown=countdown) from None

@@ -1,0 +1,97 @@
+"""Connection settings of the Odoo gateway, read once from Django settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import OdooConfigurationError
+
+TRANSPORTS = ("auto", "jsonrpc", "json2")
+
+
+@dataclass(frozen=True)
+class OdooConfig:
+    """Everything the gateway needs to reach one Odoo database.
+
+    ``api_key`` is preferred over ``password``: Odoo accepts an API key in place of the
+    password on JSON-RPC, and JSON-2 (Odoo 19+) accepts only API keys.
+    """
+
+    url: str
+    database: str
+    login: str
+    api_key: str = ""
+    password: str = ""
+    transport: str = "auto"
+    timeout_s: float = 10.0
+    page_size: int = 1000
+    read_chunk_size: int = 1000
+    retry_attempts: int = 4
+    retry_base_delay_s: float = 0.5
+    retry_max_delay_s: float = 8.0
+    breaker_fail_max: int = 5
+    breaker_reset_timeout_s: float = 30.0
+    health_timeout_s: float = 3.0
+
+    def __post_init__(self) -> None:
+        if self.transport not in TRANSPORTS:
+            choices = ", ".join(TRANSPORTS)
+            raise OdooConfigurationError(f"ODOO_TRANSPORT must be one of {choices}, not {self.transport!r}.")
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise OdooConfigurationError(f"ODOO_URL must look like http(s)://host[:port], not {self.url!r}.")
+        if self.page_size < 1 or self.read_chunk_size < 1:
+            raise OdooConfigurationError("ODOO_PAGE_SIZE and ODOO_READ_CHUNK_SIZE must be at least 1.")
+        if self.retry_attempts < 1:
+            raise OdooConfigurationError("ODOO_RETRY_ATTEMPTS must be at least 1 (1 means: no retry).")
+
+    @property
+    def secret(self) -> str:
+        """The credential sent to Odoo: the API key when set, else the password."""
+        return self.api_key or self.password
+
+    @property
+    def base_url(self) -> str:
+        """The URL without a trailing slash."""
+        return self.url.rstrip("/")
+
+    def with_overrides(self, **changes: Any) -> OdooConfig:
+        """A copy with some fields changed (a shorter timeout for health checks, test knobs)."""
+        return replace(self, **changes)
+
+    def __repr__(self) -> str:  # never print secrets in logs or tracebacks
+        return (
+            f"OdooConfig(url={self.url!r}, database={self.database!r}, login={self.login!r}, "
+            f"transport={self.transport!r}, api_key={'***' if self.api_key else ''!r}, "
+            f"password={'***' if self.password else ''!r})"
+        )
+
+    @classmethod
+    def from_settings(cls, **overrides: Any) -> OdooConfig:
+        """Build the config from Django settings (``ODOO_*``); keyword arguments override them."""
+        from django.conf import settings
+
+        def get(name: str, default: Any) -> Any:
+            return getattr(settings, name, default)
+
+        values: dict[str, Any] = {
+            "url": get("ODOO_URL", "http://127.0.0.1:8069"),
+            "database": get("ODOO_DATABASE", ""),
+            "login": get("ODOO_LOGIN", ""),
+            "api_key": get("ODOO_API_KEY", "") or "",
+            "password": get("ODOO_PASSWORD", "") or "",
+            "transport": get("ODOO_TRANSPORT", "auto") or "auto",
+            "timeout_s": float(get("ODOO_TIMEOUT_S", 10.0)),
+            "page_size": int(get("ODOO_PAGE_SIZE", 1000)),
+            "read_chunk_size": int(get("ODOO_READ_CHUNK_SIZE", get("ODOO_PAGE_SIZE", 1000))),
+            "retry_attempts": int(get("ODOO_RETRY_ATTEMPTS", 4)),
+            "retry_base_delay_s": float(get("ODOO_RETRY_BASE_DELAY_S", 0.5)),
+            "retry_max_delay_s": float(get("ODOO_RETRY_MAX_DELAY_S", 8.0)),
+            "breaker_fail_max": int(get("ODOO_BREAKER_FAIL_MAX", 5)),
+            "breaker_reset_timeout_s": float(get("ODOO_BREAKER_RESET_TIMEOUT_S", 30.0)),
+            "health_timeout_s": float(get("ODOO_HEALTH_TIMEOUT_S", 3.0)),
+        }
+        values.update(overrides)
+        return cls(**values)

@@ -1,0 +1,70 @@
+"""`python manage.py odoo_simulator`: serve the Odoo 17 simulator until Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from apps.odoosim.server import start_simulator
+
+
+class Command(BaseCommand):
+    help = "Run the Odoo 17 simulator (JSON-RPC, session and JSON-2 endpoints) with a live scenario."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8069)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--speed", type=float, default=1.0, help="scenario clock speed vs real time (0 = still)")
+        parser.add_argument("--state", default=None, help="SQLite file to keep the database across restarts")
+        parser.add_argument("--scale", type=int, default=1, help="data volume (200 = ~50k pickings, ~200k moves)")
+        parser.add_argument("--webhook-url", default=None, help="POST Odoo-style webhooks for record changes here")
+        parser.add_argument("--database", default="demo")
+        parser.add_argument("--login", default="admin")
+        parser.add_argument("--password", default="admin")
+        parser.add_argument("--api-key", default="demo-api-key")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        self.stdout.write("Building the simulated database...")
+        handle = start_simulator(
+            opts["host"],
+            opts["port"],
+            seed=opts["seed"],
+            state_path=opts["state"],
+            scale=opts["scale"],
+            speed=opts["speed"],
+            database=opts["database"],
+            login=opts["login"],
+            password=opts["password"],
+            api_key=opts["api_key"],
+            webhook_url=opts["webhook_url"],
+        )
+        counts = handle.state()["counts"]
+        lines = [
+            f"  database: {handle.database}",
+            f"  login:    {opts['login']}",
+            f"  password: {opts['password']}",
+            f"  API key:  {opts['api_key']}",
+            f"  JSON-RPC: POST {handle.url}/jsonrpc   JSON-2: POST {handle.url}/json/2/<model>/<method>",
+            f"  seed {opts['seed']}, scale {opts['scale']}, speed {opts['speed']}x",
+            f"  state: {opts['state'] or '(temporary database)'}",
+            f"  webhooks: {opts['webhook_url'] or 'off'}",
+            f"  data: {counts['stock.picking']} pickings, {counts['stock.move']} moves, {counts['stock.quant']} quants",
+            f"  control: GET {handle.url}/__sim__/state, POST {handle.url}/__sim__/faults",
+            "Press Ctrl-C to stop.",
+        ]
+        self.stdout.write(self.style.SUCCESS(f"Odoo 17 simulator serving on {handle.url}"))
+        self.stdout.write("\n".join(lines))
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            handle.stop()
+            self.stdout.write("Simulator stopped.")

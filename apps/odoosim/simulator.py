@@ -1,0 +1,215 @@
+# ruff: noqa: S608  -- SQL identifiers come from the model registry, values are bound parameters
+"""The simulator core: storage, clock, credentials, sessions, faults, webhooks and scenario.
+
+HTTP lives in server.py; this module is transport-agnostic so tests can also drive it directly.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import dispatch
+from . import models as _models  # noqa: F401  (registers model behaviour)
+from .access import LOWRIGHTS_UID, check_access
+from .clock import SimClock
+from .errors import AccessDenied, AccessError, OdooError
+from .faults import Faults
+from .orm import Env
+from .store import Store
+
+
+@dataclass
+class Credentials:
+    """A login the simulator accepts: password or any of its API keys."""
+
+    uid: int
+    login: str
+    password: str
+    api_keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Session:
+    sid: str
+    uid: int | None
+    login: str | None
+    db: str | None
+
+
+class Simulator:
+    """One simulated Odoo database."""
+
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        state_path: str | Path | None = None,
+        scale: int = 1,
+        speed: float = 0.0,
+        database: str = "demo",
+        login: str = "admin",
+        password: str = "admin",  # noqa: S107 - the documented demo credentials
+        api_key: str = "demo-api-key",
+        clock_start: datetime | None = None,
+        frozen_clock: bool = False,
+        webhook_url: str | None = None,
+        faults: dict | None = None,
+        exception_rates: dict | None = None,
+    ) -> None:
+        from .scenario import Scenario
+        from .webhooks import WebhookSender
+
+        self.seed = seed
+        self.scale = scale
+        self.speed = speed
+        self.database = database
+        self.base_url = "http://127.0.0.1:8069"
+        rate = 0.0 if frozen_clock else (speed if speed > 0 else 1.0)
+        self.clock = SimClock(clock_start, rate=rate)
+        self.store = Store(self.clock, state_path)
+        self.faults = Faults(seed, faults)
+        self.credentials: dict[str, Credentials] = {
+            login: Credentials(2, login, password, [api_key] if api_key else []),
+            "demo": Credentials(6, "demo", "demo", []),
+            "lowrights": Credentials(LOWRIGHTS_UID, "lowrights", "lowrights", []),
+        }
+        self.sessions: dict[str, Session] = {}
+        self._sessions_lock = threading.Lock()
+        self.webhooks = WebhookSender(self, webhook_url)
+        self.scenario = Scenario(self, seed=seed, scale=scale, exception_rates=exception_rates)
+        if self.store.fresh:
+            self.scenario.build_initial()
+        self.webhooks.install()
+
+    # -- auth --------------------------------------------------------------------------
+    def check_db(self, db: Any) -> None:
+        if db != self.database:
+            raise AccessError("Database not found.")
+
+    def authenticate(self, login: Any, password: Any) -> int | None:
+        """uid when login/password (or API key) match, else None."""
+        cred = self.credentials.get(login) if isinstance(login, str) else None
+        if cred and isinstance(password, str) and (password == cred.password or password in cred.api_keys):
+            return cred.uid
+        return None
+
+    def uid_for_key(self, key: str) -> int | None:
+        for cred in self.credentials.values():
+            if key in cred.api_keys:
+                return cred.uid
+        return None
+
+    def check_uid_password(self, uid: Any, password: Any) -> int:
+        """execute_kw re-checks the password on every call (AccessDenied otherwise)."""
+        for cred in self.credentials.values():
+            if (
+                cred.uid == uid
+                and isinstance(password, str)
+                and (password == cred.password or password in cred.api_keys)
+            ):
+                return cred.uid
+        raise AccessDenied()
+
+    def new_session(self, uid: int | None = None, login: str | None = None, db: str | None = None) -> Session:
+        session = Session(secrets.token_hex(20), uid, login, db)
+        with self._sessions_lock:
+            self.sessions[session.sid] = session
+        return session
+
+    def session(self, sid: str | None) -> Session | None:
+        with self._sessions_lock:
+            return self.sessions.get(sid or "")
+
+    def destroy_session(self, sid: str | None) -> None:
+        with self._sessions_lock:
+            self.sessions.pop(sid or "", None)
+
+    # -- calls -------------------------------------------------------------------------
+    def env(self, uid: int, context: dict | None = None) -> Env:
+        return Env(self.store, uid, dict(context or {}), self)
+
+    def execute(self, uid: int, model: str, method: str, args: list, kwargs: dict) -> Any:
+        """Run one RPC method in a read snapshot or a write transaction."""
+        kwargs = dict(kwargs or {})
+        context = kwargs.get("context") or {}
+        env = self.env(uid, context)
+        dispatch.lookup(model, method)
+        check_access(uid, model, method)
+        if dispatch.is_read_only(method):
+            with self.store.snapshot():
+                return dispatch.call(env, model, method, args, kwargs)
+        with self.store.transaction():
+            return dispatch.call(env, model, method, args, kwargs)
+
+    def execute_named(
+        self, uid: int, model: str, method: str, ids: list[int] | None, params: dict, context: dict
+    ) -> Any:
+        """JSON-2 call (named parameters)."""
+        env = self.env(uid, context)
+        dispatch.lookup(model, method)
+        check_access(uid, model, method)
+        if dispatch.is_read_only(method):
+            with self.store.snapshot():
+                return dispatch.call_named(env, model, method, ids, params)
+        with self.store.transaction():
+            return dispatch.call_named(env, model, method, ids, params)
+
+    # -- control -------------------------------------------------------------------------
+    def advance(self, seconds: float) -> str:
+        """Move the clock forward and let the scenario catch up (deterministic)."""
+        self.clock.advance(seconds)
+        self.scenario.run_until(self.clock.now())
+        return self.clock.now().strftime("%Y-%m-%d %H:%M:%S")
+
+    def slow_transaction(
+        self, model: str = "stock.picking", record_id: int | None = None, age_seconds: float = 120.0
+    ) -> dict:
+        """Commit a write whose write_date lies `age_seconds` in the past (a long transaction)."""
+        from datetime import timedelta
+
+        at = self.clock.now() - timedelta(seconds=age_seconds)
+        with self.store.transaction(at=at):
+            if record_id is None:
+                row = self.store.query(f'SELECT id FROM "{self.store.table(model)}" ORDER BY id DESC LIMIT 1')
+                if not row:
+                    raise OdooError(f"no {model} record to touch")
+                record_id = row[0][0]
+            self.store.update(model, [record_id], {})
+        return {"model": model, "id": record_id, "write_date": at.strftime("%Y-%m-%d %H:%M:%S.%f")}
+
+    def state(self) -> dict:
+        """Summary for GET /__sim__/state."""
+        counts = {}
+        with self.store.snapshot():
+            for model in (
+                "stock.picking",
+                "stock.move",
+                "stock.quant",
+                "sale.order",
+                "purchase.order",
+                "product.product",
+            ):
+                counts[model] = self.store.query(f'SELECT COUNT(*) FROM "{self.store.table(model)}"')[0][0]
+        return {
+            "database": self.database,
+            "seed": self.seed,
+            "scale": self.scale,
+            "speed": self.speed,
+            "clock": self.clock.now().strftime("%Y-%m-%d %H:%M:%S"),
+            "clock_frozen": self.clock.frozen,
+            "scenario_time": self.scenario.processed_until_text(),
+            "faults": self.faults.state(),
+            "webhook_url": self.webhooks.url,
+            "webhooks_sent": self.webhooks.sent_count,
+            "counts": counts,
+        }
+
+    def close(self) -> None:
+        self.scenario.stop()
+        self.webhooks.close()
+        self.store.close()
