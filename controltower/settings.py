@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "apps.odoo",
     "apps.odoosim",  # the Odoo simulator (`manage.py odoo_simulator`): demo and tests
     "apps.mirror",
+    "apps.audit",
+    "apps.writeback",
+    "apps.cases",
+    "apps.approvals",
 ]
 
 MIDDLEWARE = [
@@ -131,7 +135,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file (not memory) so test servers in child processes share it; one per concurrent test run.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(VAR_DIR / f"test-{env.int('EMBEDDED_REDIS_PORT', default=6380)}.sqlite3")
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WritebackConfig(AppConfig):
+    name = "apps.writeback"
+    verbose_name = "Write-back to Odoo (outbox)"
