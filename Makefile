@@ -35,6 +35,10 @@ test: install-dev
 	$(BIN)/ruff check .
 	EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} $(BIN)/pytest $(PYTEST_ARGS)
 
+## make bench: benchmarks (PostgreSQL when DATABASE_URL is set); results in tests/perf/results/latest.json
+bench: install-dev
+	$(BIN)/python -m tests.perf.run $(BENCH)
+
 lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .

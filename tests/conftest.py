@@ -1,11 +1,16 @@
-"""Shared test fixtures: a real Redis, standing users per role, and real server processes."""
+"""Shared test fixtures: a real Redis, standing users per role, real server processes, and a real
+Odoo simulator (HTTP) with the gateway pointed at it."""
 
 import pytest
+import requests
 from django.conf import settings
 
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
 from apps.core.embedded_redis import is_running, start_background, stop
+from apps.mirror.changes import subscribe, unsubscribe
+from apps.odoo.client import get_client, reset_client
+from apps.odoosim.server import start_simulator
 from apps.sites.models import Site
 from tests.servers import daphne, free_port
 
@@ -77,3 +82,44 @@ def web_server(django_db_setup, django_db_blocker):
     server.port = port
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def simulator():
+    with start_simulator(port=0, seed=7) as sim:
+        yield sim
+
+
+@pytest.fixture
+def odoo(simulator, settings):
+    """The shared gateway client, configured for this module's simulator (fast retries)."""
+    settings.ODOO_URL = simulator.url
+    settings.ODOO_DATABASE = simulator.database
+    settings.ODOO_LOGIN, settings.ODOO_PASSWORD, settings.ODOO_API_KEY = "admin", "admin", ""
+    settings.ODOO_TRANSPORT = "jsonrpc"
+    settings.ODOO_RETRY_BASE_DELAY_S = 0.01
+    settings.ODOO_RETRY_MAX_DELAY_S = 0.05
+    settings.ODOO_BREAKER_FAIL_MAX = 1000  # these tests exercise sync, not the breaker
+    reset_client()
+    yield get_client()
+    reset_client()
+
+
+@pytest.fixture
+def faults(simulator):
+    def apply(**knobs):
+        response = requests.post(f"{simulator.url}/__sim__/faults", json=knobs, timeout=5)
+        response.raise_for_status()
+        return response.json()
+
+    yield apply
+    requests.post(f"{simulator.url}/__sim__/faults", json={"reset": True}, timeout=5)
+
+
+@pytest.fixture
+def change_sets():
+    """Every change set the mirror hands downstream during the test."""
+    received = []
+    subscribe(received.append)
+    yield received
+    unsubscribe(received.append)

@@ -9,7 +9,8 @@ class LiveMessage:
 
     seq counts up by one per group: a client that sees a jump knows it missed something and
     refetches its snapshot. `html` + `target` (an element id) let a page swap in a partial rendered
-    by the same template as the first page load.
+    by the same template as the first page load. When the element is not on the page yet and
+    `container` names one, the partial is added to it (a new row); `remove` takes the element away.
     """
 
     event: str
@@ -19,6 +20,8 @@ class LiveMessage:
     data: dict = field(default_factory=dict)
     html: str | None = None
     target: str | None = None
+    container: str | None = None
+    remove: bool = False
 
     def as_wire(self) -> dict:
         return {"type": "event", **asdict(self)}

@@ -35,6 +35,8 @@ def publish(
     user_id: int | None = None,
     html: str | None = None,
     target: str | None = None,
+    container: str | None = None,
+    remove: bool = False,
 ) -> None:
     """Publish an event to the site's group (or a board's, or a user's) once the transaction commits.
 
@@ -47,10 +49,21 @@ def publish(
         group = groups.board_group(site, board)
     else:
         group = groups.site_group(site)
-    transaction.on_commit(lambda: send_now(group, event, payload, html=html, target=target))
+    transaction.on_commit(
+        lambda: send_now(group, event, payload, html=html, target=target, container=container, remove=remove)
+    )
 
 
-def send_now(group: str, event: str, payload: dict, *, html: str | None = None, target: str | None = None) -> None:
+def send_now(
+    group: str,
+    event: str,
+    payload: dict,
+    *,
+    html: str | None = None,
+    target: str | None = None,
+    container: str | None = None,
+    remove: bool = False,
+) -> None:
     """Number the message and hand it to the channel layer now (use publish() from services)."""
     try:
         message = LiveMessage(
@@ -61,6 +74,8 @@ def send_now(group: str, event: str, payload: dict, *, html: str | None = None, 
             data=payload,
             html=html,
             target=target,
+            container=container,
+            remove=remove,
         )
         async_to_sync(get_channel_layer().group_send)(group, {"type": "live.message", "message": message.as_wire()})
     except Exception:

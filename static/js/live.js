@@ -87,9 +87,21 @@
   }
 
   function apply(message) {
-    if (message.html && message.target) {
-      const element = document.getElementById(message.target);
-      if (element) swap(element, message.html);
+    const element = message.target ? document.getElementById(message.target) : null;
+    if (message.remove) {
+      if (element) element.remove();
+    } else if (message.html && element) {
+      swap(element, message.html);
+    } else if (message.html && message.container) {
+      const container = document.getElementById(message.container);
+      if (container) {
+        container.insertAdjacentHTML(container.dataset.liveInsert === "end" ? "beforeend" : "afterbegin", message.html.trim());
+        const added = document.getElementById(message.target);
+        if (added) {
+          added.classList.add("live-flash");
+          setTimeout(function () { added.classList.remove("live-flash"); }, 1300);
+        }
+      }
     }
     document.dispatchEvent(new CustomEvent("live:event", { detail: message }));
   }
