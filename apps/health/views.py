@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
 from apps.health.checks import readiness
+from apps.mirror.selectors import sync_overview
 
 
 @login_not_required
@@ -18,4 +19,4 @@ def readyz(request) -> JsonResponse:
 
 @role_required(Role.ADMIN, Role.MANAGER)
 def integration(request):
-    return render(request, "health/integration.html", {"report": readiness()})
+    return render(request, "health/integration.html", {"report": readiness(), "sync": sync_overview()})

@@ -38,3 +38,16 @@ def sync_overview() -> dict:
         "webhooks": {"dead": dead, "rejected": rejected},
         "breaker": get_breaker(OdooConfig.from_settings()).status(),
     }
+
+
+def odoo_link_status() -> dict:
+    """How fresh the mirror is, for every screen's top bar: "Odoo: synced 4 s ago", or since when
+    Odoo has been failing. The freshness is that of the model synced least recently."""
+    states = list(SyncState.objects.exclude(last_success_at=None).values("last_success_at", "consecutive_failures"))
+    failing = SyncState.objects.filter(consecutive_failures__gt=0).order_by("-last_finished_at").first()
+    return {
+        "synced_at": min((state["last_success_at"] for state in states), default=None),
+        "failing": failing is not None,
+        "error": failing.last_error if failing else "",
+        "failing_since": failing.last_success_at if failing else None,
+    }

@@ -160,6 +160,15 @@
     badge.querySelector(".badge__text").textContent = text;
   }
 
-  setInterval(renderBadge, 1000);
+  // <time data-relative-time datetime="..."> reads "4 s ago", kept current between updates.
+  function renderRelativeTimes() {
+    document.querySelectorAll("time[data-relative-time]").forEach(function (element) {
+      const seconds = Math.max(0, Math.round((Date.now() - Date.parse(element.getAttribute("datetime"))) / 1000));
+      element.textContent = seconds < 90 ? seconds + " s ago" : Math.round(seconds / 60) + " min ago";
+    });
+  }
+
+  setInterval(function () { renderBadge(); renderRelativeTimes(); }, 1000);
+  renderRelativeTimes();
   connect();
 })();

@@ -1,5 +1,6 @@
 from apps.core import redis as core_redis
 from apps.health import checks
+from apps.mirror.models import SyncState
 from apps.odoosim.server import start_simulator
 
 
@@ -45,3 +46,11 @@ def test_readyz_reports_odoo_without_failing_readiness_when_it_is_down(client, d
     assert down.status_code == 200, "a web process stays in the pool while Odoo is down"
     assert down.json()["degraded"] is True
     assert down.json()["checks"]["odoo"]["error"]
+
+
+def test_integration_page_shows_sync_state_per_model(client, manager):
+    SyncState.objects.create(odoo_model="stock.picking", last_rows=12, last_error="Odoo refused the connection")
+    client.force_login(manager)
+    page = client.get("/health/integration/").content.decode()
+    assert "stock.picking" in page and "Odoo refused the connection" in page
+    assert "circuit breaker" in page

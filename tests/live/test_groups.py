@@ -5,6 +5,8 @@ from django.template.loader import render_to_string
 
 from apps.live.access import can_subscribe
 from apps.live.groups import board_group, parse_group, site_group, user_group
+from apps.live.pulse import render_site_pulse
+from apps.mirror.models import SyncState
 
 
 def test_group_names_round_trip():
@@ -42,3 +44,13 @@ def test_pulse_shows_the_site_local_time(sites):
     )
     assert "17:00:05" in html  # Brussels is UTC+1 in November
     assert "16:00:05 UTC" in html
+
+
+def test_pulse_says_when_odoo_was_last_synced_or_since_when_it_fails(sites):
+    synced = datetime(2026, 11, 27, 16, 0, 1, tzinfo=UTC)
+    SyncState.objects.create(odoo_model="stock.picking", last_success_at=synced, last_finished_at=synced)
+    assert "Odoo: synced" in render_site_pulse(sites["BRU"])
+
+    SyncState.objects.filter(odoo_model="stock.picking").update(consecutive_failures=2, last_error="refused")
+    html = render_site_pulse(sites["BRU"])
+    assert "Odoo unreachable since 16:00 UTC" in html and "changes are queued" in html
