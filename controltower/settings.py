@@ -295,7 +295,8 @@ MIRROR_OVERLAP_S = env.int("MIRROR_OVERLAP_S", default=30)
 MIRROR_SYNC_LOCK_S = env.int("MIRROR_SYNC_LOCK_S", default=900)  # a crashed sync frees its model after this
 MIRROR_SYNC_EVERY_S = env.int("MIRROR_SYNC_EVERY_S", default=15)  # default beat interval (editable in admin)
 MIRROR_RECONCILE_EVERY_S = env.int("MIRROR_RECONCILE_EVERY_S", default=600)
-MIRROR_WEBHOOK_DELAY_S = env.float("MIRROR_WEBHOOK_DELAY_S", default=1.0)  # Odoo sends before it commits
+MIRROR_WEBHOOK_DELAY_S = env.float("MIRROR_WEBHOOK_DELAY_S", default=0.3)  # Odoo sends before it commits
+MIRROR_WEBHOOK_RECHECK_S = env.float("MIRROR_WEBHOOK_RECHECK_S", default=1.5)  # look again if still unchanged
 MIRROR_WEBHOOK_MAX_BYTES = env.int("MIRROR_WEBHOOK_MAX_BYTES", default=256 * 1024)
 
 # --- Live screens --------------------------------------------------------------------------------

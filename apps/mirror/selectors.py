@@ -1,11 +1,12 @@
-"""Reads about the mirror's health: cursor, lag and last run per model."""
+"""Reads about the mirror: sync health (cursor, lag, last run per model) and which site a record belongs to."""
 
 from django.utils import timezone
 
-from apps.mirror.models import InboundEvent, SyncState
+from apps.mirror.models import InboundEvent, Picking, SyncState, Warehouse
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.config import OdooConfig
 from apps.odoo.resilience import get_breaker
+from apps.sites.models import Site
 
 
 def sync_overview() -> dict:
@@ -51,3 +52,22 @@ def odoo_link_status() -> dict:
         "error": failing.last_error if failing else "",
         "failing_since": failing.last_success_at if failing else None,
     }
+
+
+def warehouse_site_codes() -> dict[int, str]:
+    """Odoo warehouse id → Site code. A site names its warehouse by `odoo_warehouse_id`; when that is
+    unset, a warehouse whose code equals the site's code belongs to it (the usual setup)."""
+    sites = list(Site.objects.filter(is_active=True).values("code", "odoo_warehouse_id"))
+    by_id = {site["odoo_warehouse_id"]: site["code"] for site in sites if site["odoo_warehouse_id"]}
+    by_code = {site["code"]: site["code"] for site in sites if not site["odoo_warehouse_id"]}
+    mapping = dict(by_id)
+    for odoo_id, code in Warehouse.objects.filter(code__in=by_code).values_list("odoo_id", "code"):
+        mapping.setdefault(odoo_id, by_code[code])
+    return mapping
+
+
+def picking_site_codes(picking_ids) -> dict[int, str]:
+    """Odoo picking id → Site code, through the picking's operation type's warehouse."""
+    warehouses = warehouse_site_codes()
+    rows = Picking.objects.filter(odoo_id__in=picking_ids).values_list("odoo_id", "picking_type__warehouse_id")
+    return {picking_id: warehouses[warehouse_id] for picking_id, warehouse_id in rows if warehouse_id in warehouses}

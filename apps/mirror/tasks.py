@@ -1,16 +1,19 @@
 """Thin tasks: load ids, call a service, retry only the errors they name."""
 
+import random
+
 from celery import shared_task
 from django.conf import settings
 
 from apps.mirror.locks import AlreadyRunning
 from apps.mirror.services.reconcile import reconcile_model
 from apps.mirror.services.sync import sync_model
-from apps.mirror.services.webhooks import RecordNotReadableYet, event_give_up, event_refresh
+from apps.mirror.services.webhooks import NothingChangedYet, RecordNotReadableYet, event_give_up, event_refresh
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.errors import OdooError
 
 REFRESH_RETRIES = 6
+UNCHANGED_RECHECKS = 2  # an unchanged read is looked at again this many times (the commit may lag)
 
 
 @shared_task(name="mirror.sync_all", soft_time_limit=600, time_limit=660)
@@ -49,10 +52,12 @@ def refresh_from_webhook(self, event_id: int) -> None:
     """Re-read a webhook's record from Odoo. Retries with backoff while the record is not committed
     yet or Odoo fails; then closes the event (record never appeared) or dead-letters it (Odoo failed)."""
     try:
-        event_refresh(event_id)
+        event_refresh(event_id, expect_change=self.request.retries < UNCHANGED_RECHECKS)
+    except NothingChangedYet as exc:
+        raise self.retry(exc=exc, countdown=settings.MIRROR_WEBHOOK_RECHECK_S) from None
     except (RecordNotReadableYet, OdooError) as exc:
         if self.request.retries >= REFRESH_RETRIES:
             event_give_up(event_id, str(exc), dead=isinstance(exc, OdooError))
             return
-        countdown = settings.MIRROR_WEBHOOK_DELAY_S * (2**self.request.retries)
+        countdown = settings.MIRROR_WEBHOOK_DELAY_S * (2**self.request.retries) * random.uniform(1, 1.5)  # noqa: S311
         raise self.retry(exc=exc, countdown=countdown) from None

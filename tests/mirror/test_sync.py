@@ -4,12 +4,15 @@ from datetime import timedelta
 
 import pytest
 
+from apps.live.groups import site_group
 from apps.mirror.models import Move, Picking, Product, SyncState
 from apps.mirror.services.reconcile import reconcile_model
 from apps.mirror.services.sync import sync_model
 from apps.mirror.services.verify import verify_model
 from apps.mirror.specs import SPECS, SYNC_ORDER
 from apps.odoo.datetimes import format_datetime
+from apps.sites.models import Site
+from tests.channels import ChannelListener
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,3 +118,15 @@ def test_archived_records_are_flagged_and_deleted_ones_found_by_reconciliation(o
     assert result.deleted == [draft_id]
     assert Picking.objects.get(odoo_id=draft_id).is_deleted
     assert not verify_model("stock.picking", full=True)
+
+
+def test_changed_transfers_are_announced_to_their_site(odoo, sites):
+    sync_everything()
+    warehouse_code = Picking.objects.exclude(picking_type=None).first().picking_type.warehouse.code
+    site = sites.get(warehouse_code) or Site.objects.create(code=warehouse_code, name=warehouse_code)
+    picking = Picking.objects.filter(picking_type__warehouse__code=site.code, state="assigned").first()
+    listener = ChannelListener(site_group(site.code))
+    odoo.write("stock.picking", [picking.odoo_id], {"origin": "changed for the screens"})
+    sync_model("stock.picking")
+    message = listener.receive()["message"]
+    assert message["event"] == "picking.changed" and picking.odoo_id in message["data"]["pickings"]

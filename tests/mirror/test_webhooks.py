@@ -9,7 +9,7 @@ from django.urls import reverse
 from apps.mirror.models import InboundEvent, Picking
 from apps.mirror.services.sync import sync_model
 from apps.mirror.services.verify import verify_model
-from apps.mirror.services.webhooks import RecordNotReadableYet, event_refresh
+from apps.mirror.services.webhooks import NothingChangedYet, RecordNotReadableYet, event_refresh
 from apps.mirror.specs import spec_for
 from apps.mirror.upsert import upsert_rows
 from apps.odoo.datetimes import format_datetime
@@ -112,3 +112,14 @@ def test_an_older_read_never_overwrites_a_newer_row(odoo):
 
     assert not upsert_rows(spec, [older_read])
     assert Picking.objects.get(pk=picking.pk).state == "done"
+
+
+def test_an_early_read_that_still_shows_the_old_state_is_looked_at_again(client, settings, odoo):
+    sync_model("stock.picking")
+    picking = Picking.objects.filter(state="assigned").first()
+    event_id = post(client, odoo_payload(picking.odoo_id), settings=settings).json()["event"]
+    with pytest.raises(NothingChangedYet):  # Odoo has not committed yet: nothing new to see
+        event_refresh(event_id, expect_change=True)
+    assert InboundEvent.objects.get(pk=event_id).status == InboundEvent.Status.RECEIVED
+    event_refresh(event_id, expect_change=False)  # the last look closes it
+    assert InboundEvent.objects.get(pk=event_id).status == InboundEvent.Status.PROCESSED

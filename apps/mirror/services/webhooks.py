@@ -42,6 +42,10 @@ class RecordNotReadableYet(Exception):
     """Odoo sent the webhook before committing: the record cannot be read yet."""
 
 
+class NothingChangedYet(Exception):
+    """The record reads as the mirror has it: Odoo may not have committed the change yet."""
+
+
 def secret_matches(given: str) -> bool:
     """Constant-time comparison, so the secret cannot be guessed one character at a time."""
     return hmac.compare_digest(given.encode(), settings.ODOO_WEBHOOK_SECRET.encode())
@@ -112,11 +116,13 @@ def _queue_refresh(event_id: int) -> None:
     current_app.send_task(REFRESH_TASK, args=(event_id,), countdown=settings.MIRROR_WEBHOOK_DELAY_S)
 
 
-def event_refresh(event_id: int) -> InboundEvent | None:
+def event_refresh(event_id: int, *, expect_change: bool = False) -> InboundEvent | None:
     """Re-read the event's record from Odoo and upsert it. Safe to repeat.
 
     Raises RecordNotReadableYet when Odoo has not committed it yet, and OdooError when Odoo fails;
-    the task retries both.
+    the task retries both. With `expect_change`, a read identical to the mirror raises
+    NothingChangedYet instead of closing the event: Odoo sends the webhook before its commit, so an
+    early read can still see the old state.
     """
     event = InboundEvent.objects.filter(pk=event_id).exclude(status=InboundEvent.Status.REJECTED).first()
     if event is None or event.status == InboundEvent.Status.PROCESSED:
@@ -129,6 +135,8 @@ def event_refresh(event_id: int) -> InboundEvent | None:
         raise RecordNotReadableYet(f"{event.odoo_model}#{event.odoo_id} is not readable in Odoo (yet)")
     with transaction.atomic():
         changes = upsert_rows(spec, rows)
+        if expect_change and not changes:
+            raise NothingChangedYet(f"{event.odoo_model}#{event.odoo_id} unchanged so far")
         dispatch_on_commit(changes)
         InboundEvent.objects.filter(pk=event.pk).update(
             status=InboundEvent.Status.PROCESSED, processed_at=timezone.now(), last_error=""
