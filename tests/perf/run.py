@@ -16,6 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import django
+from django.conf import settings
+from django.core.management import call_command
+
+from apps.core.embedded_redis import is_running, start_background, stop
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 
@@ -29,7 +33,25 @@ def machine() -> str:
 
 def main(selected: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "controltower.settings")
+    # Never the demo's database: a fresh SQLite file unless DATABASE_URL names one (PostgreSQL).
+    if not os.environ.get("DATABASE_URL"):
+        bench_db = Path(__file__).resolve().parents[2] / "var" / "bench.sqlite3"
+        for leftover in bench_db.parent.glob("bench.sqlite3*"):
+            leftover.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{bench_db}"
     django.setup()
+    redis_process = None
+    if settings.EMBEDDED_REDIS and not is_running(settings.EMBEDDED_REDIS_PORT):
+        redis_process = start_background(settings.EMBEDDED_REDIS_PORT, settings.VAR_DIR / "redis-bench")
+    try:
+        call_command("migrate", verbosity=0)
+        return _run_all(selected)
+    finally:
+        if redis_process:
+            stop(redis_process)
+
+
+def _run_all(selected: list[str]) -> int:
     names = [info.name for info in pkgutil.iter_modules([str(Path(__file__).parent)]) if info.name.startswith("bench_")]
     names = [name for name in names if not selected or name.removeprefix("bench_") in selected]
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"results": {}}

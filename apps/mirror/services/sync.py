@@ -20,6 +20,7 @@ from django.utils import timezone
 from apps.mirror.changes import dispatch_on_commit
 from apps.mirror.locks import exclusive
 from apps.mirror.models import SyncState
+from apps.mirror.prefetch import prefetched
 from apps.mirror.specs import MirrorSpec, spec_for
 from apps.mirror.upsert import upsert_rows
 from apps.odoo.client import OdooClient, get_client
@@ -78,9 +79,10 @@ def _run(
     cursor = state.cursor
     newest = state.newest_write_date
     overlap = timedelta(seconds=settings.MIRROR_OVERLAP_S)
-    for page in client.iter_changed(
+    pages = client.iter_changed(
         spec.odoo_model, spec.odoo_fields, since, overlap=overlap, include_archived=spec.has_active
-    ):
+    )
+    for page in prefetched(pages):
         newest = _latest(newest, page.max_write_date)
         # Everything before resume_from is now read; never move the cursor backwards (overlap).
         cursor = _latest(cursor, page.resume_from)

@@ -1,0 +1,139 @@
+"""Sync benchmarks (issue 4): initial load at scale, incremental catch-up, webhook to screen.
+
+Initial load: the simulator at --scale 200 (about 50k pickings, 200k moves, 40k quants) in its own
+process; the same rows are fetched once without writing (the gateway's cost alone) and once by the
+real sync into the database, each in a fresh worker process whose peak memory is recorded.
+"""
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+import websockets
+from django.conf import settings
+from django.test import Client
+
+from apps.accounts.roles import Role
+from apps.accounts.services import user_upsert
+from apps.mirror.models import Picking, SyncState
+from apps.mirror.selectors import warehouse_site_codes
+from apps.mirror.services.sync import sync_model
+from apps.mirror.specs import SPECS, SYNC_ORDER
+from apps.odoo.client import get_client, reset_client
+from apps.sites.models import Site
+from tests.servers import ROOT, ServerProcess, celery_worker, child_env, daphne, free_port
+
+BIG_MODELS = ["stock.picking", "stock.move", "stock.quant"]
+SCALE = 200
+WEBHOOK_CHANGES = 200
+
+
+def simulator(port: int, *, scale: int, webhook_url: str | None = None) -> ServerProcess:
+    argv = [sys.executable, "manage.py", "odoo_simulator", "--port", str(port), "--scale", str(scale), "--speed", "0"]
+    if webhook_url:
+        argv += ["--webhook-url", webhook_url]
+    return ServerProcess(argv, child_env(), ready_url=f"http://127.0.0.1:{port}/web/webclient/version_info")
+
+
+def point_at(odoo_url: str) -> dict[str, str]:
+    settings.ODOO_URL = odoo_url
+    settings.ODOO_DATABASE, settings.ODOO_LOGIN, settings.ODOO_PASSWORD = "demo", "admin", "admin"
+    reset_client()
+    return {"ODOO_URL": odoo_url, "ODOO_DATABASE": "demo", "ODOO_LOGIN": "admin", "ODOO_PASSWORD": "admin"}
+
+
+def worker_run(mode: str, env: dict[str, str]) -> dict:
+    output = subprocess.run(
+        [sys.executable, "-m", "tests.perf.mirror_worker", mode, *BIG_MODELS],
+        cwd=ROOT, env=child_env(**env), capture_output=True, text=True, check=True, timeout=3600,
+    )  # fmt: skip
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def initial_load_and_incremental() -> dict:
+    port = free_port()
+    print(f"  building the simulator at scale {SCALE} ...", flush=True)
+    sim = simulator(port, scale=SCALE).start(timeout_s=600)
+    try:
+        env = point_at(f"http://127.0.0.1:{port}")
+        fetch = worker_run("fetch", env)
+        print(f"  fetch only: {fetch['rows']:,} rows in {fetch['seconds']:.1f} s", flush=True)
+        sync = worker_run("sync", env)
+        print(
+            f"  sync: {sync['rows']:,} rows in {sync['seconds']:.1f} s, peak {sync['peak_rss_mb']:.0f} MB", flush=True
+        )
+
+        moves = get_client().search("stock.move", [], limit=1000, order="id desc")
+        get_client().write("stock.move", moves, {"origin": f"bench {time.time():.0f}"})
+        started = time.perf_counter()
+        result = sync_model("stock.move")
+        incremental_s = time.perf_counter() - started
+        assert result.ok and result.changed >= 1000, result
+        print(f"  incremental: {result.changed:,} changed moves synced in {incremental_s:.2f} s", flush=True)
+    finally:
+        sim.stop()
+    return {
+        "sync_overhead_ratio": {"value": round(sync["seconds"] / fetch["seconds"], 2), "unit": "x", "goal": "<= 1.3"},
+        "sync_rows_per_s": {"value": round(sync["rows"] / sync["seconds"]), "unit": "rows/s", "goal": ""},
+        "sync_worker_peak_rss_mb": {"value": round(sync["peak_rss_mb"]), "unit": "MB", "goal": "< 400"},
+        "incremental_1000_s": {"value": round(incremental_s, 2), "unit": "s", "goal": "< 2"},
+    }
+
+
+def webhook_to_screen() -> dict:
+    web_port, odoo_port = free_port(), free_port()
+    hook = f"http://127.0.0.1:{web_port}/api/v1/hooks/odoo/{settings.ODOO_WEBHOOK_SECRET}/"
+    sim = simulator(odoo_port, scale=1, webhook_url=hook).start(timeout_s=120)
+    env = point_at(f"http://127.0.0.1:{odoo_port}")
+    for spec in SPECS.values():  # forget the large simulator's records
+        spec.model.objects.all().delete()
+    SyncState.objects.all().delete()
+    for odoo_model in SYNC_ORDER:
+        sync_model(odoo_model)
+    for code in ["BRU", "CHI", "SIN"]:
+        Site.objects.get_or_create(code=code, defaults={"name": code})
+    site = Site.objects.get(code="BRU")
+    watcher = user_upsert(username="bench.watcher", password="bench-password-1", roles=[Role.SUPERVISOR], sites=[site])
+    warehouses = [odoo_id for odoo_id, code in warehouse_site_codes().items() if code == "BRU"]
+    picking_ids = list(
+        Picking.objects.filter(picking_type__warehouse_id__in=warehouses).values_list("odoo_id", flat=True)[:50]
+    )
+    client = Client()
+    client.force_login(watcher)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    web, worker = daphne(web_port, **env).start(), celery_worker(**env).start()
+    try:
+        time.sleep(3)  # the worker connects to the broker
+        latencies = asyncio.run(_measure(web_port, cookie, picking_ids))
+    finally:
+        worker.stop()
+        web.stop()
+        sim.stop()
+    p95 = statistics.quantiles(latencies, n=20)[18]
+    print(f"  webhook to screen: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms", flush=True)
+    return {"webhook_to_screen_p95_ms": {"value": round(p95), "unit": "ms", "goal": "< 1000"}}
+
+
+async def _measure(port: int, cookie: str, picking_ids: list[int]) -> list[float]:
+    url = f"ws://127.0.0.1:{port}/ws/live/"
+    latencies = []
+    async with websockets.connect(url, additional_headers={"Cookie": cookie}, origin=f"http://127.0.0.1:{port}") as ws:
+        await ws.send(json.dumps({"action": "subscribe", "groups": ["site.BRU"]}))
+        await ws.recv()
+        for number in range(WEBHOOK_CHANGES):
+            picking_id = picking_ids[number % len(picking_ids)]
+            started = time.perf_counter()
+            await asyncio.to_thread(get_client().write, "stock.picking", [picking_id], {"origin": f"bench {number}"})
+            while True:
+                message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                if message.get("event") == "picking.changed" and picking_id in message["data"]["pickings"]:
+                    break
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def run() -> dict:
+    return {**initial_load_and_incremental(), **webhook_to_screen()}
