@@ -15,6 +15,8 @@ from django.db import models
 from apps.mirror import models as mirror
 from apps.odoo.datetimes import parse_date, parse_datetime
 
+# Only stored Odoo fields are mirrored: a non-stored computed field (sale.order.expected_date, say)
+# can change without bumping write_date, so polling could never keep it right.
 # Conversions from Odoo's wire values (false for empty, [id, name] for many2one) to column values.
 CONVERTERS = {
     "char": lambda value: value or "",
@@ -242,7 +244,6 @@ SPECS: dict[str, MirrorSpec] = {
                 _ref("partner_id", "partner"),
                 ("date_order", "date_order", "datetime"),
                 ("commitment_date", "commitment_date", "datetime"),
-                ("expected_date", "expected_date", "datetime"),
                 ("amount_total", "amount_total", "float"),
                 ("currency_id", "currency_name", "name"),
                 ("delivery_status", "delivery_status", "char"),

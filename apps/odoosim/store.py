@@ -49,6 +49,12 @@ _INDEXED_MODELS = {
 DirtyHook = Callable[[str, str, int], None]
 
 
+# model -> [(dependent model, many2one on model pointing at it)] whose stored computes read `state`
+STORED_STATE_DEPENDENTS: dict[str, list[tuple[str, str]]] = {
+    "stock.picking": [("sale.order", "sale_id"), ("purchase.order", "purchase_id")],
+}
+
+
 class Store:
     """Row storage with transactions; knows nothing about Odoo semantics beyond audit columns."""
 
@@ -239,6 +245,22 @@ class Store:
             self.conn.execute(f'UPDATE "{spec.table}" SET {sets} WHERE id IN ({marks})', [*row.values(), *chunk])
         for rid in ids:
             self._touch(model, "write", rid)
+        if touch and "state" in values:
+            self._touch_stored_dependents(model, ids)
+
+    def _touch_stored_dependents(self, model: str, ids: list[int]) -> None:
+        """Odoo recomputes stored fields that depend on a transfer's state (sale.order.delivery_status,
+        purchase.order.receipt_status) and the recompute bumps the order's write_date too."""
+        for dependent, fk in STORED_STATE_DEPENDENTS.get(model, ()):
+            table = registry()[model].table
+            for chunk in _chunks(ids, 500):
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    f'SELECT DISTINCT "{fk}" FROM "{table}" WHERE id IN ({marks}) AND "{fk}" IS NOT NULL', chunk
+                ).fetchall()
+                order_ids = [row[0] for row in rows]
+                if order_ids:
+                    self.update(dependent, order_ids, {})
 
     def delete(self, model: str, ids: Iterable[int]) -> None:
         """Delete rows by id."""

@@ -11,7 +11,6 @@ class SaleOrder(MirrorRecord):
     partner = odoo_ref("mirror.Partner")
     date_order = models.DateTimeField(null=True)
     commitment_date = models.DateTimeField(null=True)
-    expected_date = models.DateTimeField(null=True)
     amount_total = models.FloatField(default=0)
     currency_name = models.CharField(max_length=10, blank=True)
     delivery_status = models.CharField(max_length=20, blank=True)
