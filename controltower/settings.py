@@ -297,6 +297,8 @@ MIRROR_SYNC_EVERY_S = env.int("MIRROR_SYNC_EVERY_S", default=15)  # default beat
 MIRROR_RECONCILE_EVERY_S = env.int("MIRROR_RECONCILE_EVERY_S", default=600)
 MIRROR_WEBHOOK_DELAY_S = env.float("MIRROR_WEBHOOK_DELAY_S", default=0.3)  # Odoo sends before it commits
 MIRROR_WEBHOOK_RECHECK_S = env.float("MIRROR_WEBHOOK_RECHECK_S", default=1.5)  # look again if still unchanged
+# Run change-set subscribers (detectors, screens) in the syncing process instead of a worker task.
+MIRROR_CHANGES_INLINE = env.bool("MIRROR_CHANGES_INLINE", default=False)
 MIRROR_WEBHOOK_MAX_BYTES = env.int("MIRROR_WEBHOOK_MAX_BYTES", default=256 * 1024)
 
 # --- Live screens --------------------------------------------------------------------------------

@@ -28,6 +28,12 @@ def redis_server():
     stop(process)
 
 
+@pytest.fixture(autouse=True)
+def change_sets_inline(settings):
+    """Tests see change-set subscribers run in-process; test_mirror_dispatch covers the task path."""
+    settings.MIRROR_CHANGES_INLINE = True
+
+
 @pytest.fixture
 def sites(db):
     """Two sites: the user fixtures belong to Brussels, nobody but admins to Chicago."""

@@ -1,16 +1,21 @@
 """Change sets: what one sync step changed, handed to the one downstream hook after commit.
 
-Detectors, live screens and KPIs subscribe with `subscribe(callback)`; each callback receives a
-ChangeSet after the transaction that wrote the rows has committed. A failing subscriber is logged
-and does not stop the others (or the sync).
+Detectors, live screens and KPIs subscribe with `subscribe(callback)` (in their AppConfig.ready);
+each callback receives a ChangeSet after the transaction that wrote the rows has committed. By
+default the change set travels to a worker as a task (`mirror.dispatch_changes`), so detectors
+never slow the sync down and a failing one never stops it; MIRROR_CHANGES_INLINE runs them in the
+syncing process instead (tests, single-process tools). Subscribers read the mirror's current state
+rather than trusting the order of change sets, so at-least-once, out-of-order delivery is fine.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
+from celery import current_app
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -31,6 +36,16 @@ class ChangeSet:
     def size(self) -> int:
         return len(self.created) + len(self.updated) + len(self.deleted)
 
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> ChangeSet:
+        updated = {int(odoo_id): columns for odoo_id, columns in data.get("updated", {}).items()}
+        return cls(
+            data["odoo_model"], data.get("created", []), updated, data.get("archived", []), data.get("deleted", [])
+        )
+
 
 Subscriber = Callable[[ChangeSet], None]
 _subscribers: list[Subscriber] = []
@@ -48,13 +63,22 @@ def unsubscribe(callback: Subscriber) -> None:
         _subscribers.remove(callback)
 
 
+DISPATCH_TASK = "mirror.dispatch_changes"
+
+
 def dispatch_on_commit(changes: ChangeSet) -> None:
     """Hand the change set to every subscriber once the current transaction commits."""
-    if changes:
-        transaction.on_commit(lambda: _dispatch(changes))
+    if not changes:
+        return
+    if settings.MIRROR_CHANGES_INLINE:
+        transaction.on_commit(lambda: dispatch(changes))
+    else:
+        # By name: the task module imports this one.
+        transaction.on_commit(lambda: current_app.send_task(DISPATCH_TASK, args=(changes.to_json(),)))
 
 
-def _dispatch(changes: ChangeSet) -> None:
+def dispatch(changes: ChangeSet) -> None:
+    """Call every subscriber now (the dispatch task, or inline)."""
     for callback in list(_subscribers):
         try:
             callback(changes)

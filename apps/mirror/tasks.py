@@ -5,6 +5,7 @@ import random
 from celery import shared_task
 from django.conf import settings
 
+from apps.mirror.changes import ChangeSet, dispatch
 from apps.mirror.locks import AlreadyRunning
 from apps.mirror.services.reconcile import reconcile_model
 from apps.mirror.services.sync import sync_model
@@ -14,6 +15,12 @@ from apps.odoo.errors import OdooError
 
 REFRESH_RETRIES = 6
 UNCHANGED_RECHECKS = 2  # an unchanged read is looked at again this many times (the commit may lag)
+
+
+@shared_task(name="mirror.dispatch_changes", soft_time_limit=120, time_limit=150)
+def dispatch_changes(changes: dict) -> None:
+    """Run the change-set subscribers (detectors, screens) for one committed sync page."""
+    dispatch(ChangeSet.from_json(changes))
 
 
 @shared_task(name="mirror.sync_all", soft_time_limit=600, time_limit=660)
