@@ -9,6 +9,9 @@ COPY requirements.txt .
 RUN pip wheel --wheel-dir /wheels -r requirements.txt
 
 FROM python:3.11-slim-bookworm AS runtime
+# Wall displays reload themselves when this changes: pass the commit, e.g. --build-arg APP_VERSION=$(git rev-parse --short HEAD)
+ARG APP_VERSION=dev
+ENV APP_VERSION=${APP_VERSION}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 \
     DJANGO_ENV=production STATIC_ROOT=/app/staticfiles
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \

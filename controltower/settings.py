@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "apps.writeback",
     "apps.cases",
     "apps.approvals",
+    "apps.wall",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.accounts.display_middleware.DisplayTokenMiddleware",  # TVs sign in by token, see only their wall
     "apps.accounts.middleware.LoginRequiredEverywhereMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -300,6 +302,22 @@ MIRROR_WEBHOOK_RECHECK_S = env.float("MIRROR_WEBHOOK_RECHECK_S", default=1.5)  #
 # Run change-set subscribers (detectors, screens) in the syncing process instead of a worker task.
 MIRROR_CHANGES_INLINE = env.bool("MIRROR_CHANGES_INLINE", default=False)
 MIRROR_WEBHOOK_MAX_BYTES = env.int("MIRROR_WEBHOOK_MAX_BYTES", default=256 * 1024)
+
+# --- Version: wall displays reload themselves when it changes (a new deployment) ----------------
+
+
+def _code_version() -> str:
+    """The git commit of this checkout when there is one (set APP_VERSION in images without .git)."""
+    try:
+        head = (BASE_DIR / ".git" / "HEAD").read_text().strip()
+        if head.startswith("ref: "):
+            return (BASE_DIR / ".git" / head[5:]).read_text().strip()[:12]
+        return head[:12]
+    except OSError:
+        return "0.1.0"
+
+
+APP_VERSION = env.str("APP_VERSION", default=_code_version())
 
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often

@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from apps.accounts.models import User
+from apps.accounts.display_tokens import display_token_create, display_token_revoke
+from apps.accounts.models import DisplayToken, User
 
 
 @admin.register(User)
@@ -20,3 +21,31 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+
+@admin.register(DisplayToken)
+class DisplayTokenAdmin(admin.ModelAdmin):
+    """Create a TV's link here (shown once), see when and from where each TV was last seen, revoke."""
+
+    list_display = ["name", "site", "board", "last_seen_at", "last_seen_ip", "revoked_at", "created_by"]
+    list_filter = ["site", "revoked_at"]
+    fields = ["name", "site", "board", "session_days", "last_seen_at", "last_seen_ip", "revoked_at", "created_by"]
+    readonly_fields = ["last_seen_at", "last_seen_ip", "revoked_at", "created_by"]
+    actions = ["revoke"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None  # a token is created or revoked, never edited
+
+    def save_model(self, request, obj, form, change):
+        token, raw = display_token_create(
+            site=obj.site, board=obj.board, name=obj.name, created_by=request.user, session_days=obj.session_days
+        )
+        obj.pk = token.pk
+        link = request.build_absolute_uri(f"/wall/{token.site.code}/?token={raw}")
+        messages.warning(request, f"Open this link once on the TV (it is shown only now): {link}")
+
+    @admin.action(description="Revoke (the TV is shut out at once)")
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at=None):
+            display_token_revoke(token=token, revoked_by=request.user)
+        self.message_user(request, "Revoked.", messages.SUCCESS)

@@ -13,3 +13,33 @@ class User(AbstractUser):
         related_name="members",
         help_text="Sites this user sees. Administrators see every site.",
     )
+
+
+class DisplayToken(models.Model):
+    """A read-only link for one wall display (TV): one site, one board, revocable.
+
+    The TV opens /wall/<site>/?token=... once; it is then signed in as the token's own display user
+    for `session_days`, as long as the token is not revoked. Only a hash of the token is stored.
+    """
+
+    name = models.CharField(max_length=100, help_text="Where the screen hangs, e.g. 'Dock 3 TV'.")
+    site = models.ForeignKey("ct_sites.Site", on_delete=models.PROTECT, related_name="display_tokens")
+    board = models.SlugField(max_length=50, default="floor")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="display_token", editable=False)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    session_days = models.PositiveIntegerField(default=30, help_text="How long the TV stays signed in.")
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_seen_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["site", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.site.code}/{self.board})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -8,6 +8,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 def default_schedules() -> list[dict]:
     return [
         {"name": "Live pulse to screens", "task": "live.publish_pulse", "every_s": settings.LIVE_HEARTBEAT_S},
+        {"name": "Wall tiles follow the clock", "task": "wall.refresh_all", "every_s": 30},
         {"name": "Sync from Odoo", "task": "mirror.sync_all", "every_s": settings.MIRROR_SYNC_EVERY_S},
         {"name": "Reconcile with Odoo", "task": "mirror.reconcile_all", "every_s": settings.MIRROR_RECONCILE_EVERY_S},
     ]

@@ -7,6 +7,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 
+from apps.accounts.display_middleware import SESSION_KEY as DISPLAY_SESSION_KEY
+from apps.accounts.display_tokens import display_group
+from apps.accounts.models import DisplayToken
 from apps.live.access import can_subscribe
 from apps.live.publisher import current_sequence
 
@@ -15,6 +18,10 @@ logger = logging.getLogger(__name__)
 REFUSED_ANONYMOUS = 4401  # application close code: log in first
 RECHECK_EVERY_S = 60  # membership can be revoked while a socket is open
 MAX_GROUPS = 20
+
+
+def _display_token_active(token_id: int) -> bool:
+    return DisplayToken.objects.filter(pk=token_id, revoked_at=None).exists()
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -27,12 +34,23 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user_id = user.pk
         self.groups_joined: set[str] = set()
+        self.display_group: str | None = None
         self.checked_at = time.monotonic()
+        token_id = self.scope["session"].get(DISPLAY_SESSION_KEY) if "session" in self.scope else None
+        if token_id is not None:
+            if not await database_sync_to_async(_display_token_active)(token_id):
+                await self.close(code=REFUSED_ANONYMOUS)
+                return
+            # A revocation closes every socket of this display at once (live.disconnect).
+            self.display_group = display_group(token_id)
+            await self.channel_layer.group_add(self.display_group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
         for group in getattr(self, "groups_joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "display_group", None):
+            await self.channel_layer.group_discard(self.display_group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
         action = content.get("action") if isinstance(content, dict) else None

@@ -4,6 +4,7 @@ It travels the whole live path (beat → worker → Redis channel layer → Daph
 screen that stops receiving it knows its feed is broken and says so.
 """
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ def publish_site_pulses() -> int:
         send_now(
             site_group(site.code),
             PULSE_EVENT,
-            {"site": site.code},
+            {"site": site.code, "version": settings.APP_VERSION},
             html=render_site_pulse(site, odoo_link),
             target=pulse_element_id(site),
         )

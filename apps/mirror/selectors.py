@@ -71,3 +71,26 @@ def picking_site_codes(picking_ids) -> dict[int, str]:
     warehouses = warehouse_site_codes()
     rows = Picking.objects.filter(odoo_id__in=picking_ids).values_list("odoo_id", "picking_type__warehouse_id")
     return {picking_id: warehouses[warehouse_id] for picking_id, warehouse_id in rows if warehouse_id in warehouses}
+
+
+def site_warehouse_ids(site_code: str) -> list[int]:
+    """The Odoo warehouse ids that belong to a site."""
+    return [odoo_id for odoo_id, code in warehouse_site_codes().items() if code == site_code]
+
+
+def outgoing_due(site_code: str, *, until, limit: int = 8) -> tuple[int, int, list[Picking]]:
+    """Open deliveries of a site scheduled before `until`: (how many, how many not ready, the first few)."""
+    open_deliveries = (
+        Picking.objects.filter(
+            picking_type__warehouse_id__in=site_warehouse_ids(site_code),
+            picking_type_code="outgoing",
+            is_deleted=False,
+            scheduled_date__lte=until,
+        )
+        .exclude(state__in=["done", "cancel", "draft"])
+        .select_related("partner")
+        .order_by("scheduled_date", "odoo_id")
+    )
+    total = open_deliveries.count()
+    not_ready = open_deliveries.exclude(state="assigned").count()
+    return total, not_ready, list(open_deliveries[:limit])

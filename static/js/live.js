@@ -168,7 +168,21 @@
     });
   }
 
-  setInterval(function () { renderBadge(); renderRelativeTimes(); }, 1000);
+  // An open socket that hears nothing (Redis restarted and forgot our groups, a proxy holding a dead
+  // connection) is closed so it reconnects and subscribes again.
+  function reviveSilentSocket() {
+    const silentS = state.lastMessageAt === null ? 0 : (Date.now() - state.lastMessageAt) / 1000;
+    if (state.connected && state.socket && silentS > staleAfterS) {
+      state.lastRevive = Date.now();
+      state.socket.close();
+    }
+  }
+
+  setInterval(function () {
+    renderBadge();
+    renderRelativeTimes();
+    if (!state.lastRevive || Date.now() - state.lastRevive > staleAfterS * 1000) reviveSilentSocket();
+  }, 1000);
   renderRelativeTimes();
   connect();
 })();

@@ -1,0 +1,53 @@
+"""Tile renderers: each turns a site's current state into one partial, the same for the first page
+load, the snapshot after a reconnect, and every live update (rendered once per change, whatever
+the number of screens watching)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from apps.mirror.selectors import outgoing_due
+from apps.sites.models import Site
+from apps.wall.catalog import TILE_QUESTIONS
+
+SHIPS_NEXT_WINDOW = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    context: Callable[[Site], dict]
+
+    @property
+    def question(self) -> str:
+        return TILE_QUESTIONS[self.key]
+
+
+def tile_element_id(key: str, site_code: str) -> str:
+    return f"tile-{key}-{site_code}"
+
+
+def _ships_next(site: Site) -> dict:
+    now = timezone.now()
+    total, not_ready, first = outgoing_due(site.code, until=now + SHIPS_NEXT_WINDOW)
+    rows = []
+    for picking in first:
+        minutes = round((picking.scheduled_date - now).total_seconds() / 60) if picking.scheduled_date else None
+        ready = picking.state == "assigned"
+        status = "late" if minutes is not None and minutes < 0 else ("ready" if ready else "not-ready")
+        rows.append({"picking": picking, "minutes": minutes, "status": status})
+    return {"total": total, "not_ready": not_ready, "rows": rows, "level": "bad" if not_ready else "ok"}
+
+
+TILES: dict[str, Tile] = {tile.key: tile for tile in [Tile("ships_next", _ships_next)]}
+
+
+def render_tile(key: str, site: Site) -> str:
+    tile = TILES[key]
+    context = {"tile": tile, "site": site, "element_id": tile_element_id(key, site.code), **tile.context(site)}
+    return render_to_string(f"wall/tiles/{key}.html", context)
