@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 
 import websockets
 from django.conf import settings
@@ -107,6 +108,7 @@ def webhook_to_screen() -> dict:
     web, worker = daphne(web_port, **env).start(), celery_worker(**env).start()
     try:
         time.sleep(3)  # the worker connects to the broker
+        intake = _webhook_intake_ms(hook, picking_ids)
         latencies = asyncio.run(_measure(web_port, cookie, picking_ids))
     finally:
         worker.stop()
@@ -114,7 +116,26 @@ def webhook_to_screen() -> dict:
         sim.stop()
     p95 = statistics.quantiles(latencies, n=20)[18]
     print(f"  webhook to screen: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms", flush=True)
-    return {"webhook_to_screen_p95_ms": {"value": round(p95), "unit": "ms", "goal": "< 1000"}}
+    intake_p95 = statistics.quantiles(intake, n=20)[18]
+    print(f"  webhook intake: p50 {statistics.median(intake):.1f} ms, p95 {intake_p95:.1f} ms", flush=True)
+    return {
+        "webhook_to_screen_p95_ms": {"value": round(p95), "unit": "ms", "goal": "< 1000"},
+        "webhook_intake_p95_ms": {"value": round(intake_p95, 1), "unit": "ms", "goal": "< 50"},
+    }
+
+
+def _webhook_intake_ms(hook_url: str, picking_ids: list[int]) -> list[float]:
+    """How fast Odoo gets its answer (it waits at most 1 s): 200 distinct events over HTTP."""
+    timings = []
+    for number in range(200):
+        picking_id = picking_ids[number % len(picking_ids)]
+        body = json.dumps({"_action": "bench", "_id": picking_id, "_model": "stock.picking", "write_date": f"{number}"})
+        request = urllib.request.Request(hook_url, body.encode(), {"Content-Type": "application/json"})
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 202
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
 
 
 async def _measure(port: int, cookie: str, picking_ids: list[int]) -> list[float]:
