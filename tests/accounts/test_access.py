@@ -13,11 +13,11 @@ def nav_labels(client) -> list[str]:
 @pytest.mark.parametrize(
     ("user_fixture", "expected"),
     [
-        ("supervisor", ["Overview", "API"]),
+        ("supervisor", ["Overview", "Wall", "API"]),
         ("approver", ["Overview", "API"]),
-        ("manager", ["Overview", "Integration health", "API"]),
-        ("admin_user", ["Overview", "Integration health", "API", "Administration"]),
-        ("display", ["Overview"]),
+        ("manager", ["Overview", "Wall", "Integration health", "API"]),
+        ("admin_user", ["Overview", "Wall", "Integration health", "API", "Administration"]),
+        ("display", ["Overview", "Wall"]),
     ],
 )
 def test_each_role_sees_its_navigation(client, request, user_fixture, expected):
