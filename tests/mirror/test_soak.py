@@ -39,13 +39,14 @@ def test_twenty_simulated_hours_with_faults_end_with_zero_drift(odoo, simulator,
     failed_runs = 0
     for hour in range(HOURS):
         simulator.advance(3600)
-        # Odoo misbehaves during some hours: dropped connections, server errors, a short outage.
+        # Odoo misbehaves every hour: dropped connections, server errors, or a short outage.
+        faults(reset=True)
         if hour % 3 == 0:
             faults(error_rate={"*": 0.25}, error_mode="drop")
         elif hour % 3 == 1:
             faults(error_rate={"search_read": 0.3, "read": 0.3}, error_mode="server_error")
         else:
-            faults(reset=True)
+            faults(down_for_seconds=1.5, down_mode="close")
         for odoo_model in SYNC_ORDER:
             failed_runs += not sync_model(odoo_model).ok
         changed = list(Picking.objects.order_by("-odoo_write_date").values_list("odoo_id", flat=True)[:15])
