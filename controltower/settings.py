@@ -269,6 +269,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the installed sidecar package, never a CDN (warehouse networks are often closed).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several models have a `status`; name each enum after its model so the schema stays unambiguous.
+    "ENUM_NAME_OVERRIDES": {
+        "OutboxStatusEnum": "apps.writeback.models.OutboxEntry.Status",
+    },
 }
 
 # --- Odoo connection (the gateway in apps/odoo reads these) -------------------------------------
@@ -318,6 +322,12 @@ def _code_version() -> str:
 
 
 APP_VERSION = env.str("APP_VERSION", default=_code_version())
+
+# --- Write-back to Odoo (apps/writeback): the outbox ----------------------------------------------
+WRITEBACK_MAX_ATTEMPTS = env.int("WRITEBACK_MAX_ATTEMPTS", default=12)  # then dead + a case (about 4 h)
+WRITEBACK_BACKOFF_BASE_S = env.int("WRITEBACK_BACKOFF_BASE_S", default=30)  # doubles per failure, with jitter
+WRITEBACK_BACKOFF_MAX_S = env.int("WRITEBACK_BACKOFF_MAX_S", default=3600)
+WRITEBACK_CLAIM_STALE_S = env.int("WRITEBACK_CLAIM_STALE_S", default=600)  # a `running` claim this old = dead worker
 
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often

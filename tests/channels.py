@@ -19,9 +19,14 @@ class ChannelListener:
         self.channel = async_to_sync(self.layer.new_channel)()
         async_to_sync(self.layer.group_add)(group, self.channel)
 
-    def receive(self, timeout: float = 3.0) -> dict:
+    def receive(self, timeout: float = 3.0, *, event: str | None = None) -> dict:
+        """The next message (of this event, when given: others are skipped)."""
+
         async def read():
-            return await asyncio.wait_for(self.layer.receive(self.channel), timeout)
+            while True:
+                received = await asyncio.wait_for(self.layer.receive(self.channel), timeout)
+                if event is None or received["message"].get("event") == event:
+                    return received
 
         return async_to_sync(read)()
 

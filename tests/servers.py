@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from controltower.celery import app as celery_app
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
@@ -73,6 +75,12 @@ def daphne(port: int, **env: str) -> ServerProcess:
     return ServerProcess(argv, child_env(**env), ready_url=f"http://127.0.0.1:{port}/healthz")
 
 
+def purge_broker() -> None:
+    """Drop tasks left in the broker by earlier tests, so a new worker runs only this test's work."""
+    celery_app.control.purge()
+
+
 def celery_worker(**env: str) -> ServerProcess:
+    purge_broker()
     argv = [sys.executable, "-m", "celery", "-A", "controltower", "worker", "--pool", "solo", "-l", "INFO"]
     return ServerProcess(argv, child_env(**env))

@@ -7,6 +7,7 @@ from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
 from apps.health.checks import readiness
 from apps.mirror.selectors import sync_overview
+from apps.writeback.selectors import outbox_overview
 
 
 @login_not_required
@@ -19,4 +20,5 @@ def readyz(request) -> JsonResponse:
 
 @role_required(Role.ADMIN, Role.MANAGER)
 def integration(request):
-    return render(request, "health/integration.html", {"report": readiness(), "sync": sync_overview()})
+    context = {"report": readiness(), "sync": sync_overview(), "outbox": outbox_overview()}
+    return render(request, "health/integration.html", context)

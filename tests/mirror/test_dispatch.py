@@ -25,7 +25,7 @@ def test_a_worker_runs_the_subscribers_of_a_committed_sync_page(odoo, settings):
     try:
         odoo.write("stock.picking", [picking.odoo_id], {"origin": "seen by a worker"})
         assert sync_model("stock.picking").changed == 1
-        message = listener.receive(timeout=30)["message"]  # the worker may still be starting
+        message = listener.receive(timeout=30, event="picking.changed")["message"]  # the worker may still be starting
     finally:
         worker.stop()
     assert message["event"] == "picking.changed" and picking.odoo_id in message["data"]["pickings"]

@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401  (routes are added as the feature lands)
+from django.urls import path
 
-urlpatterns: list = []
+from apps.writeback.api import views
+
+urlpatterns = [
+    path("writeback/outbox/", views.OutboxEntryListApi.as_view(), name="writeback-outbox-list"),
+    path("writeback/outbox/<int:entry_id>/", views.OutboxEntryDetailApi.as_view(), name="writeback-outbox-detail"),
+    path("writeback/outbox/<int:entry_id>/retry/", views.OutboxEntryRetryApi.as_view(), name="writeback-outbox-retry"),
+    path(
+        "writeback/outbox/<int:entry_id>/cancel/", views.OutboxEntryCancelApi.as_view(), name="writeback-outbox-cancel"
+    ),
+]

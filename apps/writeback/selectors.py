@@ -1,0 +1,80 @@
+"""Reads of the outbox: the health summary, and entries as a user may see them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Min, QuerySet
+from django.utils import timezone
+
+from apps.accounts.roles import Role, has_role
+from apps.sites.selectors import sites_visible_to
+from apps.writeback.models import OutboxEntry
+
+Status = OutboxEntry.Status
+BACKLOG = (Status.PENDING, Status.RUNNING)
+FAILURES = (Status.NEEDS_ATTENTION, Status.DEAD)
+
+
+def outbox_overview(*, now: datetime | None = None) -> dict:
+    """Backlog, age of the oldest pending entry, counts by status and failures, for the health page.
+
+    ``{"backlog": 3, "oldest_pending_at": dt | None, "oldest_pending_age_s": 12.5 | None,
+    "retrying": 1, "by_status": {"pending": 2, ...every status...}, "failures": {"needs_attention": 0,
+    "dead": 0}, "failures_total": 0, "last_failure": {"id", "operation", "target", "status",
+    "error", "at"} | None}``
+    """
+    now = now or timezone.now()
+    counts = dict(OutboxEntry.objects.values_list("status").annotate(n=Count("id")).order_by())
+    by_status = {status: counts.get(status, 0) for status in Status.values}
+    oldest = OutboxEntry.objects.filter(status__in=BACKLOG).aggregate(at=Min("created_at"))["at"]
+    retrying = OutboxEntry.objects.filter(status=Status.PENDING, attempts__gt=0).count()
+    failure = OutboxEntry.objects.filter(status__in=FAILURES).order_by("-updated_at").first()
+    return {
+        "backlog": sum(by_status[status] for status in BACKLOG),
+        "oldest_pending_at": oldest,
+        "oldest_pending_age_s": round((now - oldest).total_seconds(), 1) if oldest else None,
+        "retrying": retrying,
+        "by_status": by_status,
+        "failures": {status: by_status[status] for status in FAILURES},
+        "failures_total": sum(by_status[status] for status in FAILURES),
+        "last_failure": (
+            {
+                "id": failure.pk,
+                "operation": failure.operation,
+                "target": failure.target,
+                "status": failure.status,
+                "error": failure.last_error,
+                "at": failure.updated_at,
+            }
+            if failure
+            else None
+        ),
+    }
+
+
+def outbox_entries_visible_to(user) -> QuerySet[OutboxEntry]:
+    """Admins see every entry; others only entries of the sites they are a member of."""
+    entries = OutboxEntry.objects.select_related("requested_by")
+    if has_role(user, Role.ADMIN):
+        return entries
+    return entries.filter(site_code__in=sites_visible_to(user).values("code"))
+
+
+def outbox_entry_list(
+    *, user, status: str | None = None, operation: str | None = None, site: str | None = None
+) -> QuerySet[OutboxEntry]:
+    """Entries the user may see, newest first, filtered by status, operation and site code."""
+    entries = outbox_entries_visible_to(user)
+    if status:
+        entries = entries.filter(status=status)
+    if operation:
+        entries = entries.filter(operation=operation)
+    if site:
+        entries = entries.filter(site_code=site)
+    return entries.order_by("-id")
+
+
+def outbox_entry_get(*, user, entry_id: int) -> OutboxEntry | None:
+    """One entry with its attempts, or None when it does not exist or is not visible to the user."""
+    return outbox_entries_visible_to(user).prefetch_related("attempt_log").filter(pk=entry_id).first()
