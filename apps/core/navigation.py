@@ -24,6 +24,7 @@ class NavEntry:
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Overview", "home", EVERYONE),
     NavEntry("Wall", "wall:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DISPLAY})),
+    NavEntry("Exceptions", "cases:queue", DESK_ROLES),
     NavEntry("Integration health", "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
     NavEntry("API", "api-docs", DESK_ROLES),
     NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True),

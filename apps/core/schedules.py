@@ -11,6 +11,7 @@ def default_schedules() -> list[dict]:
         {"name": "Wall tiles follow the clock", "task": "wall.refresh_all", "every_s": 30},
         {"name": "Sync from Odoo", "task": "mirror.sync_all", "every_s": settings.MIRROR_SYNC_EVERY_S},
         {"name": "Reconcile with Odoo", "task": "mirror.reconcile_all", "every_s": settings.MIRROR_RECONCILE_EVERY_S},
+        {"name": "Exception detectors sweep", "task": "cases.sweep", "every_s": 30},
         {"name": "Write-back outbox sweep", "task": "writeback.sweep", "every_s": 30},
     ]
 

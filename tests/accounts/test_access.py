@@ -13,10 +13,10 @@ def nav_labels(client) -> list[str]:
 @pytest.mark.parametrize(
     ("user_fixture", "expected"),
     [
-        ("supervisor", ["Overview", "Wall", "API"]),
-        ("approver", ["Overview", "API"]),
-        ("manager", ["Overview", "Wall", "Integration health", "API"]),
-        ("admin_user", ["Overview", "Wall", "Integration health", "API", "Administration"]),
+        ("supervisor", ["Overview", "Wall", "Exceptions", "API"]),
+        ("approver", ["Overview", "Exceptions", "API"]),
+        ("manager", ["Overview", "Wall", "Exceptions", "Integration health", "API"]),
+        ("admin_user", ["Overview", "Wall", "Exceptions", "Integration health", "API", "Administration"]),
         ("display", ["Overview", "Wall"]),
     ],
 )

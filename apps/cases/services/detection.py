@@ -1,0 +1,133 @@
+"""Running the detectors: on every mirror change set, and on a periodic sweep for conditions the
+clock alone changes (late, near cutoff, aging, snoozes ending, SLAs missed)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.cases.detectors import Detector, detectors
+from apps.cases.models import Case, CaseEvent, Status
+from apps.cases.services.lifecycle import Outcome, cases_apply_evaluation
+from apps.cases.services.publishing import publish_case
+from apps.cases.sitemap import SiteMap
+from apps.mirror.changes import ChangeSet
+
+logger = logging.getLogger(__name__)
+
+
+def detect_subjects(
+    *, detector: Detector, subject_ids: Iterable[int], now: datetime | None = None, sites: SiteMap | None = None
+) -> Outcome:
+    """Evaluate these subjects with one detector and apply the result to the cases."""
+    ids = {i for i in subject_ids if i is not None}
+    if not ids:
+        return Outcome()
+    now = now or timezone.now()
+    sites = sites if sites is not None else SiteMap()
+    evaluation = detector.evaluate(ids, sites, now)
+    return cases_apply_evaluation(detector=detector, evaluation=evaluation, now=now)
+
+
+def detect_changes(changes: ChangeSet, *, now: datetime | None = None) -> Outcome:
+    """The mirror's change-set hook: every detector watching this model judges what changed."""
+    outcome = Outcome()
+    interested = [d for d in detectors() if changes.odoo_model in d.watches]
+    if not interested or not changes:
+        return outcome
+    sites = SiteMap()
+    if not sites:
+        return outcome  # no site matches a warehouse yet: nobody could own a case
+    for detector in interested:
+        try:
+            subjects = detector.subjects_from_changes(changes)
+            outcome.merge(detect_subjects(detector=detector, subject_ids=subjects, now=now, sites=sites))
+        except Exception:
+            # One broken detector must not starve the others of this change set.
+            logger.exception("detector failed on a change set", extra={"detector": detector.code})
+    return outcome
+
+
+def detectors_sweep(*, now: datetime | None = None, full: bool = False) -> Outcome:
+    """Re-judge time-based conditions (or, with full=True, everything) and every open case's
+    subjects, so a cleared condition closes even when no change set mentioned it. Then wake
+    snoozed cases and raise escalation levels of cases past their SLA."""
+    now = now or timezone.now()
+    outcome = Outcome()
+    sites = SiteMap()
+    for detector in detectors():
+        if not (detector.time_based or full) and not _has_open(detector):
+            continue
+        subjects: set[int] = set()
+        if detector.time_based or full:
+            subjects.update(detector.sweep_candidates(sites, now))
+        for ids in Case.objects.filter(kind=detector.code, is_open=True).values_list("subject_ids", flat=True):
+            subjects.update(ids)
+        try:
+            outcome.merge(detect_subjects(detector=detector, subject_ids=subjects, now=now, sites=sites))
+        except Exception:
+            logger.exception("detector failed in the sweep", extra={"detector": detector.code})
+    snoozes_end(now=now)
+    escalations_raise(now=now)
+    return outcome
+
+
+def _has_open(detector: Detector) -> bool:
+    return Case.objects.filter(kind=detector.code, is_open=True).exists()
+
+
+def snoozes_end(*, now: datetime) -> int:
+    """Snoozed cases whose time is up come back as open. Claimed with a conditional update."""
+    woken = 0
+    for case in Case.objects.filter(status=Status.SNOOZED, snoozed_until__lte=now):
+        with transaction.atomic():
+            if not Case.objects.filter(pk=case.pk, status=Status.SNOOZED).update(
+                status=Status.OPEN, snoozed_until=None
+            ):
+                continue
+            case.refresh_from_db()
+            CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.WOKE, text="Snooze ended.")
+            publish_case(case, "case.changed")
+            woken += 1
+    return woken
+
+
+def escalations_raise(*, now: datetime) -> int:
+    """One escalation level per `escalation_step_min` past the SLA (escalation-ready: the level is
+    what notification rules key on). Acknowledging does not stop the clock; resolving does."""
+    raised = 0
+    overdue = (
+        Case.objects.filter(is_open=True, sla_due_at__lt=now)
+        .exclude(status=Status.SNOOZED)
+        .select_related("site__case_settings")
+    )
+    for case in overdue:
+        step = _escalation_step(case)
+        level = 1 + int((now - case.sla_due_at) / timedelta(minutes=step))
+        if level <= case.escalation_level:
+            continue
+        with transaction.atomic():
+            if not Case.objects.filter(pk=case.pk, escalation_level=case.escalation_level).update(
+                escalation_level=level, escalated_at=now
+            ):
+                continue
+            case.refresh_from_db()
+            CaseEvent.objects.create(
+                case=case,
+                at=now,
+                kind=CaseEvent.Kind.ESCALATED,
+                text=f"SLA missed — escalation level {level}.",
+                data={"level": level, "automatic": True},
+            )
+            publish_case(case, "case.escalated")
+            raised += 1
+    return raised
+
+
+def _escalation_step(case: Case) -> int:
+    settings = getattr(case.site, "case_settings", None) if case.site else None
+    return max(1, settings.escalation_step_min if settings else 30)

@@ -1,0 +1,65 @@
+"""Cases on screens: every change goes to the case's site group after commit, as the same row
+partial the queue renders on first load. Open pages showing the case's panel refetch it when
+they see its event (a panel carries per-user actions, so it is not rendered once for all)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from apps.cases.models import Case
+from apps.live.publisher import publish
+
+QUEUE_CONTAINER = "case-rows"
+# More changes than this for one site in one batch (a first sync, a bulk reschedule in Odoo): one
+# "refresh" message instead of a row each; the screens refetch their rows once.
+BULK_REFRESH_OVER = 25
+
+
+def row_element_id(case: Case) -> str:
+    return f"case-{case.pk}"
+
+
+def render_case_row(case: Case) -> str:
+    return render_to_string("cases/partials/case_row.html", {"case": case})
+
+
+def case_payload(case: Case) -> dict:
+    return {
+        "case": case.pk,
+        "site": case.site.code if case.site else "",
+        "kind": case.kind,
+        "status": case.status,
+        "severity": case.severity,
+        "owner_role": case.owner_role,
+        "priority": case.priority_score,
+        "is_open": case.is_open,
+    }
+
+
+def publish_case(case: Case, event: str) -> None:
+    """Push the row to the site's screens: inserted when new, swapped when changed, removed when closed."""
+    if case.site_id is None:
+        return
+    publish(
+        event,
+        case.site.code,
+        case_payload(case),
+        html=render_case_row(case) if case.is_open else None,
+        target=row_element_id(case),
+        container=QUEUE_CONTAINER,
+        remove=not case.is_open,
+    )
+
+
+def publish_cases(changes: list[tuple[Case, str]]) -> None:
+    """Publish a batch of case changes: a row each, or one refresh per site for a large batch."""
+    by_site: dict[str, list[tuple[Case, str]]] = {}
+    for case, event in changes:
+        if case.site_id is not None:
+            by_site.setdefault(case.site.code, []).append((case, event))
+    for site_code, site_changes in by_site.items():
+        if len(site_changes) > BULK_REFRESH_OVER:
+            publish("cases.refresh", site_code, {"site": site_code, "count": len(site_changes)})
+            continue
+        for case, event in site_changes:
+            publish_case(case, event)
