@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from apps.accounts.roles import APPROVER_ROLES, Role, has_role, roles_of
 from apps.cases.models import Case, Severity, Status
@@ -127,3 +128,26 @@ def location_site_code(location_odoo_id: int) -> str | None:
 def user_can_report_at(user, location_odoo_id: int) -> bool:
     code = location_site_code(location_odoo_id)
     return code is not None and user_can_see_site(user, code)
+
+
+def site_fire_summary(site_code: str, *, limit: int = 6) -> dict:
+    """For a wall: open cases of one site by severity, the worst first and the oldest first among
+    equals, each with its age and its SLA. Not user-scoped: a wall renders once for every viewer."""
+    now = timezone.now()
+    open_cases = Case.objects.filter(site__code=site_code, is_open=True)
+    counts = dict(open_cases.values_list("severity").annotate(n=Count("id")).values_list("severity", "n"))
+    breached = open_cases.filter(sla_due_at__lt=now).count()
+    worst = list(open_cases.order_by("-severity_rank", "opened_at", "id")[:limit])
+    return {
+        "total": sum(counts.values()),
+        "by_severity": [(severity, label, counts.get(severity, 0)) for severity, label in Severity.choices],
+        "breached": breached,
+        "cases": [
+            {
+                "case": case,
+                "age_min": round((now - case.opened_at).total_seconds() / 60),
+                "sla_left_min": round((case.sla_due_at - now).total_seconds() / 60) if case.sla_due_at else None,
+            }
+            for case in worst
+        ],
+    }

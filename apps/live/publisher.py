@@ -1,6 +1,7 @@
 """The one way to push something to screens: publish(), sent after the database commit."""
 
 import logging
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -14,6 +15,24 @@ from apps.live.messages import LiveMessage
 logger = logging.getLogger(__name__)
 
 SEQUENCE_KEY = "ct:live:seq:{group}"
+
+# In-process listeners of published events (a wall tile that summarises cases listens for "case.*").
+# Called after commit with (event, site_code, payload); a failing listener is logged and skipped.
+Listener = Callable[[str, str | None, dict], None]
+_listeners: list[Listener] = []
+
+
+def add_listener(callback: Listener) -> None:
+    if callback not in _listeners:
+        _listeners.append(callback)
+
+
+def _notify_listeners(event: str, site: str | None, payload: dict) -> None:
+    for callback in list(_listeners):
+        try:
+            callback(event, site, payload)
+        except Exception:
+            logger.exception("live publish listener failed", extra={"event": event})
 
 
 def current_sequence(group: str) -> int:
@@ -52,6 +71,8 @@ def publish(
     transaction.on_commit(
         lambda: send_now(group, event, payload, html=html, target=target, container=container, remove=remove)
     )
+    if _listeners:
+        transaction.on_commit(lambda: _notify_listeners(event, site, payload))
 
 
 def send_now(

@@ -1,6 +1,7 @@
 """The tiles a board can show: a key and the question each one answers."""
 
 TILE_QUESTIONS = {
+    "on_fire": "What is on fire?",
     "ships_next": "What ships next?",
 }
-DEFAULT_TILES = ["ships_next"]
+DEFAULT_TILES = ["on_fire", "ships_next"]

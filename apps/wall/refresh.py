@@ -40,6 +40,12 @@ def refresh_tiles_for_changes(changes: ChangeSet) -> None:
         request_tile_refresh(site_code, "ships_next")
 
 
+def refresh_tiles_for_published(event: str, site_code: str | None, payload: dict) -> None:
+    """Publish listener: a case changed on a site → that site's "what is on fire" tile."""
+    if site_code and event.startswith("case"):
+        request_tile_refresh(site_code, "on_fire")
+
+
 def refresh_time_based_tiles() -> int:
     """Minutes-left and SLA ages move with the clock: re-render every tile of every site."""
     sites = list(Site.objects.filter(is_active=True).values_list("code", flat=True))

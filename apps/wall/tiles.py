@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.cases.selectors import site_fire_summary
 from apps.mirror.selectors import outgoing_due
 from apps.sites.models import Site
 from apps.wall.catalog import TILE_QUESTIONS
@@ -44,7 +45,19 @@ def _ships_next(site: Site) -> dict:
     return {"total": total, "not_ready": not_ready, "rows": rows, "level": "bad" if not_ready else "ok"}
 
 
-TILES: dict[str, Tile] = {tile.key: tile for tile in [Tile("ships_next", _ships_next)]}
+def _on_fire(site: Site) -> dict:
+    summary = site_fire_summary(site.code)
+    counts = dict((severity, count) for severity, _, count in summary["by_severity"])
+    if counts.get("critical") or summary["breached"]:
+        level = "bad"
+    elif counts.get("high"):
+        level = "warn"
+    else:
+        level = "ok"
+    return {**summary, "level": level}
+
+
+TILES: dict[str, Tile] = {tile.key: tile for tile in [Tile("on_fire", _on_fire), Tile("ships_next", _ships_next)]}
 
 
 def render_tile(key: str, site: Site) -> str:

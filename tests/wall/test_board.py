@@ -1,12 +1,17 @@
 """The wall board and its tiles: site-scoped, readable, the same partial for first load and updates."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from apps.cases.models import SEVERITY_RANK, Case
 from apps.live.groups import site_group
-from apps.wall.refresh import tile_publish
+from apps.wall.refresh import refresh_tiles_for_published, tile_publish
 from apps.wall.tiles import render_tile
 from tests.channels import ChannelListener
+from tests.servers import celery_worker
 from tests.wall.factories import delivery
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +58,43 @@ def test_a_tile_is_rendered_once_and_sent_to_the_site_group(sites):
     message = listener.receive()["message"]
     assert message["event"] == "tile" and message["target"] == "tile-ships_next-BRU"
     assert '<span class="tile__number">1</span>' in message["html"]
+
+
+def open_case(site, *, severity: str, title: str, opened_min_ago: int, sla_left_min: int) -> Case:
+    now = timezone.now()
+    return Case.objects.create(
+        site=site, kind="late_receipt", dedupe_key=f"test:{title}", title=title, severity=severity,
+        severity_rank=SEVERITY_RANK[severity], opened_at=now - timedelta(minutes=opened_min_ago), last_seen_at=now,
+        sla_due_at=now + timedelta(minutes=sla_left_min),
+    )  # fmt: skip
+
+
+def test_on_fire_shows_open_cases_worst_first_with_age_against_sla(sites):
+    open_case(sites["BRU"], severity="medium", title="Receipt IN/7 late", opened_min_ago=90, sla_left_min=30)
+    open_case(sites["BRU"], severity="critical", title="Delivery OUT/3 blocked", opened_min_ago=20, sla_left_min=-5)
+    open_case(sites["BRU"], severity="critical", title="Delivery OUT/1 blocked", opened_min_ago=45, sla_left_min=10)
+    open_case(sites["CHI"], severity="critical", title="Other site", opened_min_ago=5, sla_left_min=10)
+
+    html = render_tile("on_fire", sites["BRU"])
+
+    assert '<span class="tile__number">3</span>' in html and "1 past SLA" in html
+    assert "● 2 critical" in html and "◆ 1 medium" in html and "Other site" not in html
+    assert html.index("OUT/1") < html.index("OUT/3") < html.index("IN/7")  # worst first, then oldest
+    assert "SLA +5 min" in html and "45 min old" in html
+    assert 'class="tile tile--bad"' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_case_changes_refresh_the_on_fire_tile_once_through_a_worker(sites):
+    listener = ChannelListener(site_group("BRU"))
+    case = open_case(sites["BRU"], severity="high", title="Receipt IN/9 late", opened_min_ago=1, sla_left_min=60)
+    worker = celery_worker().start()
+    try:
+        for _ in range(5):  # a burst of changes...
+            refresh_tiles_for_published("case.changed", "BRU", {"case": case.pk})
+        tile = listener.receive(timeout=30, event="tile")["message"]  # the worker may still be starting
+        with pytest.raises(TimeoutError):
+            listener.receive(timeout=1.5, event="tile")  # ...rendered once
+    finally:
+        worker.stop()
+    assert tile["target"] == "tile-on_fire-BRU" and "Receipt IN/9 late" in tile["html"]
