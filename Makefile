@@ -27,6 +27,7 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py ensure_schedules
+	$(BIN)/python manage.py approvals_defaults
 	$(BIN)/python manage.py run_demo
 
 ## make test: ruff (format + lint) and the whole suite. Embedded Redis for tests uses its own port.

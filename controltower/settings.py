@@ -301,6 +301,7 @@ MIRROR_OVERLAP_S = env.int("MIRROR_OVERLAP_S", default=30)
 MIRROR_SYNC_LOCK_S = env.int("MIRROR_SYNC_LOCK_S", default=900)  # a crashed sync frees its model after this
 MIRROR_SYNC_EVERY_S = env.int("MIRROR_SYNC_EVERY_S", default=15)  # default beat interval (editable in admin)
 MIRROR_RECONCILE_EVERY_S = env.int("MIRROR_RECONCILE_EVERY_S", default=600)
+MIRROR_VOLATILE_EVERY_S = env.int("MIRROR_VOLATILE_EVERY_S", default=300)  # receivable, product cost
 MIRROR_WEBHOOK_DELAY_S = env.float("MIRROR_WEBHOOK_DELAY_S", default=0.3)  # Odoo sends before it commits
 MIRROR_WEBHOOK_RECHECK_S = env.float("MIRROR_WEBHOOK_RECHECK_S", default=1.5)  # look again if still unchanged
 # Run change-set subscribers (detectors, screens) in the syncing process instead of a worker task.

@@ -25,6 +25,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Overview", "home", EVERYONE),
     NavEntry("Wall", "wall:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DISPLAY})),
     NavEntry("Exceptions", "cases:queue", DESK_ROLES),
+    NavEntry("Approvals", "approvals:inbox", DESK_ROLES),
     NavEntry("Integration health", "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
     NavEntry("API", "api-docs", DESK_ROLES),
     NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True),

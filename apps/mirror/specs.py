@@ -15,8 +15,10 @@ from django.db import models
 from apps.mirror import models as mirror
 from apps.odoo.datetimes import parse_date, parse_datetime
 
-# Only stored Odoo fields are mirrored: a non-stored computed field (sale.order.expected_date, say)
-# can change without bumping write_date, so polling could never keep it right.
+# Stored Odoo fields are kept right by polling write_date. A few non-stored fields are needed too
+# (a customer's receivable `credit`, a product's `standard_price`): they change without bumping
+# write_date, so they are marked volatile, re-read on their own schedule (refresh_volatile) and
+# left out of mirror_verify's comparison.
 # Conversions from Odoo's wire values (false for empty, [id, name] for many2one) to column values.
 CONVERTERS = {
     "char": lambda value: value or "",
@@ -35,6 +37,7 @@ class Field:
     odoo: str
     column: str
     kind: str
+    volatile: bool = False  # non-stored in Odoo: refreshed on a schedule, not by write_date
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,16 @@ class MirrorSpec:
         return list(dict.fromkeys(field.odoo for field in self.fields))
 
     @property
+    def volatile_fields(self) -> tuple[Field, ...]:
+        return tuple(field for field in self.fields if field.volatile)
+
+    @property
+    def verified_columns(self) -> list[str]:
+        """Columns mirror_verify compares: everything polling keeps exact."""
+        volatile = {field.column for field in self.volatile_fields}
+        return [column for column in self.columns if column not in volatile]
+
+    @property
     def columns(self) -> list[str]:
         """Columns compared and written on upsert (besides odoo_id, synced_at, is_deleted)."""
         return [field.column for field in self.fields] + ["odoo_write_date"]
@@ -60,8 +73,8 @@ class MirrorSpec:
         return values
 
 
-def _fields(*triples: tuple[str, str, str]) -> tuple[Field, ...]:
-    return tuple(Field(odoo, column, kind) for odoo, column, kind in triples)
+def _fields(*specs: tuple[str, str, str] | Field) -> tuple[Field, ...]:
+    return tuple(spec if isinstance(spec, Field) else Field(*spec) for spec in specs)
 
 
 def _ref(odoo: str, column: str) -> tuple[str, str, str]:
@@ -207,6 +220,7 @@ SPECS: dict[str, MirrorSpec] = {
                 ("uom_id", "uom_name", "name"),
                 ("tracking", "tracking", "char"),
                 ("categ_id", "category_name", "name"),
+                Field("standard_price", "standard_price", "float", volatile=True),
                 ACTIVE,
             ),
             has_active=True,
@@ -224,6 +238,7 @@ SPECS: dict[str, MirrorSpec] = {
                 ("country_id", "country_name", "name"),
                 ("ref", "ref", "char"),
                 ("credit_limit", "credit_limit", "float"),
+                Field("credit", "credit", "float", volatile=True),
                 ("picking_warn", "picking_warn", "char"),
                 ACTIVE,
             ),

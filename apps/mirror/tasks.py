@@ -9,6 +9,7 @@ from apps.mirror.changes import ChangeSet, dispatch
 from apps.mirror.locks import AlreadyRunning
 from apps.mirror.services.reconcile import reconcile_model
 from apps.mirror.services.sync import sync_model
+from apps.mirror.services.volatile import refresh_all_volatile
 from apps.mirror.services.webhooks import NothingChangedYet, RecordNotReadableYet, event_give_up, event_refresh
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.errors import OdooError
@@ -34,6 +35,12 @@ def sync_all() -> dict:
         except AlreadyRunning:
             summary[odoo_model] = "already running"
     return summary
+
+
+@shared_task(name="mirror.refresh_volatile", soft_time_limit=600, time_limit=660)
+def refresh_volatile_fields() -> dict:
+    """Re-read fields Odoo does not stamp with write_date (receivable, product cost)."""
+    return refresh_all_volatile()
 
 
 @shared_task(name="mirror.reconcile_all", soft_time_limit=1200, time_limit=1260)

@@ -182,6 +182,12 @@ class Simulator:
             self.store.update(model, [record_id], {})
         return {"model": model, "id": record_id, "write_date": at.strftime("%Y-%m-%d %H:%M:%S.%f")}
 
+    def change_without_write_date(self, model: str, record_id: int, values: dict) -> None:
+        """Change values the way Odoo's non-stored computes move (a receivable after an invoice or a
+        payment): the value reads differently, the record's write_date stays as it was."""
+        with self.store.transaction(at=self.clock.now()):
+            self.store.update(model, [record_id], values, touch=False)
+
     def state(self) -> dict:
         """Summary for GET /__sim__/state."""
         counts = {}

@@ -3,5 +3,6 @@
 TILE_QUESTIONS = {
     "on_fire": "What is on fire?",
     "ships_next": "What ships next?",
+    "decisions": "What waits on a decision?",
 }
-DEFAULT_TILES = ["on_fire", "ships_next"]
+DEFAULT_TILES = ["on_fire", "ships_next", "decisions"]

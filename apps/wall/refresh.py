@@ -41,9 +41,13 @@ def refresh_tiles_for_changes(changes: ChangeSet) -> None:
 
 
 def refresh_tiles_for_published(event: str, site_code: str | None, payload: dict) -> None:
-    """Publish listener: a case changed on a site → that site's "what is on fire" tile."""
-    if site_code and event.startswith("case"):
+    """Publish listener: a case or an approval request changed on a site → that site's tile."""
+    if not site_code:
+        return
+    if event.startswith("case"):
         request_tile_refresh(site_code, "on_fire")
+    elif event.startswith("approval"):
+        request_tile_refresh(site_code, "decisions")
 
 
 def refresh_time_based_tiles() -> int:

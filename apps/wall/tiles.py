@@ -11,6 +11,8 @@ from datetime import timedelta
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.accounts.roles import Role
+from apps.approvals.selectors import site_decision_summary
 from apps.cases.selectors import site_fire_summary
 from apps.mirror.selectors import outgoing_due
 from apps.sites.models import Site
@@ -57,7 +59,18 @@ def _on_fire(site: Site) -> dict:
     return {**summary, "level": level}
 
 
-TILES: dict[str, Tile] = {tile.key: tile for tile in [Tile("on_fire", _on_fire), Tile("ships_next", _ships_next)]}
+def _decisions(site: Site) -> dict:
+    summary = site_decision_summary(site.code)
+    for row in summary["requests"]:
+        row["waits_on_label"] = Role(row["waits_on"]).label if row["waits_on"] in Role.values else row["waits_on"]
+    level = "bad" if summary["past_sla"] else ("warn" if summary["total"] else "ok")
+    return {**summary, "level": level}
+
+
+TILES: dict[str, Tile] = {
+    tile.key: tile
+    for tile in [Tile("on_fire", _on_fire), Tile("ships_next", _ships_next), Tile("decisions", _decisions)]
+}
 
 
 def render_tile(key: str, site: Site) -> str:

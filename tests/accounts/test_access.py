@@ -13,10 +13,10 @@ def nav_labels(client) -> list[str]:
 @pytest.mark.parametrize(
     ("user_fixture", "expected"),
     [
-        ("supervisor", ["Overview", "Wall", "Exceptions", "API"]),
-        ("approver", ["Overview", "Exceptions", "API"]),
-        ("manager", ["Overview", "Wall", "Exceptions", "Integration health", "API"]),
-        ("admin_user", ["Overview", "Wall", "Exceptions", "Integration health", "API", "Administration"]),
+        ("supervisor", ["Overview", "Wall", "Exceptions", "Approvals", "API"]),
+        ("approver", ["Overview", "Exceptions", "Approvals", "API"]),
+        ("manager", ["Overview", "Wall", "Exceptions", "Approvals", "Integration health", "API"]),
+        ("admin_user", ["Overview", "Wall", "Exceptions", "Approvals", "Integration health", "API", "Administration"]),
         ("display", ["Overview", "Wall"]),
     ],
 )

@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 
 from apps.live.groups import site_group
-from apps.mirror.models import Move, Picking, Product, SyncState
+from apps.mirror.models import Move, Partner, Picking, Product, SyncState
 from apps.mirror.services.reconcile import reconcile_model
 from apps.mirror.services.sync import sync_model
 from apps.mirror.services.verify import verify_model
+from apps.mirror.services.volatile import refresh_volatile
 from apps.mirror.specs import SPECS, SYNC_ORDER
 from apps.odoo.datetimes import format_datetime
 from apps.sites.models import Site
@@ -130,3 +131,19 @@ def test_changed_transfers_are_announced_to_their_site(odoo, sites):
     sync_model("stock.picking")
     message = listener.receive()["message"]
     assert message["event"] == "picking.changed" and picking.odoo_id in message["data"]["pickings"]
+
+
+def test_volatile_fields_are_refreshed_on_their_own_and_not_counted_as_drift(odoo, simulator, change_sets):
+    sync_model("res.partner")
+    partner = Partner.objects.filter(credit_limit__gt=0).first()
+    # Odoo's receivable moves with invoices and payments, without touching the partner's write_date.
+    simulator.sim.change_without_write_date("res.partner", partner.odoo_id, {"credit": partner.credit + 999.5})
+    assert not verify_model("res.partner", full=True)  # not drift: it is refreshed on its own schedule
+    change_sets.clear()
+
+    moved = refresh_volatile("res.partner")
+
+    partner.refresh_from_db()
+    assert partner.credit == pytest.approx(odoo.read("res.partner", [partner.odoo_id], ["credit"])[0]["credit"])
+    assert moved.updated == {partner.odoo_id: ["credit"]}
+    assert change_sets[-1].updated == {partner.odoo_id: ["credit"]}

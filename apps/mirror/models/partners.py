@@ -13,6 +13,7 @@ class Product(MirrorRecord):
     uom_name = models.CharField(max_length=50, blank=True)
     tracking = models.CharField(max_length=20, blank=True)
     category_name = models.CharField(max_length=200, blank=True)
+    standard_price = models.FloatField(default=0)  # cost per unit (refreshed on a schedule)
 
     def __str__(self) -> str:
         return f"[{self.default_code}] {self.name}" if self.default_code else self.name
@@ -28,6 +29,7 @@ class Partner(MirrorRecord):
     country_name = models.CharField(max_length=100, blank=True)
     ref = models.CharField(max_length=100, blank=True)
     credit_limit = models.FloatField(default=0)
+    credit = models.FloatField(default=0)  # receivable now (refreshed on a schedule: Odoo does not stamp it)
     picking_warn = models.CharField(max_length=20, blank=True)  # "block" is a delivery hold
 
     def __str__(self) -> str:

@@ -1,0 +1,181 @@
+"""Reads on approvals, always scoped to the sites the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from apps.approvals.eligibility import actionable_q, authority
+from apps.approvals.models import OPEN_STATUSES, ApprovalPolicy, ApprovalRequest, RequestStatus, RequestType
+from apps.audit.models import AuditEntry
+from apps.sites.selectors import sites_visible_to
+from apps.writeback.models import OutboxEntry
+
+INBOX_LIMIT = 60
+HISTORY_PAGE = 50
+
+
+def requests_visible_to(user) -> QuerySet[ApprovalRequest]:
+    return ApprovalRequest.objects.filter(site__in=sites_visible_to(user).values("pk"))
+
+
+def inbox_queryset(user, *, site_code: str = "", request_type: str = "") -> QuerySet[ApprovalRequest]:
+    """What waits on this user now: steps they may decide, and questions put to them."""
+    waiting = actionable_q(user) | Q(status=RequestStatus.INFO_REQUESTED, requested_by_id=user.pk)
+    queryset = ApprovalRequest.objects.filter(waiting)
+    if site_code:
+        queryset = queryset.filter(site__code=site_code)
+    if request_type:
+        queryset = queryset.filter(request_type=request_type)
+    return queryset
+
+
+def inbox_for(user, *, site_code: str = "", request_type: str = "", limit: int = INBOX_LIMIT) -> dict[str, Any]:
+    """The inbox list: soonest due first, with only the columns a row shows, and the total."""
+    queryset = inbox_queryset(user, site_code=site_code, request_type=request_type)
+    rows = list(queryset.select_related("site", "active_step").only(*ROW_FIELDS).order_by("due_at", "id")[:limit])
+    return {"rows": rows, "total": queryset.count() if len(rows) >= limit else len(rows), "now": timezone.now()}
+
+
+ROW_FIELDS = (
+    "id",
+    "title",
+    "request_type",
+    "status",
+    "due_at",
+    "created_at",
+    "is_low_risk",
+    "escalated_role",
+    "site__code",
+    "active_step__name",
+    "active_step__position",
+)
+
+
+@dataclass
+class HistoryFilters:
+    status: str = ""
+    request_type: str = ""
+    site_code: str = ""
+    text: str = ""
+    since: date | None = None
+    until: date | None = None
+    decided_by: str = ""
+    page: int = 1
+
+
+def history_for(user, filters: HistoryFilters) -> dict[str, Any]:
+    """Every request of the user's sites, newest first, filtered; one page at a time."""
+    queryset = requests_visible_to(user)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.request_type:
+        queryset = queryset.filter(request_type=filters.request_type)
+    if filters.site_code:
+        queryset = queryset.filter(site__code=filters.site_code)
+    if filters.text:
+        queryset = queryset.filter(title__icontains=filters.text)
+    if filters.since:
+        queryset = queryset.filter(created_at__gte=datetime.combine(filters.since, time.min, tzinfo=UTC))
+    if filters.until:
+        queryset = queryset.filter(created_at__lte=datetime.combine(filters.until, time.max, tzinfo=UTC))
+    if filters.decided_by:
+        queryset = queryset.filter(decisions__user__username=filters.decided_by).distinct()
+    page = max(1, filters.page)
+    start = (page - 1) * HISTORY_PAGE
+    rows = list(
+        queryset.select_related("site", "requested_by").order_by("-created_at", "-id")[start : start + HISTORY_PAGE + 1]
+    )
+    return {"rows": rows[:HISTORY_PAGE], "page": page, "has_next": len(rows) > HISTORY_PAGE}
+
+
+def request_for(user, request_id: int) -> ApprovalRequest:
+    """One request of the user's sites (DoesNotExist otherwise, shown as 404)."""
+    return (
+        requests_visible_to(user)
+        .select_related("site", "policy", "policy__site", "active_step", "requested_by")
+        .get(pk=request_id)
+    )
+
+
+def writeback_of(request: ApprovalRequest) -> OutboxEntry | None:
+    """The outbox entry carrying the request's effect to Odoo, if one was created."""
+    if not request.outbox_entry_id:
+        return None
+    return OutboxEntry.objects.filter(pk=request.outbox_entry_id).first()
+
+
+def request_page(user, request: ApprovalRequest) -> dict[str, Any]:
+    """Everything the request page and the inbox's detail pane show."""
+    return {
+        "approval": request,
+        "steps": list(request.steps.prefetch_related("approvers").order_by("position")),
+        "events": list(request.events.select_related("actor").order_by("at", "id")),
+        "decisions": list(request.decisions.select_related("user", "on_behalf_of").order_by("at", "id")),
+        "authority": authority(user, request),
+        "writeback": writeback_of(request),
+        "may_answer": request.status == RequestStatus.INFO_REQUESTED and request.requested_by_id == user.pk,
+    }
+
+
+def shown_snapshot(request: ApprovalRequest) -> dict[str, Any]:
+    """What the decision screen showed, recorded with each decision for the audit log."""
+    return {
+        "title": request.title,
+        "facts": request.facts,
+        "context": request.context,
+        "policy": request.policy.label,
+        "route": request.route_name,
+        "condition": request.condition_text,
+        "effect": request.effect.get("summary", ""),
+        "due_at": request.due_at.isoformat() if request.due_at else None,
+    }
+
+
+def audit_rows(user, *, since: date | None = None, until: date | None = None) -> QuerySet[AuditEntry]:
+    """Approval audit entries of the user's sites, oldest first (for the CSV export)."""
+    codes = list(sites_visible_to(user).values_list("code", flat=True))
+    rows = AuditEntry.objects.filter(action__startswith="approval", site_code__in=codes).select_related("actor")
+    if since:
+        rows = rows.filter(at__gte=datetime.combine(since, time.min, tzinfo=UTC))
+    if until:
+        rows = rows.filter(at__lte=datetime.combine(until, time.max, tzinfo=UTC))
+    return rows.order_by("id")
+
+
+def policies_visible_to(user) -> QuerySet[ApprovalPolicy]:
+    """Policy versions in force at the user's sites and the all-site defaults."""
+    sites = sites_visible_to(user).values("pk")
+    return (
+        ApprovalPolicy.objects.filter(Q(site__isnull=True) | Q(site__in=sites))
+        .select_related("site")
+        .order_by("request_type", "site__code", "-version")
+    )
+
+
+REQUEST_TYPE_LABELS = dict(RequestType.choices)
+
+
+def site_decision_summary(site_code: str, *, limit: int = 6) -> dict[str, Any]:
+    """For a wall: requests of one site waiting on a decision, the most overdue first. Not
+    user-scoped: a wall renders once for every viewer."""
+    now = timezone.now()
+    waiting = ApprovalRequest.objects.filter(site__code=site_code, status__in=OPEN_STATUSES)
+    past_sla = waiting.filter(due_at__lt=now).count()
+    first = list(waiting.order_by(F("due_at").asc(nulls_last=True), "id")[:limit])
+    return {
+        "total": waiting.count(),
+        "past_sla": past_sla,
+        "requests": [
+            {
+                "request": request,
+                "waits_on": request.escalated_role or request.active_role,
+                "left_min": round((request.due_at - now).total_seconds() / 60) if request.due_at else None,
+            }
+            for request in first
+        ],
+    }

@@ -1,0 +1,1 @@
+"""Writes on approvals. Import the services from their modules (raising, decisions, sla)."""

@@ -1,0 +1,12 @@
+"""Celery tasks for approvals: thin wrappers over services."""
+
+from celery import shared_task
+
+from apps.approvals.services.sla import sla_sweep
+
+
+@shared_task(name="approvals.sla_sweep", ignore_result=True, soft_time_limit=60, time_limit=90)
+def sweep_sla() -> dict:
+    """Send due reminders and escalate breached steps (state is in the database; safe to run twice)."""
+    result = sla_sweep()
+    return {"reminded": result.reminded, "escalated": result.escalated}

@@ -1,0 +1,244 @@
+"""Pages: the inbox (with its live list and detail pane), a request's page, history, new requests,
+policies, and the audit export. Thin: read input, call one service or selector, render."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.accounts.decorators import role_required
+from apps.accounts.roles import APPROVER_ROLES, Role
+from apps.approvals.builders import DraftError
+from apps.approvals.forms import FORMS, DecisionForm
+from apps.approvals.models import ApprovalRequest, RequestStatus, RequestType
+from apps.approvals.policies import PolicyError
+from apps.approvals.selectors import (
+    HistoryFilters,
+    audit_rows,
+    history_for,
+    inbox_for,
+    policies_visible_to,
+    request_for,
+    request_page,
+)
+from apps.approvals.services.decisions import DecisionRefused, bulk_approve, request_acknowledge
+from apps.approvals.services.dispatch import request_decide
+from apps.approvals.services.people import request_raise_by_person
+from apps.live.groups import site_group, user_group
+from apps.live.publisher import current_sequence
+from apps.sites.selectors import sites_visible_to
+
+DESK = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, *APPROVER_ROLES)
+
+
+def _request_or_404(user, request_id: int) -> ApprovalRequest:
+    try:
+        return request_for(user, request_id)
+    except ApprovalRequest.DoesNotExist:
+        raise Http404("No such request at your sites.") from None
+
+
+def _inbox_filters(request) -> dict[str, str]:
+    return {"site_code": request.GET.get("site", ""), "request_type": request.GET.get("type", "")}
+
+
+@role_required(*DESK)
+@require_GET
+def inbox(request):
+    """The approver's inbox: what waits on them now, soonest due first."""
+    sites = list(sites_visible_to(request.user))
+    filters = _inbox_filters(request)
+    return render(
+        request,
+        "approvals/inbox.html",
+        {
+            "inbox": inbox_for(request.user, **filters),
+            "sites": sites,
+            "filters": filters,
+            "request_types": RequestType.choices,
+            "query": request.GET.urlencode(),
+            "live_groups": [user_group(request.user.pk), *(site_group(site.code) for site in sites)],
+            "user_live_group": user_group(request.user.pk),
+        },
+    )
+
+
+@role_required(*DESK)
+@require_GET
+def inbox_list(request):
+    """The inbox list alone: refetched by the page after a live event or a missed message."""
+    group = user_group(request.user.pk)
+    seq = current_sequence(group)
+    response = render(
+        request,
+        "approvals/partials/inbox_list.html",
+        {
+            "inbox": inbox_for(request.user, **_inbox_filters(request)),
+            "query": request.GET.urlencode(),
+            "user_live_group": group,
+        },
+    )
+    response["X-Live-Group"], response["X-Live-Seq"], response["Cache-Control"] = group, str(seq), "no-store"
+    return response
+
+
+@role_required(*DESK)
+@require_GET
+def request_panel(request, request_id: int):
+    """The inbox's right-hand pane: the request's context and the decision buttons."""
+    approval = _request_or_404(request.user, request_id)
+    request_acknowledge(request=approval, user=request.user)
+    return render(request, "approvals/partials/panel.html", request_page(request.user, approval))
+
+
+@role_required(*DESK)
+@require_GET
+def request_detail(request, request_id: int):
+    approval = _request_or_404(request.user, request_id)
+    request_acknowledge(request=approval, user=request.user)
+    context = request_page(request.user, approval)
+    context["live_groups"] = [site_group(approval.site.code)]
+    return render(request, "approvals/detail.html", context)
+
+
+@role_required(*DESK)
+@require_POST
+def decide(request, request_id: int):
+    """Approve, reject, ask, answer or delegate; answers JSON to the inbox's script, redirects a form."""
+    approval = _request_or_404(request.user, request_id)
+    form = DecisionForm(request.POST)
+    wants_json = request.headers.get("X-Requested-With") == "approvals.js"
+    if not form.is_valid():
+        message, status = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), 400
+    else:
+        try:
+            data = form.cleaned_data
+            message = request_decide(
+                request=approval,
+                user=request.user,
+                action=data["action"],
+                reason=data["reason"],
+                to_user=data["to_user"],
+                until=data["until"],
+            )
+            status = 200
+        except DecisionRefused as exc:
+            message, status = str(exc), exc.status
+    if wants_json:
+        return JsonResponse({"ok": status == 200, "message": message}, status=status)
+    (messages.success if status == 200 else messages.error)(request, message)
+    return redirect(request.POST.get("next") or reverse("approvals:detail", args=[approval.pk]))
+
+
+@role_required(*DESK)
+@require_POST
+def bulk(request):
+    """Approve the selected low-risk requests; each one is checked on its own."""
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    result = bulk_approve(request_ids=ids, user=request.user)
+    if request.headers.get("X-Requested-With") == "approvals.js":
+        return JsonResponse(result)
+    messages.info(request, f"Approved {len(result['approved'])}; refused {len(result['refused'])}.")
+    return redirect("approvals:inbox")
+
+
+@role_required(*DESK)
+@require_GET
+def history(request):
+    params = request.GET
+    filters = HistoryFilters(
+        status=params.get("status", ""),
+        request_type=params.get("type", ""),
+        site_code=params.get("site", ""),
+        text=params.get("q", ""),
+        decided_by=params.get("decided_by", ""),
+        page=int(params["page"]) if params.get("page", "").isdigit() else 1,
+    )
+    query = params.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "approvals/history.html",
+        {
+            "history": history_for(request.user, filters),
+            "filters": filters,
+            "statuses": RequestStatus.choices,
+            "request_types": RequestType.choices,
+            "sites": sites_visible_to(request.user),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@role_required(*DESK)
+def new_request(request, request_type: str):
+    """A form per request type; the policy in force decides whether it needs people."""
+    if request_type not in FORMS:
+        raise Http404("Unknown request type.")
+    form = FORMS[request_type](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            raised = request_raise_by_person(request_type=request_type, user=request.user, data=form.cleaned_data)
+        except (DraftError, PolicyError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            if raised is None:
+                messages.info(request, "The policy in force needs no approval for this; nothing was raised.")
+                return redirect("approvals:inbox")
+            messages.success(request, f"Request #{raised.pk}: {raised.get_status_display()}")
+            return redirect("approvals:detail", raised.pk)
+    return render(
+        request,
+        "approvals/new.html",
+        {
+            "form": form,
+            "request_type": request_type,
+            "label": RequestType(request_type).label,
+            "types": RequestType.choices,
+        },
+    )
+
+
+@role_required(*DESK)
+@require_GET
+def policies(request):
+    rows = [
+        {"policy": policy, "definition": json.dumps(policy.definition, indent=2)}
+        for policy in policies_visible_to(request.user)
+    ]
+    return render(request, "approvals/policies.html", {"rows": rows})
+
+
+@role_required(Role.MANAGER, Role.ADMIN, *APPROVER_ROLES, Role.SUPERVISOR)
+@require_GET
+def audit_export(request):
+    """The approvals audit trail of the user's sites as CSV: who, what, when, policy version, condition, screen."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="approvals-audit.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["at", "actor", "action", "subject", "site", "policy_version", "condition", "reason", "shown", "hash"]
+    )
+    for entry in audit_rows(request.user).iterator(chunk_size=1000):
+        data = entry.data or {}
+        writer.writerow(
+            [
+                entry.at.isoformat(),
+                entry.actor_label,
+                entry.action,
+                entry.subject,
+                entry.site_code,
+                entry.policy_version,
+                data.get("condition", ""),
+                data.get("reason", ""),
+                json.dumps(data.get("shown", {}), sort_keys=True),
+                entry.entry_hash,
+            ]
+        )
+    return response

@@ -1,0 +1,216 @@
+/*
+ * approvals.js — the inbox's keyboard and live behaviour.
+ *
+ * j/k move through the list and open the request in the right-hand pane; a approves; r puts the
+ * cursor in the reason box in "reject" mode (Enter sends, Escape cancels); i does the same to ask
+ * for information; x marks a low-risk request, b approves the marked ones in bulk. Live events
+ * ("approval.changed") refetch the list; the selected request stays selected while it is there.
+ */
+(function () {
+  "use strict";
+
+  const app = document.getElementById("approvals-app");
+  const csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+  const state = { selectedId: null, marked: new Set(), pendingAction: null, refetchTimer: null };
+  window.ControlTowerApprovals = state; // read by browser tests
+
+  function rows() { return Array.from(document.querySelectorAll("#approvals-inbox-list .ap-row")); }
+  function list() { return document.getElementById("approvals-inbox-list"); }
+  function panel() { return document.getElementById("approvals-detail"); }
+
+  // --- SLA countdowns, ticking in the browser between server updates ------------------------
+  function span(minutes) {
+    if (minutes < 60) return minutes + " min";
+    const hours = Math.floor(minutes / 60);
+    return hours < 48 ? hours + " h " + String(minutes % 60).padStart(2, "0") : Math.floor(hours / 24) + " d";
+  }
+  function tick() {
+    document.querySelectorAll(".ap-sla[data-due]").forEach(function (el) {
+      if (!el.dataset.due) return;
+      const minutes = Math.floor((Date.parse(el.dataset.due) - Date.now()) / 60000);
+      const kind = minutes < 0 ? "breach" : minutes < 15 ? "warn" : "ok";
+      const icon = { breach: "✖", warn: "◐", ok: "●" }[kind];
+      el.className = "ap-sla ap-sla--" + kind;
+      el.firstChild.textContent = icon + " ";
+      el.querySelector(".ap-sla__text").textContent = minutes < 0 ? span(-minutes) + " late" : span(minutes) + " left";
+    });
+  }
+  setInterval(tick, 30000);
+
+  if (!app) { bindForms(document); return; } // a request's own page: only the decision forms
+
+  // --- selection and the detail pane --------------------------------------------------------
+  function select(row, focus) {
+    rows().forEach(function (r) { r.classList.toggle("is-selected", r === row); r.setAttribute("aria-selected", r === row ? "true" : "false"); });
+    if (!row) { state.selectedId = null; return; }
+    state.selectedId = row.dataset.id;
+    if (focus !== false) row.focus({ preventScroll: true });
+    row.scrollIntoView({ block: "nearest" });
+    loadPanel(row);
+  }
+
+  function loadPanel(row) {
+    const url = row.querySelector("[data-panel]").dataset.panel;
+    const id = row.dataset.id;
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) {
+        if (state.selectedId !== id) return; // the user moved on meanwhile
+        panel().innerHTML = html;
+        bindForms(panel());
+      })
+      .catch(function () { panel().innerHTML = '<p class="error">This request could not be loaded; it may have been decided.</p>'; });
+  }
+
+  function move(step) {
+    const all = rows();
+    if (!all.length) return;
+    const index = all.findIndex(function (r) { return r.dataset.id === state.selectedId; });
+    const next = index < 0 ? all[0] : all[Math.max(0, Math.min(all.length - 1, index + step))];
+    select(next);
+  }
+
+  function reapplySelection() {
+    const row = state.selectedId && document.getElementById("approval-" + state.selectedId);
+    rows().forEach(function (r) {
+      r.classList.toggle("is-selected", r === row);
+      r.classList.toggle("is-marked", state.marked.has(r.dataset.id));
+    });
+  }
+
+  // --- decisions ----------------------------------------------------------------------------
+  function feedback(text, bad) {
+    const el = panel().querySelector(".ap-feedback") || panel();
+    if (el.classList && el.classList.contains("ap-feedback")) {
+      el.textContent = text;
+      el.classList.toggle("ap-bad", !!bad);
+    }
+  }
+
+  function post(url, data) {
+    const body = new URLSearchParams(data);
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "X-Requested-With": "approvals.js" },
+      body: body,
+    }).then(function (response) { return response.json().then(function (json) { return { ok: response.ok, json: json }; }); });
+  }
+
+  function decide(action) {
+    const detail = panel().querySelector(".ap-detail");
+    if (!detail || detail.dataset.canDecide !== "1") return;
+    const reasonBox = detail.querySelector(".ap-reason-input");
+    const reason = reasonBox ? reasonBox.value.trim() : "";
+    const needsReason = action === "reject" || action === "request_info" || (action === "approve" && detail.dataset.reasonRequired === "1");
+    if (needsReason && !reason) {
+      state.pendingAction = action;
+      if (reasonBox) { reasonBox.focus(); reasonBox.placeholder = "Reason for " + action.replace("_", " ") + ", then Enter (Esc cancels)"; }
+      feedback("Type the reason, then press Enter.");
+      return;
+    }
+    const form = detail.querySelector("form.ap-actions");
+    const data = { action: action, reason: reason };
+    if (action === "delegate" && form) {
+      data.to_user = form.querySelector("[name=to_user]").value;
+      data.until = form.querySelector("[name=until]").value;
+    }
+    feedback("Sending…");
+    post(detail.dataset.decideUrl, data).then(function (result) {
+      feedback(result.json.message, !result.ok);
+      if (!result.ok) return;
+      state.pendingAction = null;
+      const current = document.getElementById("approval-" + detail.dataset.id);
+      const all = rows();
+      const next = current ? all[all.indexOf(current) + 1] || all[all.indexOf(current) - 1] : null;
+      if (current) current.remove();
+      if (next) select(next); else { state.selectedId = null; panel().innerHTML = '<p class="empty">' + result.json.message + ". Nothing else waits on you.</p>"; }
+      refetch();
+    });
+  }
+
+  function bindForms(root) {
+    root.querySelectorAll("form.ap-actions").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!app) return; // the request page posts the form normally
+        event.preventDefault();
+        const button = event.submitter;
+        decide(button ? button.value : "approve");
+      });
+      const box = form.querySelector(".ap-reason-input");
+      if (box) box.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.shiftKey && state.pendingAction) { event.preventDefault(); decide(state.pendingAction); }
+        if (event.key === "Escape") { state.pendingAction = null; box.blur(); feedback(""); }
+      });
+    });
+  }
+
+  function bulkApprove() {
+    const ids = Array.from(state.marked);
+    if (!ids.length) { feedback("Mark low-risk requests with x first."); return; }
+    const body = new URLSearchParams();
+    ids.forEach(function (id) { body.append("ids", id); });
+    fetch(app.dataset.bulkUrl, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf, "X-Requested-With": "approvals.js" }, body: body })
+      .then(function (response) { return response.json(); })
+      .then(function (result) {
+        state.marked.clear();
+        panel().innerHTML = '<p class="ap-bulk-result">Approved ' + result.approved.length + (result.refused.length ? "; refused " + result.refused.map(function (r) { return "#" + r.id + " (" + r.reason + ")"; }).join(", ") : "") + "</p>";
+        refetch();
+      });
+  }
+
+  // --- live updates ---------------------------------------------------------------------------
+  function refetch() {
+    clearTimeout(state.refetchTimer);
+    state.refetchTimer = setTimeout(function () {
+      const current = list();
+      fetch(current.dataset.liveSnapshot, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (html) {
+          const template = document.createElement("template");
+          template.innerHTML = html.trim();
+          const fresh = template.content.firstElementChild;
+          const known = new Set(rows().map(function (r) { return r.dataset.id; }));
+          list().replaceWith(fresh);
+          rows().forEach(function (r) { if (!known.has(r.dataset.id)) { r.classList.add("live-flash"); setTimeout(function () { r.classList.remove("live-flash"); }, 1300); } });
+          reapplySelection();
+          tick();
+        })
+        .catch(function () { /* the next event or resync tries again */ });
+    }, 250);
+  }
+
+  document.addEventListener("live:event", function (event) {
+    if (event.detail && event.detail.event === "approval.changed") refetch();
+  });
+  new MutationObserver(reapplySelection).observe(app.querySelector(".ap-list-wrap"), { childList: true });
+
+  // --- keyboard and pointer -----------------------------------------------------------------
+  document.addEventListener("keydown", function (event) {
+    const tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key;
+    if (key === "j" || key === "ArrowDown") { event.preventDefault(); move(1); }
+    else if (key === "k" || key === "ArrowUp") { event.preventDefault(); move(-1); }
+    else if (key === "a") { event.preventDefault(); decide("approve"); }
+    else if (key === "r") { event.preventDefault(); decide("reject"); }
+    else if (key === "i") { event.preventDefault(); decide("request_info"); }
+    else if (key === "x") {
+      const row = state.selectedId && document.getElementById("approval-" + state.selectedId);
+      if (row && row.dataset.lowRisk === "1") {
+        if (state.marked.has(row.dataset.id)) state.marked.delete(row.dataset.id); else state.marked.add(row.dataset.id);
+        reapplySelection();
+      } else if (row) feedback("Only requests the policy marks low-risk can be approved in bulk.", true);
+    } else if (key === "b") { event.preventDefault(); bulkApprove(); }
+  });
+
+  app.addEventListener("click", function (event) {
+    const link = event.target.closest(".ap-row__link");
+    if (!link || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    select(link.closest(".ap-row"));
+  });
+
+  bindForms(document);
+  tick();
+})();

@@ -1,0 +1,89 @@
+"""SLA timers live in the database: reminders and escalation work after a restart, once each."""
+
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from apps.approvals.models import ApprovalRequest, ApprovalStep, RequestType
+from apps.approvals.selectors import inbox_for
+from apps.approvals.services.decisions import request_approve
+from apps.approvals.services.sla import sla_sweep
+from apps.audit.models import AuditEntry
+from apps.core.schedules import default_schedules
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds(request):
+    return list(ApprovalRequest.objects.get(pk=request.pk).events.values_list("kind", flat=True))
+
+
+def test_reminder_then_escalation_to_the_step_target_recorded_on_the_timeline(make_request, people):
+    request = make_request(RequestType.SHIPMENT_RELEASE)  # finance: reminder at 60 min, due at 120 min
+    start = timezone.now()
+    assert sla_sweep(now=start + timedelta(minutes=59)).reminded == 0
+    assert sla_sweep(now=start + timedelta(minutes=61)).reminded == 1
+    assert sla_sweep(now=start + timedelta(minutes=62)).reminded == 0  # once
+    assert "reminder" in kinds(request) and "escalated" not in kinds(request)
+    assert request.pk not in [r.pk for r in inbox_for(people["manager"])["rows"]]
+
+    result = sla_sweep(now=start + timedelta(minutes=121))
+
+    assert result.escalated == 1
+    request.refresh_from_db()
+    assert request.escalated_role == "manager" and "escalated" in kinds(request)
+    assert [r.pk for r in inbox_for(people["manager"])["rows"]] == [request.pk]
+    assert AuditEntry.objects.filter(action="approval.escalated", subject=request.subject).exists()
+    assert sla_sweep(now=start + timedelta(minutes=200)).escalated == 0
+    # the escalation target may decide; so may the original role
+    assert request_approve(request=request, user=people["manager"]).status == "approved"
+
+
+def test_the_next_step_gets_its_own_fresh_clock(make_request, people):
+    request = make_request(RequestType.EMERGENCY_PURCHASE)
+    first = request.active_step
+    request_approve(request=request, user=people["procurement"])
+    request.refresh_from_db()
+    second = request.active_step
+    assert second.position == 2 and second.activated_at >= first.activated_at
+    assert second.due_at == second.activated_at + timedelta(minutes=30)
+    assert request.due_at == second.due_at
+    assert sla_sweep(now=timezone.now() + timedelta(minutes=31)).escalated == 1  # operations SLA is 30 min
+    assert ApprovalStep.objects.get(pk=first.pk).escalated_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweep_from_a_fresh_process_acts_on_what_the_database_holds(make_request, people):
+    """Worker and beat restarted: a new interpreter, nothing in memory, the timers still fire (once)."""
+    request = make_request(RequestType.CARRIER_UPGRADE)  # operations: due in 30 min
+    ApprovalStep.objects.filter(request=request).update(
+        remind_at=timezone.now() - timedelta(minutes=20), due_at=timezone.now() - timedelta(minutes=5)
+    )
+    database = settings.DATABASES["default"]["NAME"]
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'controltower.settings'); django.setup();"
+        "from django.conf import settings; assert settings.DATABASES['default']['NAME'] == os.environ['DB'];"
+        "from apps.approvals.tasks import sweep_sla; print(sweep_sla())"
+    )
+    env = {"DB": str(database), "PATH": "/usr/bin:/bin", "EMBEDDED_REDIS_PORT": str(settings.EMBEDDED_REDIS_PORT)}
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{database}"
+    else:
+        import os
+
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "'reminded': 1, 'escalated': 1" in run.stdout
+    request.refresh_from_db()
+    assert request.escalated_role == "manager"
+    assert kinds(request)[-2:] == ["reminder", "escalated"]
+    assert sla_sweep().escalated == 0  # the state said it was done
+
+
+def test_the_sweep_is_on_the_default_beat_schedule():
+    assert {"approvals.sla_sweep"} <= {spec["task"] for spec in default_schedules()}
