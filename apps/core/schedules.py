@@ -12,7 +12,11 @@ def default_schedules() -> list[dict]:
         {"name": "Sync from Odoo", "task": "mirror.sync_all", "every_s": settings.MIRROR_SYNC_EVERY_S},
         {"name": "Approval SLA sweep", "task": "approvals.sla_sweep", "every_s": 60},
         {"name": "Reconcile with Odoo", "task": "mirror.reconcile_all", "every_s": settings.MIRROR_RECONCILE_EVERY_S},
-        {"name": "Refresh receivables and costs", "task": "mirror.refresh_volatile", "every_s": settings.MIRROR_VOLATILE_EVERY_S},
+        {
+            "name": "Refresh receivables and costs",
+            "task": "mirror.refresh_volatile",
+            "every_s": settings.MIRROR_VOLATILE_EVERY_S,
+        },
         {"name": "Exception detectors sweep", "task": "cases.sweep", "every_s": 30},
         {"name": "Write-back outbox sweep", "task": "writeback.sweep", "every_s": 30},
     ]
