@@ -10,6 +10,7 @@ from django.test import Client
 
 from apps.accounts.display_tokens import display_token_create, display_token_revoke
 from apps.core.embedded_redis import start_background, stop
+from apps.live.publisher import send_now
 from apps.live.pulse import render_site_pulse
 from apps.sites.models import Site
 from apps.wall.refresh import tile_publish
@@ -120,3 +121,15 @@ def test_a_revoked_tv_is_refused_at_once(page, web_server, sites, admin_user):
     page.wait_for_function("() => !window.ControlTowerLive.connected", timeout=5000)  # socket closed by the server
     page.reload()
     assert "link was revoked" in page.content()
+
+
+def test_the_board_reloads_itself_after_a_new_deployment(page, web_server, supervisor, sites):
+    open_wall(page, web_server, supervisor)
+    wait_until_settled(page)
+    page.evaluate("() => { window.loadedBefore = true; }")
+    with page.expect_navigation(timeout=10000):
+        html = render_site_pulse(sites["BRU"])
+        outside_the_browser_loop(
+            send_now, "site.BRU", "pulse", {"site": "BRU", "version": "a-newer-release"}, html=html, target="pulse-BRU"
+        )
+    assert page.evaluate("() => window.loadedBefore") is None  # a fresh page

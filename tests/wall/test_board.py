@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.cases.models import SEVERITY_RANK, Case
 from apps.live.groups import site_group
+from apps.wall.models import Board
 from apps.wall.refresh import refresh_tiles_for_published, tile_publish
 from apps.wall.tiles import render_tile
 from tests.channels import ChannelListener
@@ -98,3 +99,15 @@ def test_case_changes_refresh_the_on_fire_tile_once_through_a_worker(sites):
     finally:
         worker.stop()
     assert tile["target"] == "tile-on_fire-BRU" and "Receipt IN/9 late" in tile["html"]
+
+
+def test_boards_rotate_in_order_when_configured(client, supervisor, sites):
+    Board.objects.create(site=sites["BRU"], slug="floor", name="Floor", position=1, rotate_after_s=60)
+    Board.objects.create(site=sites["BRU"], slug="outbound", name="Outbound", tiles=["ships_next"], position=2)
+    client.force_login(supervisor)
+    floor = client.get("/wall/BRU/").content.decode()
+    assert 'data-next-board="/wall/BRU/outbound/"' in floor and 'data-rotate-after-s="60"' in floor
+    outbound = client.get("/wall/BRU/outbound/").content.decode()
+    assert "data-next-board" not in outbound  # no timer set on this one: it stays
+    assert "What ships next?" in outbound and "What is on fire?" not in outbound
+    assert client.get("/wall/BRU/nonsense/").status_code == 404
