@@ -5,7 +5,6 @@ import sys
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from apps.approvals.models import ApprovalRequest, ApprovalStep, RequestType
@@ -14,6 +13,7 @@ from apps.approvals.services.decisions import request_approve
 from apps.approvals.services.sla import sla_sweep
 from apps.audit.models import AuditEntry
 from apps.core.schedules import default_schedules
+from tests.servers import child_env
 
 pytestmark = pytest.mark.django_db
 
@@ -63,19 +63,11 @@ def test_sweep_from_a_fresh_process_acts_on_what_the_database_holds(make_request
     ApprovalStep.objects.filter(request=request).update(
         remind_at=timezone.now() - timedelta(minutes=20), due_at=timezone.now() - timedelta(minutes=5)
     )
-    database = settings.DATABASES["default"]["NAME"]
     script = (
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'controltower.settings'); django.setup();"
-        "from django.conf import settings; assert settings.DATABASES['default']['NAME'] == os.environ['DB'];"
         "from apps.approvals.tasks import sweep_sla; print(sweep_sla())"
     )
-    env = {"DB": str(database), "PATH": "/usr/bin:/bin", "EMBEDDED_REDIS_PORT": str(settings.EMBEDDED_REDIS_PORT)}
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        env["DATABASE_URL"] = f"sqlite:///{database}"
-    else:
-        import os
-
-        env["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
+    env = child_env()  # the same database and Redis as this test, nothing of this process's memory
     run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "'reminded': 1, 'escalated': 1" in run.stdout

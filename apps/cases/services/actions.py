@@ -26,7 +26,7 @@ class CaseError(Exception):
 
 
 def locked_case(case_id: int) -> Case:
-    case = Case.objects.select_for_update().select_related("site").filter(pk=case_id).first()
+    case = Case.objects.select_for_update(of=("self",)).select_related("site").filter(pk=case_id).first()
     if case is None:
         raise CaseError(f"Case {case_id} does not exist.")
     return case
