@@ -15,7 +15,7 @@ class AuditEntry(models.Model):
     site_code = models.CharField(max_length=20, blank=True, db_index=True)
     policy_version = models.CharField(max_length=100, blank=True)
     data = models.JSONField(default=dict)  # inputs, what the screen showed, results
-    previous_hash = models.CharField(max_length=64)
+    previous_hash = models.CharField(max_length=64, unique=True)  # one successor per entry: no forks
     entry_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:

@@ -6,14 +6,13 @@ import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.audit.models import AuditEntry
-from apps.core.redis import get_redis
 
 GENESIS = "0" * 64
-CHAIN_LOCK = "ct:lock:audit-chain"
+CHAIN_LOCK_ID = 7_305_118_201  # pg_advisory_xact_lock key of the audit chain
 
 
 def entry_digest(entry: AuditEntry) -> str:
@@ -43,10 +42,12 @@ def audit_record(
     data: dict | None = None,
 ) -> AuditEntry:
     """Append one entry. Call it inside the transaction of the decision it records, so both land or
-    neither does. The chain is extended under a Redis lock so two writers never fork it."""
+    neither does. The chain is extended under a database lock held until that transaction ends, so
+    two writers never fork it (and a unique previous_hash refuses a fork outright)."""
     # JSON round-trip: what is hashed is exactly what the database will give back.
     clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-    with get_redis().lock(CHAIN_LOCK, timeout=10, blocking_timeout=10), transaction.atomic():
+    with transaction.atomic():
+        _lock_chain()
         last = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
         entry = AuditEntry(
             at=timezone.now(),
@@ -62,3 +63,11 @@ def audit_record(
         entry.entry_hash = entry_digest(entry)
         entry.save(force_insert=True)
     return entry
+
+
+def _lock_chain() -> None:
+    """PostgreSQL: an advisory lock until the transaction ends. SQLite needs none: its transactions
+    take the database's write lock when they begin (transaction_mode IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_ID])

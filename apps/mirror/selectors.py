@@ -1,5 +1,8 @@
 """Reads about the mirror: sync health (cursor, lag, last run per model) and which site a record belongs to."""
 
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.mirror.models import InboundEvent, Picking, SyncState, Warehouse
@@ -78,8 +81,18 @@ def site_warehouse_ids(site_code: str) -> list[int]:
     return [odoo_id for odoo_id, code in warehouse_site_codes().items() if code == site_code]
 
 
-def outgoing_due(site_code: str, *, until, limit: int = 8) -> tuple[int, int, list[Picking]]:
-    """Open deliveries of a site scheduled before `until`: (how many, how many not ready, the first few)."""
+@dataclass(frozen=True)
+class DeliveriesDue:
+    total: int
+    late: int  # scheduled time passed, not shipped
+    not_ready: int  # nothing reserved yet (late or not)
+    not_ready_on_time: int  # not ready, scheduled time still ahead
+    first: list
+
+
+def outgoing_due(site_code: str, *, until, limit: int = 8) -> DeliveriesDue:
+    """Open deliveries of a site scheduled before `until`, the earliest first."""
+    now = timezone.now()
     open_deliveries = (
         Picking.objects.filter(
             picking_type__warehouse_id__in=site_warehouse_ids(site_code),
@@ -91,6 +104,10 @@ def outgoing_due(site_code: str, *, until, limit: int = 8) -> tuple[int, int, li
         .select_related("partner")
         .order_by("scheduled_date", "odoo_id")
     )
-    total = open_deliveries.count()
-    not_ready = open_deliveries.exclude(state="assigned").count()
-    return total, not_ready, list(open_deliveries[:limit])
+    counts = open_deliveries.aggregate(
+        total=Count("id"),
+        late=Count("id", filter=Q(scheduled_date__lt=now)),
+        not_ready=Count("id", filter=~Q(state="assigned")),
+        not_ready_on_time=Count("id", filter=~Q(state="assigned") & Q(scheduled_date__gte=now)),
+    )
+    return DeliveriesDue(**counts, first=list(open_deliveries[:limit]))

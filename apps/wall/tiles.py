@@ -37,14 +37,23 @@ def tile_element_id(key: str, site_code: str) -> str:
 
 def _ships_next(site: Site) -> dict:
     now = timezone.now()
-    total, not_ready, first = outgoing_due(site.code, until=now + SHIPS_NEXT_WINDOW)
+    due = outgoing_due(site.code, until=now + SHIPS_NEXT_WINDOW)
     rows = []
-    for picking in first:
+    for picking in due.first:
         minutes = round((picking.scheduled_date - now).total_seconds() / 60) if picking.scheduled_date else None
         ready = picking.state == "assigned"
         status = "late" if minutes is not None and minutes < 0 else ("ready" if ready else "not-ready")
-        rows.append({"picking": picking, "minutes": minutes, "status": status})
-    return {"total": total, "not_ready": not_ready, "rows": rows, "level": "bad" if not_ready else "ok"}
+        rows.append({"picking": picking, "minutes": minutes, "status": status, "ready": ready})
+    # At risk: already past its time, or not ready yet. A late delivery is at risk even when picked.
+    at_risk = due.late + due.not_ready_on_time
+    return {
+        "total": due.total,
+        "late": due.late,
+        "not_ready": due.not_ready,
+        "at_risk": at_risk,
+        "rows": rows,
+        "level": "bad" if due.late else ("warn" if at_risk else "ok"),
+    }
 
 
 def _on_fire(site: Site) -> dict:

@@ -1,5 +1,7 @@
 """The audit log is append-only and tamper-evident."""
 
+import threading
+
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
@@ -84,3 +86,19 @@ def test_postgresql_refuses_updates_and_deletes(supervisor):
         AuditEntry.objects.update(action="edited")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.all().delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain():
+    def write_ten(worker: int) -> None:
+        for number in range(10):
+            audit_record(action="outbox.done", subject=f"worker:{worker}:{number}")
+        connection.close()
+
+    threads = [threading.Thread(target=write_ten, args=(worker,)) for worker in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    report = audit_chain_verify()
+    assert report.intact and report.checked == 40

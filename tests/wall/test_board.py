@@ -26,7 +26,7 @@ def test_member_sees_the_board_of_their_site_only(client, supervisor):
     assert client.get(reverse("wall:board", args=["CHI"])).status_code == 404
 
 
-def test_ships_next_counts_deliveries_not_ready_and_says_which_are_late(sites):
+def test_ships_next_counts_deliveries_at_risk_and_says_which_are_late(sites):
     delivery("BRU", due_in_minutes=45, state="assigned", customer="Ready Retail")
     delivery("BRU", due_in_minutes=20, state="confirmed", customer="Waiting Wholesale")
     delivery("BRU", due_in_minutes=-15, state="confirmed", customer="Late Logistics")
@@ -35,8 +35,10 @@ def test_ships_next_counts_deliveries_not_ready_and_says_which_are_late(sites):
 
     html = render_tile("ships_next", sites["BRU"])
 
-    assert '<span class="tile__number">2</span>' in html and "of 3 deliveries" in html
-    assert "Late Logistics" in html and "15 min late" in html and "✖ late" in html
+    assert '<span class="tile__number">2</span>' in html and "✖ at risk" in html
+    assert "1 late · 2 not ready · 3 due in 2 h" in html
+    assert "Late Logistics" in html and "✖ 15 min late" in html
+    assert "Waiting Wholesale" in html and "in 20 min" in html and "✖ not ready" in html
     assert "Ready Retail" in html and "✔ ready" in html
     assert "Tomorrow Trading" not in html and "Other Site Inc" not in html
     assert html.index("Late Logistics") < html.index("Waiting Wholesale") < html.index("Ready Retail")
