@@ -20,4 +20,4 @@ def test_decisions_tile_counts_waiting_requests_and_those_past_sla(make_request,
     assert '<span class="tile__number">2</span>' in html and "1 past SLA" in html
     assert html.index(overdue.title) < html.index(soon.title)
     assert "SLA +12 min" in html and "40 min left" in html
-    assert "Approver — finance" in html and 'class="tile tile--bad"' in html
+    assert "waits on finance" in html and 'class="tile tile--bad"' in html

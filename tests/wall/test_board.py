@@ -10,6 +10,7 @@ from apps.cases.models import SEVERITY_RANK, Case
 from apps.live.groups import site_group
 from apps.wall.models import Board
 from apps.wall.refresh import refresh_tiles_for_published, tile_publish
+from apps.wall.templatetags.wall import minutes_span
 from apps.wall.tiles import render_tile
 from tests.channels import ChannelListener
 from tests.servers import celery_worker
@@ -113,3 +114,11 @@ def test_boards_rotate_in_order_when_configured(client, supervisor, sites):
     assert "data-next-board" not in outbound  # no timer set on this one: it stays
     assert "What ships next?" in outbound and "What is on fire?" not in outbound
     assert client.get("/wall/BRU/nonsense/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [(0, "0 min"), (45, "45 min"), (-45, "45 min"), (60, "1 h"), (200, "3 h 20"), (6000, "4 d 4 h")],
+)
+def test_spans_read_like_a_person_says_them(minutes, shown):
+    assert minutes_span(minutes) == shown
