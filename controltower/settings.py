@@ -298,7 +298,8 @@ ODOO_WEBHOOK_SECRET = required_in_production(
 # write_date is the transaction's start time: re-read this many seconds before the cursor so rows
 # committed late by a long transaction are not missed.
 MIRROR_OVERLAP_S = env.int("MIRROR_OVERLAP_S", default=30)
-MIRROR_SYNC_LOCK_S = env.int("MIRROR_SYNC_LOCK_S", default=900)  # a crashed sync frees its model after this
+# A sync renews its model's lock after every page; a crashed one frees the model after this.
+MIRROR_SYNC_LOCK_S = env.int("MIRROR_SYNC_LOCK_S", default=120)
 MIRROR_SYNC_EVERY_S = env.int("MIRROR_SYNC_EVERY_S", default=15)  # default beat interval (editable in admin)
 MIRROR_RECONCILE_EVERY_S = env.int("MIRROR_RECONCILE_EVERY_S", default=600)
 MIRROR_VOLATILE_EVERY_S = env.int("MIRROR_VOLATILE_EVERY_S", default=300)  # receivable, product cost

@@ -8,6 +8,7 @@ from django.conf import settings
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
 from apps.core.embedded_redis import is_running, start_background, stop
+from apps.core.redis import get_redis
 from apps.mirror.changes import subscribe, unsubscribe
 from apps.odoo.client import get_client, reset_client
 from apps.odoosim.server import start_simulator
@@ -26,6 +27,14 @@ def redis_server():
     process = start_background(settings.EMBEDDED_REDIS_PORT, settings.VAR_DIR / "redis-test")
     yield
     stop(process)
+
+
+@pytest.fixture(autouse=True)
+def no_locks_left_by_earlier_tests():
+    """A worker killed on purpose by an earlier test may still hold a lock until it expires."""
+    client = get_redis()
+    for key in client.scan_iter("ct:lock:*"):
+        client.delete(key)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 from redis.exceptions import LockError
@@ -15,16 +15,22 @@ class AlreadyRunning(Exception):
 
 
 @contextmanager
-def exclusive(name: str, *, timeout_s: int) -> Iterator[None]:
+def exclusive(name: str, *, timeout_s: int) -> Iterator[Callable[[], None]]:
     """Hold the lock `name` for the block, or raise AlreadyRunning at once.
 
-    `timeout_s` bounds how long a crashed holder can block others.
+    The lock expires `timeout_s` after it was taken or last renewed: the block calls the yielded
+    `renew()` as it makes progress, so a long run keeps it and a crashed holder frees it soon.
     """
     lock = get_redis().lock(f"ct:lock:{name}", timeout=timeout_s, blocking=False)
     if not lock.acquire():
         raise AlreadyRunning(name)
+
+    def renew() -> None:
+        with suppress(LockError):
+            lock.reacquire()
+
     try:
-        yield
+        yield renew
     finally:
         # Expired while we worked: the next holder already has it, nothing to release.
         with suppress(LockError):

@@ -53,13 +53,13 @@ def sync_model(
     """
     spec = spec_for(odoo_model)
     client = client or get_client()
-    with exclusive(f"sync:{odoo_model}", timeout_s=settings.MIRROR_SYNC_LOCK_S):
+    with exclusive(f"sync:{odoo_model}", timeout_s=settings.MIRROR_SYNC_LOCK_S) as renew_lock:
         state, _ = SyncState.objects.get_or_create(odoo_model=odoo_model)
         SyncState.objects.filter(pk=state.pk).update(last_started_at=timezone.now())
         result = SyncResult(odoo_model)
         started = time.perf_counter()
         try:
-            _run(spec, state, client, None if full else state.cursor, result, progress)
+            _run(spec, state, client, None if full else state.cursor, result, progress, renew_lock)
         except OdooError as exc:
             result.error = str(exc)
             logger.warning("sync failed", extra={"odoo_model": odoo_model, "error": result.error})
@@ -75,6 +75,7 @@ def _run(
     since: datetime | None,
     result: SyncResult,
     progress: Progress | None,
+    renew_lock: Callable[[], None],
 ) -> None:
     cursor = state.cursor
     newest = state.newest_write_date
@@ -90,6 +91,7 @@ def _run(
             changes = upsert_rows(spec, page.rows)
             SyncState.objects.filter(pk=state.pk).update(cursor=cursor, newest_write_date=newest)
             dispatch_on_commit(changes)
+        renew_lock()
         result.rows += len(page.rows)
         result.changed += changes.size
         if progress:
