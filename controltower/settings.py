@@ -158,10 +158,13 @@ EMBEDDED_REDIS = not env.str("REDIS_URL", default="")
 # Scale-out: the channel layer may use its own (sharded) Redis hosts, comma-separated.
 CHANNEL_LAYER_HOSTS = env.list("CHANNEL_LAYER_REDIS_URLS", default=[REDIS_URL])
 
+# The pub/sub layer: a message for a group is published once and each web process hands it to its
+# own sockets, so the cost of a change does not grow with the number of screens watching; and a
+# restarted Redis is re-subscribed to instead of forgetting who listens.
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": CHANNEL_LAYER_HOSTS, "prefix": "ct:asgi", "capacity": 1000, "expiry": 30},
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": CHANNEL_LAYER_HOSTS, "prefix": "ct:asgi"},
     }
 }
 CACHES = {

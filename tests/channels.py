@@ -1,11 +1,14 @@
 """Listen to a live group through the real channel layer (Redis), as a consumer would."""
 
 import asyncio
+import concurrent.futures
+import json
+import threading
 
 import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from channels_redis.core import RedisChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
 from django.utils import timezone
 
@@ -14,10 +17,18 @@ from apps.live.publisher import SEQUENCE_KEY
 
 
 class ChannelListener:
+    """A channel in the group, served by its own event loop in a thread (the pub/sub layer keeps
+    channels per event loop, so creating, joining and reading must happen on the same one)."""
+
     def __init__(self, group: str):
         self.layer = get_channel_layer()
-        self.channel = async_to_sync(self.layer.new_channel)()
-        async_to_sync(self.layer.group_add)(group, self.channel)
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        self.channel = self._run(self.layer.new_channel())
+        self._run(self.layer.group_add(group, self.channel))
+
+    def _run(self, coroutine, timeout: float = 10.0):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def receive(self, timeout: float = 3.0, *, event: str | None = None) -> dict:
         """The next message (of this event, when given: others are skipped)."""
@@ -25,10 +36,14 @@ class ChannelListener:
         async def read():
             while True:
                 received = await asyncio.wait_for(self.layer.receive(self.channel), timeout)
-                if event is None or received["message"].get("event") == event:
-                    return received
+                message = json.loads(received["text"])
+                if event is None or message.get("event") == event:
+                    return {**received, "message": message}
 
-        return async_to_sync(read)()
+        try:
+            return self._run(read(), timeout=timeout + 60)
+        except concurrent.futures.TimeoutError:
+            raise TimeoutError(f"nothing for {self.channel} within {timeout} s") from None
 
 
 class OtherRedisPublisher:
@@ -44,12 +59,14 @@ class OtherRedisPublisher:
         finally:
             client.close()
         message = LiveMessage(event, group, seq, timezone.now().isoformat(), payload, html=html, target=target)
-        layer = RedisChannelLayer(hosts=[self.redis_url], prefix=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"])
+        layer = RedisPubSubChannelLayer(
+            hosts=[self.redis_url], prefix=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+        )
 
         async def send():
             try:
-                await layer.group_send(group, {"type": "live.message", "message": message.as_wire()})
+                await layer.group_send(group, message.as_layer_event())
             finally:
-                await layer.close_pools()
+                await layer.flush()
 
         async_to_sync(send)()

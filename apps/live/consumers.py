@@ -74,8 +74,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """A published message for one of our groups (channel layer type "live.message")."""
         if time.monotonic() - self.checked_at > RECHECK_EVERY_S:
             await self._recheck_all()
-        if event["message"]["group"] in self.groups_joined:
-            await self.send_json(event["message"])
+        if event["group"] in self.groups_joined:
+            await self.send(text_data=event["text"])
 
     async def live_disconnect(self, event):
         """Server-side kick (revoked access): close the socket now."""

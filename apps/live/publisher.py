@@ -98,6 +98,6 @@ def send_now(
             container=container,
             remove=remove,
         )
-        async_to_sync(get_channel_layer().group_send)(group, {"type": "live.message", "message": message.as_wire()})
+        async_to_sync(get_channel_layer().group_send)(group, message.as_layer_event())
     except Exception:
         logger.exception("live publish failed", extra={"group": group, "event": event})

@@ -7,7 +7,9 @@ everywhere at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -68,9 +70,14 @@ class MirrorSpec:
 
     def convert(self, row: dict[str, Any]) -> dict[str, Any]:
         """One Odoo row → the mirror columns. Raises ValueError on a value of the wrong shape."""
-        values = {field.column: CONVERTERS[field.kind](row.get(field.odoo, False)) for field in self.fields}
+        values = {column: convert(row.get(odoo, False)) for odoo, column, convert in self._converters}
         values["odoo_write_date"] = parse_datetime(row.get("write_date"))
         return values
+
+    @cached_property
+    def _converters(self) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+        # Looked up once: convert() runs for every row of every page.
+        return tuple((field.odoo, field.column, CONVERTERS[field.kind]) for field in self.fields)
 
 
 def _fields(*specs: tuple[str, str, str] | Field) -> tuple[Field, ...]:

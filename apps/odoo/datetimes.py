@@ -31,12 +31,13 @@ def parse_datetime(value: Any) -> datetime | None:
     if not isinstance(value, str):
         raise ValueError(f"Not an Odoo datetime: {value!r}")
     text = value.strip()
-    for fmt in (ODOO_DATETIME_FORMAT, "%Y-%m-%d %H:%M:%S.%f", ODOO_DATE_FORMAT):
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    raise ValueError(f"Not an Odoo datetime (expected 'YYYY-MM-DD HH:MM:SS' UTC): {value!r}")
+    # fromisoformat is C code, ~30x faster than strptime: it matters at 100k+ rows per sync.
+    # It reads all three of Odoo's forms (seconds, microseconds, a bare date at midnight).
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"Not an Odoo datetime (expected 'YYYY-MM-DD HH:MM:SS' UTC): {value!r}") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def parse_date(value: Any) -> date | None:
@@ -50,7 +51,7 @@ def parse_date(value: Any) -> date | None:
     if not isinstance(value, str):
         raise ValueError(f"Not an Odoo date: {value!r}")
     try:
-        return datetime.strptime(value.strip()[:10], ODOO_DATE_FORMAT).date()
+        return date.fromisoformat(value.strip()[:10])
     except ValueError:
         raise ValueError(f"Not an Odoo date (expected 'YYYY-MM-DD'): {value!r}") from None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from celery import current_app
 
 from apps.core.redis import get_redis
@@ -28,7 +30,12 @@ def tile_publish(site_code: str, key: str) -> None:
     if site is None or key not in TILES:
         return
     element_id = tile_element_id(key, site_code)
-    send_now(site_group(site_code), "tile", {"tile": key}, html=render_tile(key, site), target=element_id)
+    # rendered_at: everything committed before this instant is in the tile (screens and probes can tell).
+    rendered_at_ms = time.time() * 1000
+    html = render_tile(key, site)
+    send_now(
+        site_group(site_code), "tile", {"tile": key, "rendered_at_ms": rendered_at_ms}, html=html, target=element_id
+    )
 
 
 def refresh_tiles_for_changes(changes: ChangeSet) -> None:

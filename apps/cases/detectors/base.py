@@ -8,6 +8,7 @@ every key the detector checked but did not find is a condition that has cleared.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,7 +50,7 @@ class Evaluation:
         self.findings[finding.key] = finding
 
 
-class Detector:
+class Detector(ABC):
     """Base class. Subclasses set the class attributes and implement the three methods."""
 
     code: str = ""
@@ -66,8 +67,9 @@ class Detector:
         """Subjects that may hold now (a coarse filter; evaluate() decides)."""
         return []
 
+    @abstractmethod
     def evaluate(self, subject_ids: set[int], sites: SiteMap, now: datetime) -> Evaluation:
-        raise NotImplementedError
+        """The findings for these subjects now (every subject judged: a missing finding clears)."""
 
     def key(self, odoo_model: str, odoo_id: int, *extra: str) -> str:
         return ":".join([self.code, odoo_model, str(odoo_id), *extra])

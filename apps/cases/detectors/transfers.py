@@ -7,6 +7,7 @@ of the order. A transfer without a sale order (a receipt, a replenishment) is it
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -70,8 +71,9 @@ class TransferDetector(Detector):
     group_by_order = True
     watches = ("stock.picking", "sale.order")
 
+    @abstractmethod
     def check(self, picking: dict, order: dict | None, rules: SiteRules, now: datetime) -> Hit | None:
-        raise NotImplementedError
+        """The hit for this transfer, or None when the condition does not hold."""
 
     def candidate_filter(self, now: datetime) -> dict:
         """Extra queryset filters for the sweep (the detector's coarse time window)."""

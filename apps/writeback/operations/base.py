@@ -12,6 +12,7 @@ An operation is a small stateless class with four steps the executor runs in thi
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from apps.mirror.specs import SPECS
@@ -33,7 +34,7 @@ class OperationRefused(Exception):
     """Odoo accepted the calls but the result is not what was asked: a person has to look."""
 
 
-class Operation:
+class Operation(ABC):
     """Base class; subclasses set ``name``, ``odoo_model`` and the field list, and implement ``perform``."""
 
     name: ClassVar[str]
@@ -83,9 +84,9 @@ class Operation:
         rows = client.read(entry.odoo_model, [entry.odoo_id], self.read_fields(entry), context=context)
         return rows[0] if rows else None
 
+    @abstractmethod
     def already_done(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> bool:
-        """Whether the effect is in Odoo already (override)."""
-        raise NotImplementedError
+        """Whether the effect is in Odoo already."""
 
     def state_in(self, entry: OutboxEntry) -> tuple[str, ...]:
         """The states the record may be in; an explicit ``state_in`` (even empty) replaces the default."""
@@ -114,9 +115,9 @@ class Operation:
                 )
         return problems
 
+    @abstractmethod
     def perform(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> Any:
         """Make the effect; return Odoo's answers (JSON). Raise OperationRefused for an unusable answer."""
-        raise NotImplementedError
 
     def not_visible(self, entry: OutboxEntry, record: dict | None) -> str:
         """Why the effect is not visible after ``perform`` (override for a more precise sentence)."""
