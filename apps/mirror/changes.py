@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from celery import current_app
 from django.conf import settings
@@ -37,7 +37,14 @@ class ChangeSet:
         return len(self.created) + len(self.updated) + len(self.deleted)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies value by value, and a full page carries a thousand ids.
+        return {
+            "odoo_model": self.odoo_model,
+            "created": list(self.created),
+            "updated": dict(self.updated),
+            "archived": list(self.archived),
+            "deleted": list(self.deleted),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> ChangeSet:

@@ -63,21 +63,26 @@ class MirrorSpec:
         volatile = {field.column for field in self.volatile_fields}
         return [column for column in self.columns if column not in volatile]
 
-    @property
-    def columns(self) -> list[str]:
+    @cached_property
+    def columns(self) -> tuple[str, ...]:
         """Columns compared and written on upsert (besides odoo_id, synced_at, is_deleted)."""
-        return [field.column for field in self.fields] + ["odoo_write_date"]
+        return (*(field.column for field in self.fields), "odoo_write_date")
 
     def convert(self, row: dict[str, Any]) -> dict[str, Any]:
         """One Odoo row → the mirror columns. Raises ValueError on a value of the wrong shape."""
-        values = {column: convert(row.get(odoo, False)) for odoo, column, convert in self._converters}
-        values["odoo_write_date"] = parse_datetime(row.get("write_date"))
-        return values
+        return dict(zip(self.columns, self.convert_values(row), strict=True))
+
+    def convert_values(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """One Odoo row → the values of `columns`, in their order (what a bulk upsert writes)."""
+        get = row.get
+        values = [convert(get(odoo, False)) for odoo, convert in self._converters]
+        values.append(parse_datetime(get("write_date")))
+        return tuple(values)
 
     @cached_property
-    def _converters(self) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
-        # Looked up once: convert() runs for every row of every page.
-        return tuple((field.odoo, field.column, CONVERTERS[field.kind]) for field in self.fields)
+    def _converters(self) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+        # Looked up once: conversion runs for every row of every page.
+        return tuple((field.odoo, CONVERTERS[field.kind]) for field in self.fields)
 
 
 def _fields(*specs: tuple[str, str, str] | Field) -> tuple[Field, ...]:

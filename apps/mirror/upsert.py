@@ -1,4 +1,8 @@
-"""Bulk upsert of Odoo rows into the mirror: unchanged rows are not rewritten and make no change."""
+"""Bulk upsert of Odoo rows into the mirror: unchanged rows are not rewritten and make no change.
+
+Rows are compared as plain tuples (one tuple comparison for an unchanged row) and written with
+the two statements of `bulk_sql`.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +11,24 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps.mirror.bulk_sql import read_stored, write_rows
 from apps.mirror.changes import ChangeSet
 from apps.mirror.specs import MirrorSpec
 
 
 def upsert_rows(spec: MirrorSpec, rows: Iterable[dict[str, Any]]) -> ChangeSet:
-    """Write these Odoo rows; return what changed. Two statements per call, whatever the row count.
+    """Write these Odoo rows; return what changed. Two statements per page, whatever the row count.
 
     A row older than what the mirror holds (a page read before a webhook refresh that landed
-    first) is ignored: the newer state wins.
+    first) is ignored: the newer state wins, in the comparison here and in the statement itself.
     """
-    incoming = {row["id"]: spec.convert(row) for row in rows}
+    incoming = {row["id"]: spec.convert_values(row) for row in rows}
     changes = ChangeSet(spec.odoo_model)
     if not incoming:
         return changes
     columns = spec.columns
-    existing = {
-        values["odoo_id"]: values
-        for values in spec.model.objects.filter(odoo_id__in=incoming).values("odoo_id", "is_deleted", *columns)
-    }
+    written_at = len(columns) - 1  # odoo_write_date is the last column
+    existing = {stored[0]: stored for stored in read_stored(spec, list(incoming))}
     now = timezone.now()
     to_write = []
     for odoo_id, values in incoming.items():
@@ -33,24 +36,23 @@ def upsert_rows(spec: MirrorSpec, rows: Iterable[dict[str, Any]]) -> ChangeSet:
         if old is None:
             changes.created.append(odoo_id)
         else:
-            if _older(values["odoo_write_date"], old["odoo_write_date"]):
+            old_values = old[2:]
+            if _older(values[written_at], old_values[written_at]):
                 continue
-            changed = [column for column in columns if old[column] != values[column]]
-            if old["is_deleted"]:
+            is_deleted = old[1]
+            if not is_deleted and old_values == values:
+                continue  # the common case on an overlap re-read: one tuple comparison
+            changed = [column for column, was, now_is in zip(columns, old_values, values, strict=True) if was != now_is]
+            if is_deleted:
                 changed.append("is_deleted")
             if not changed:
                 continue
             changes.updated[odoo_id] = changed
-            if "is_archived" in changed and values.get("is_archived"):
+            if "is_archived" in changed and values[columns.index("is_archived")]:
                 changes.archived.append(odoo_id)
-        to_write.append(spec.model(odoo_id=odoo_id, synced_at=now, is_deleted=False, **values))
+        to_write.append((odoo_id, *values, now, False))
     if to_write:
-        spec.model.objects.bulk_create(
-            to_write,
-            update_conflicts=True,
-            unique_fields=["odoo_id"],
-            update_fields=[*columns, "synced_at", "is_deleted"],
-        )
+        write_rows(spec, to_write)
     return changes
 
 

@@ -1,0 +1,132 @@
+"""The two statements of a page upsert: read what the mirror holds, write what changed.
+
+A sync page is a thousand rows. Through the ORM, building a model object per row and preparing
+every value field by field cost more than Odoo took to send them, so both statements are plain
+SQL built once per table. On PostgreSQL the page travels as one binary array per column
+(`unnest`) and the read comes back in binary: the statement text stays short, the driver never
+parses thousands of placeholders and never quotes a value. Elsewhere (SQLite, the embedded
+default) the read goes through the ORM and the write is a multi-row VALUES statement.
+
+Both write `INSERT … ON CONFLICT (odoo_id) DO UPDATE`, the statement `bulk_create` would issue,
+guarded so that an older Odoo state never overwrites a newer one.
+"""
+
+# ruff: noqa: S608  -- SQL identifiers come from the model's metadata, values are bound parameters
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import psycopg
+from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+from apps.mirror.specs import MirrorSpec
+
+
+def read_stored(spec: MirrorSpec, odoo_ids: Sequence[int]) -> list[tuple]:
+    """The mirror's rows for these Odoo ids, as (odoo_id, is_deleted, *spec.columns)."""
+    if connection.vendor != "postgresql":
+        return list(spec.model.objects.filter(odoo_id__in=odoo_ids).values_list("odoo_id", "is_deleted", *spec.columns))
+    with _binary_cursor() as cursor:
+        cursor.execute(_statements(spec).select, [list(odoo_ids)])
+        return cursor.fetchall()
+
+
+def write_rows(spec: MirrorSpec, rows: list[tuple]) -> None:
+    """Insert or update rows given as (odoo_id, *spec.columns, synced_at, is_deleted)."""
+    statements = _statements(spec)
+    if connection.vendor == "postgresql":
+        with _binary_cursor() as cursor:
+            cursor.execute(statements.unnest_insert, [*statements.defaults, *map(list, zip(*rows, strict=True))])
+        return
+    statements.insert_values(rows)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    select: str  # PostgreSQL: the stored rows for an array of ids
+    unnest_insert: str  # PostgreSQL: defaults as parameters, then one array per written column
+    insert: str  # INSERT INTO table (columns)
+    conflict: str  # ON CONFLICT … DO UPDATE SET … WHERE the incoming row is not older
+    adapters: tuple[Callable[[Any], Any] | None, ...]  # SQLite: per written value; None passes it as is
+    defaults: tuple[Any, ...]  # the table's other columns, on insert only (never updated)
+
+    def insert_values(self, rows: list[tuple]) -> None:
+        if any(self.adapters):
+            rows = [
+                tuple(value if adapt is None else adapt(value) for adapt, value in zip(self.adapters, row, strict=True))
+                for row in rows
+            ]
+        row_width = len(self.adapters) + len(self.defaults)
+        placeholder = f"({', '.join(['%s'] * row_width)})"
+        per_statement = max(1, _max_params() // row_width)
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                sql = f"{self.insert} VALUES {', '.join([placeholder] * len(chunk))} {self.conflict}"
+                cursor.execute(sql, [value for row in chunk for value in (*row, *self.defaults)])
+
+
+@cache
+def _statements(spec: MirrorSpec) -> _Statements:
+    meta = spec.model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    column = {name: quote(meta.get_field(name).column) for name in ("odoo_id", "is_deleted", "odoo_write_date")}
+    written = [meta.get_field(name) for name in ("odoo_id", *spec.columns, "synced_at", "is_deleted")]
+    written_columns = {field.column for field in written}
+    # A raw INSERT gets no Python-side defaults: the table's other columns are given theirs.
+    others = [field for field in meta.concrete_fields if not field.primary_key and field.column not in written_columns]
+    read = [column["odoo_id"], column["is_deleted"], *(quote(meta.get_field(name).column) for name in spec.columns)]
+    insert = f"INSERT INTO {table} ({', '.join(quote(field.column) for field in written + others)})"
+    write_date = column["odoo_write_date"]
+    conflict = (
+        f"ON CONFLICT ({column['odoo_id']}) DO UPDATE SET "
+        + ", ".join(f"{quote(field.column)} = EXCLUDED.{quote(field.column)}" for field in written[1:])
+        + f" WHERE {table}.{write_date} IS NULL OR EXCLUDED.{write_date} IS NULL"
+        + f" OR EXCLUDED.{write_date} >= {table}.{write_date}"
+    )
+    defaults_sql = "".join(f", %b::{field.db_type(connection)}" for field in others)
+    arrays_sql = ", ".join(f"%b::{field.db_type(connection)}[]" for field in written)
+    return _Statements(
+        select=f"SELECT {', '.join(read)} FROM {table} WHERE {column['odoo_id']} = ANY(%b)",
+        unnest_insert=f"{insert} SELECT *{defaults_sql} FROM unnest({arrays_sql}) {conflict}",
+        insert=insert,
+        conflict=conflict,
+        adapters=tuple(_sqlite_adapter(field) for field in written),
+        defaults=tuple(field.get_db_prep_save(field.get_default(), connection) for field in others),
+    )
+
+
+@contextmanager
+def _binary_cursor():
+    """A psycopg cursor on Django's connection (same transaction) that binds parameters on the
+    server and exchanges values in binary; wrapped like Django's own cursors, so query logging,
+    execute wrappers and error translation still apply."""
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    raw.format = psycopg.pq.Format.BINARY
+    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
+    with wrapper(raw, connection) as cursor:
+        yield cursor
+
+
+def _max_params() -> int:
+    """Parameters allowed in one statement (Django's SQLite figure, 999, predates SQLite 3.32)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 999
+
+
+def _sqlite_adapter(field) -> Callable[[Any], Any] | None:
+    """SQLite keeps datetimes and dates as text in Django's own format: those go through the field."""
+    if field.get_internal_type() not in {"DateTimeField", "DateField"}:
+        return None
+    return lambda value: field.get_db_prep_save(value, connection)
