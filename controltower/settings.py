@@ -223,7 +223,7 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_TLS_PROXY", default=PRODUCTION) else None
 )
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # probes and scrapers use plain HTTP
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
@@ -296,6 +296,8 @@ ODOO_BREAKER_RESET_TIMEOUT_S = env.int("ODOO_BREAKER_RESET_TIMEOUT_S", default=3
 ODOO_WEBHOOK_SECRET = required_in_production(
     "ODOO_WEBHOOK_SECRET", "embedded-webhook-secret", "a long random string; it goes in the Odoo webhook URL."
 )
+# Bearer token Prometheus sends to scrape /metrics (signed-in admins may open it too).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Mirror of Odoo (apps/mirror) -------------------------------------------------------------
 # write_date is the transaction's start time: re-read this many seconds before the cursor so rows

@@ -11,6 +11,7 @@ urlpatterns = [
     path("live/", include("apps.live.urls")),
     path("health/", include("apps.health.urls")),
     path("readyz", health_views.readyz, name="readyz"),
+    path("metrics", health_views.metrics, name="metrics"),
     path("wall/", include("apps.wall.urls")),
     path("exceptions/", include("apps.cases.urls")),
     path("approvals/", include("apps.approvals.urls")),

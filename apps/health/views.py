@@ -1,11 +1,15 @@
+import hmac
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from apps.accounts.decorators import role_required
-from apps.accounts.roles import Role
+from apps.accounts.roles import Role, has_role
 from apps.health.checks import readiness
+from apps.health.metrics import render_metrics
 from apps.mirror.selectors import sync_overview
 from apps.writeback.selectors import outbox_overview
 
@@ -22,3 +26,23 @@ def readyz(request) -> JsonResponse:
 def integration(request):
     context = {"report": readiness(), "sync": sync_overview(), "outbox": outbox_overview()}
     return render(request, "health/integration.html", context)
+
+
+@login_not_required
+@never_cache
+def metrics(request) -> HttpResponse:
+    """Prometheus exposition, for a scraper with the bearer token or a signed-in admin (every site)."""
+    if _has_metrics_token(request) or (request.user.is_authenticated and has_role(request.user, Role.ADMIN)):
+        body, content_type = render_metrics()
+        return HttpResponse(body, content_type=content_type)
+    if request.user.is_authenticated:
+        return HttpResponse("Metrics cover every site: they are for admins.\n", status=403, content_type="text/plain")
+    response = HttpResponse("A bearer token (METRICS_TOKEN) is required.\n", status=401, content_type="text/plain")
+    response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+    return response
+
+
+def _has_metrics_token(request) -> bool:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    expected = settings.METRICS_TOKEN
+    return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(token.encode(), expected.encode())

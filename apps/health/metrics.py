@@ -1,0 +1,130 @@
+"""Prometheus metrics: sync lag, outbox backlog, failed webhooks, stuck approvals, open cases.
+
+Every value is read from the database (and the breaker's Redis state) when Prometheus scrapes,
+not counted in process memory: web processes, workers and beat are many processes, and what an
+operator alerts on ("the outbox is backing up", "Odoo sync is 10 minutes behind") is shared state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import Count, Min
+from django.utils import timezone
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
+from prometheus_client.registry import Collector, CollectorRegistry
+
+from apps.approvals.models import OPEN_STATUSES, ApprovalRequest
+from apps.cases.models import Case
+from apps.mirror.models import InboundEvent
+from apps.mirror.selectors import sync_overview
+from apps.writeback.selectors import outbox_overview
+
+PREFIX = "controltower"
+
+
+class ControlTowerCollector(Collector):
+    """Reads the current state on each scrape; registered on a registry of its own."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily | InfoMetricFamily]:
+        yield InfoMetricFamily(
+            f"{PREFIX}_build", "Version of the running code.", value={"version": settings.APP_VERSION}
+        )
+        yield from _sync_metrics()
+        yield from _outbox_metrics()
+        yield from _webhook_metrics()
+        yield from _approval_metrics()
+        yield from _case_metrics()
+
+
+def _gauge(name: str, documentation: str, labels: list[str] | None = None, value: float | None = None):
+    return GaugeMetricFamily(f"{PREFIX}_{name}", documentation, value=value, labels=labels)
+
+
+def _sync_metrics():
+    overview = sync_overview()
+    now = timezone.now()
+    lag = _gauge("sync_lag_seconds", "Now minus the newest Odoo write_date the mirror has seen.", ["model"])
+    age = _gauge("sync_last_success_age_seconds", "Seconds since the model's last successful sync.", ["model"])
+    failures = _gauge("sync_consecutive_failures", "Sync runs failed in a row (0 when the last one worked).", ["model"])
+    duration = _gauge("sync_last_duration_seconds", "Duration of the model's last sync run.", ["model"])
+    for model in overview["models"]:
+        labels = [model["model"]]
+        if model["lag_s"] is not None:
+            lag.add_metric(labels, model["lag_s"])
+        if model["last_success_at"] is not None:
+            age.add_metric(labels, (now - model["last_success_at"]).total_seconds())
+        failures.add_metric(labels, model["consecutive_failures"])
+        duration.add_metric(labels, model["last_duration_ms"] / 1000)
+    yield from (lag, age, failures, duration)
+    breaker = overview["breaker"]
+    yield _gauge(
+        "odoo_circuit_open",
+        "1 while calls to Odoo are cut off by the circuit breaker.",
+        value=0 if breaker["state"] == "closed" else 1,
+    )
+
+
+def _outbox_metrics():
+    outbox = outbox_overview()
+    entries = _gauge("outbox_entries", "Write-back entries by status.", ["status"])
+    for status, count in outbox["by_status"].items():
+        entries.add_metric([status], count)
+    yield entries
+    yield _gauge("outbox_backlog", "Write-back entries not yet done (pending or running).", value=outbox["backlog"])
+    yield _gauge(
+        "outbox_oldest_pending_age_seconds",
+        "Age of the oldest write-back entry still waiting (0 when none waits).",
+        value=outbox["oldest_pending_age_s"] or 0,
+    )
+
+
+def _webhook_metrics():
+    events = _gauge("webhook_events", "Inbound Odoo webhook events by status (dead: failed after retries).", ["status"])
+    counts = dict(InboundEvent.objects.values_list("status").annotate(n=Count("id")).order_by())
+    for status in InboundEvent.Status.values:
+        events.add_metric([status], counts.get(status, 0))
+    yield events
+
+
+def _approval_metrics():
+    now = timezone.now()
+    waiting = ApprovalRequest.objects.filter(status__in=OPEN_STATUSES)
+    pending = _gauge("approvals_waiting", "Approval requests waiting on a decision, by site.", ["site"])
+    past_sla = _gauge("approvals_past_sla", "Approval requests waiting past their SLA, by site.", ["site"])
+    oldest = _gauge(
+        "approvals_oldest_waiting_age_seconds", "Age of the oldest request still waiting, by site.", ["site"]
+    )
+    rows = waiting.values("site__code").annotate(n=Count("id"), first=Min("created_at")).order_by("site__code")
+    late = dict(waiting.filter(due_at__lt=now).values_list("site__code").annotate(n=Count("id")).order_by())
+    for row in rows:
+        site = row["site__code"]
+        pending.add_metric([site], row["n"])
+        past_sla.add_metric([site], late.get(site, 0))
+        oldest.add_metric([site], (now - row["first"]).total_seconds())
+    yield from (pending, past_sla, oldest)
+
+
+def _case_metrics():
+    now = timezone.now()
+    open_cases = Case.objects.filter(is_open=True)
+    by_severity = _gauge("cases_open", "Open exception cases by site and severity.", ["site", "severity"])
+    counts = open_cases.values_list("site__code", "severity").annotate(n=Count("id")).order_by()
+    for site, severity, count in counts:
+        by_severity.add_metric([site or "", severity], count)
+    breached = _gauge("cases_past_sla", "Open exception cases past their SLA, by site.", ["site"])
+    late = open_cases.filter(sla_due_at__lt=now).values_list("site__code").annotate(n=Count("id")).order_by()
+    for site, count in late:
+        breached.add_metric([site or ""], count)
+    yield from (by_severity, breached)
+
+
+_registry = CollectorRegistry(auto_describe=False)
+_registry.register(ControlTowerCollector())
+
+
+def render_metrics() -> tuple[bytes, str]:
+    """The exposition text and its content type."""
+    return generate_latest(_registry), CONTENT_TYPE_LATEST
