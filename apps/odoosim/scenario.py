@@ -53,15 +53,22 @@ class Scenario:
         self.events: list[dict] = []
 
     # -- lifecycle --------------------------------------------------------------------------------
-    def build_initial(self) -> None:
-        """Seed the database (once; a --state file keeps it across restarts)."""
+    def build_initial(self, history: timedelta = timedelta(0)) -> None:
+        """Seed the database (once; a --state file keeps it across restarts).
+
+        With `history`, the world is seeded that long ago and the scenario is played up to now,
+        so a fresh database already holds the orders, purchases and exceptions of those hours.
+        Every write_date stays in the past: nothing runs ahead of the real clock.
+        """
         store = self.sim.store
-        origin = self.sim.clock.now().replace(microsecond=0)
+        origin = (self.sim.clock.now() - history).replace(microsecond=0)
         with store.transaction(at=origin):
             self.world = build_world(store, self.seed, self.scale, origin)
             store.meta_set("scenario_origin", origin.strftime("%Y-%m-%d %H:%M:%S"))
             store.meta_set("scenario_step", "0")
             store.meta_set("world", json.dumps(self.world.__dict__))
+        if history:
+            self.run_until(self.sim.clock.now())
 
     def _load(self) -> tuple[datetime, int]:
         with self.sim.store.snapshot():

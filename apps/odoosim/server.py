@@ -293,12 +293,14 @@ def start_simulator(
     clock_start: datetime | None = None,
     frozen_clock: bool = False,
     exception_rates: dict | None = None,
+    history_hours: float = 0.0,
 ) -> SimulatorHandle:
     """Start a simulator in background threads and return its handle (also a context manager).
 
     port=0 picks a free port. `speed` > 0 runs the scenario clock that many times faster than
     real time in the background; 0 leaves the data still unless `handle.advance()` is called.
     `frozen_clock` stops the clock entirely (only `advance` moves it) for reproducible runs.
+    `history_hours` plays that many hours of the scenario into a fresh database before serving.
     """
     sim = Simulator(
         seed=seed,
@@ -314,6 +316,7 @@ def start_simulator(
         webhook_url=webhook_url,
         faults=faults,
         exception_rates=exception_rates,
+        history_hours=history_hours,
     )
     handle = SimulatorHandle(sim, host, port)
     if speed > 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ class Simulator:
         webhook_url: str | None = None,
         faults: dict | None = None,
         exception_rates: dict | None = None,
+        history_hours: float = 0.0,
     ) -> None:
         from .scenario import Scenario
         from .webhooks import WebhookSender
@@ -82,8 +83,8 @@ class Simulator:
         self._sessions_lock = threading.Lock()
         self.webhooks = WebhookSender(self, webhook_url)
         self.scenario = Scenario(self, seed=seed, scale=scale, exception_rates=exception_rates)
-        if self.store.fresh:
-            self.scenario.build_initial()
+        if self.store.fresh:  # history is played before webhooks are on: nobody listens yet
+            self.scenario.build_initial(history=timedelta(hours=history_hours))
         self.webhooks.install()
 
     # -- auth --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apps.odoosim.server import start_simulator
 
@@ -105,3 +105,18 @@ def test_state_file_survives_a_restart(tmp_path):
         rpc.call("stock.picking", "write", [pid], {"origin": "kept"})
     with start_simulator(state_path=path) as sim:
         assert Client(sim.url).call("stock.picking", "read", [pid], ["origin"])[0]["origin"] == "kept"
+
+
+def test_history_plays_past_hours_into_a_fresh_database_without_running_ahead_of_the_clock():
+    """The demo opens on a day under way: orders and purchases exist, every stamp is in the past."""
+    with start_simulator(seed=7, clock_start=START, frozen_clock=True, history_hours=2) as sim:
+        snapshot = _snapshot(sim.url)
+        state = sim.state()
+    assert len(snapshot["sale.order"]) > 20 and len(snapshot["purchase.order"]) > 5
+    stamps = [row["write_date"] for model in ("stock.picking", "sale.order") for row in snapshot[model]]
+    assert max(stamps) <= START.strftime("%Y-%m-%d %H:%M:%S")
+    assert state["scenario_time"] == START.strftime("%Y-%m-%d %H:%M:%S")  # played up to now, not beyond
+    # the same history as a database seeded two hours earlier and run forward
+    with start_simulator(seed=7, clock_start=START - timedelta(hours=2), frozen_clock=True) as sim:
+        sim.advance(7200)
+        assert _snapshot(sim.url)["sale.order"] == snapshot["sale.order"]

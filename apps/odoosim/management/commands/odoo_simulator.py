@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--speed", type=float, default=1.0, help="scenario clock speed vs real time (0 = still)")
         parser.add_argument("--state", default=None, help="SQLite file to keep the database across restarts")
         parser.add_argument("--scale", type=int, default=1, help="data volume (200 = ~50k pickings, ~200k moves)")
+        parser.add_argument(
+            "--history", type=float, default=0.0, help="hours of scenario played into a fresh database before serving"
+        )
         parser.add_argument("--webhook-url", default=None, help="POST Odoo-style webhooks for record changes here")
         parser.add_argument("--database", default="demo")
         parser.add_argument("--login", default="admin")
@@ -41,6 +44,7 @@ class Command(BaseCommand):
             password=opts["password"],
             api_key=opts["api_key"],
             webhook_url=opts["webhook_url"],
+            history_hours=opts["history"],
         )
         counts = handle.state()["counts"]
         lines = [
@@ -52,7 +56,8 @@ class Command(BaseCommand):
             f"  seed {opts['seed']}, scale {opts['scale']}, speed {opts['speed']}x",
             f"  state: {opts['state'] or '(temporary database)'}",
             f"  webhooks: {opts['webhook_url'] or 'off'}",
-            f"  data: {counts['stock.picking']} pickings, {counts['stock.move']} moves, {counts['stock.quant']} quants",
+            f"  data: {counts['stock.picking']} pickings, {counts['stock.move']} moves, {counts['stock.quant']} quants,"
+            f" {counts['sale.order']} sale orders, {counts['purchase.order']} purchase orders",
             f"  control: GET {handle.url}/__sim__/state, POST {handle.url}/__sim__/faults",
             "Press Ctrl-C to stop.",
         ]
