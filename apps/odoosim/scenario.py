@@ -35,7 +35,14 @@ DEFAULT_EXCEPTION_RATES: dict[str, float] = {
     "pick_failure": 0.05,
 }
 #: probability per step of the normal flow events
-FLOW_RATES = {"new_sale": 0.6, "new_purchase": 0.2, "validate_delivery": 0.6, "validate_receipt": 0.4, "replenish": 0.2}
+FLOW_RATES = {
+    "new_sale": 0.6,
+    "new_purchase": 0.2,
+    "validate_delivery": 0.6,
+    "validate_receipt": 0.4,
+    "replenish": 0.2,
+    "customer_payment": 0.04,
+}
 
 
 class Scenario:
@@ -127,6 +134,8 @@ class Scenario:
             ("validate_delivery", FLOW_RATES["validate_delivery"], self._validate_delivery),
             ("replenish", FLOW_RATES["replenish"], self._replenish),
             *[(name, rate, getattr(self, f"_exc_{name}")) for name, rate in self.rates.items()],
+            # last, so adding it left every earlier draw of a step (and the tests' scenarios) unchanged
+            ("customer_payment", FLOW_RATES["customer_payment"], self._customer_payment),
         ]
         # activity grows slower than data volume: a 200x database is not 200x busier per minute
         repeats = max(1, round(self.scale**0.5))
@@ -294,6 +303,21 @@ class Scenario:
         if state == "assigned" and rng.random() < 0.7:
             self._validate(env, pid)
         return {"picking": pid, "orderpoint": op["id"]}
+
+    def _customer_payment(self, env: Env, rng: random.Random, at: datetime) -> dict | None:
+        """A customer pays invoices: the receivable (`credit`) drops. As in Odoo, `credit` is computed
+        from posted journal items, so the partner's write_date does not move. Without payments,
+        every customer would drift over the limit and hold every delivery."""
+        rows = env.store.query(
+            "SELECT id, credit, credit_limit FROM res_partner WHERE customer_rank > 0 AND credit_limit > 0 "
+            "AND credit > credit_limit * 0.6 ORDER BY id"
+        )
+        if not rows:
+            return None
+        row = rng.choice(rows)
+        paid_down_to = round(row["credit_limit"] * rng.uniform(0.2, 0.6), 2)
+        env.store.update("res.partner", [row["id"]], {"credit": paid_down_to}, touch=False)
+        return {"partner": row["id"], "credit": paid_down_to}
 
     # -- exceptions -------------------------------------------------------------------------------
     def _exc_late_receipt(self, env: Env, rng: random.Random, at: datetime) -> dict | None:

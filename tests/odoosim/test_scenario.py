@@ -120,3 +120,19 @@ def test_history_plays_past_hours_into_a_fresh_database_without_running_ahead_of
     with start_simulator(seed=7, clock_start=START - timedelta(hours=2), frozen_clock=True) as sim:
         sim.advance(7200)
         assert _snapshot(sim.url)["sale.order"] == snapshot["sale.order"]
+
+
+def test_customers_pay_so_a_working_day_does_not_put_every_customer_on_credit_hold():
+    with start_simulator(seed=1, clock_start=START, frozen_clock=True, history_hours=8) as sim:
+        customers = Client(sim.url).call(
+            "res.partner", "search_read", [("customer_rank", ">", 0)], fields=["credit", "credit_limit", "write_date"]
+        )
+        events = list(sim.sim.scenario.events)
+    payments = [event for event in events if event["event"] == "customer_payment"]
+    assert payments, "no customer paid in eight hours"
+    over_limit = [c for c in customers if c["credit_limit"] and c["credit"] > c["credit_limit"]]
+    assert len(over_limit) < len(customers) / 2
+    # As in Odoo, a payment moves the computed receivable, not the partner record's write_date.
+    written = {event["partner"] for event in events if event["event"] == "credit_limit"}
+    only_paid = [c for c in customers if c["id"] in {p["partner"] for p in payments} - written]
+    assert only_paid and all(c["write_date"] < payments[0]["at"] for c in only_paid)
