@@ -41,7 +41,7 @@ FLOW_RATES = {
     "validate_delivery": 0.6,
     "validate_receipt": 0.4,
     "replenish": 0.2,
-    "customer_payment": 0.04,
+    "customer_payment": 0.03,
 }
 
 
