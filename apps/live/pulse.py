@@ -1,16 +1,20 @@
 """The pulse: a small message to every site group every few seconds.
 
 It travels the whole live path (beat → worker → Redis channel layer → Daphne → browser), so a
-screen that stops receiving it knows its feed is broken and says so.
+screen that stops receiving it knows its feed is broken and says so. It also carries the site's
+headline (exceptions, deliveries at risk, decisions waiting), so the overview is never older than
+one pulse.
 """
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.approvals.selectors import site_decision_summary
+from apps.cases.selectors import site_fire_summary
 from apps.live.groups import site_group
 from apps.live.publisher import send_now
-from apps.mirror.selectors import odoo_link_status
+from apps.mirror.selectors import SHIPS_NEXT_WINDOW, odoo_link_status, outgoing_due
 from apps.sites.models import Site
 
 PULSE_EVENT = "pulse"
@@ -23,10 +27,28 @@ def pulse_element_id(site: Site) -> str:
 def render_site_pulse(site: Site, odoo_link: dict | None = None) -> str:
     """The pulse partial: the same template for the first page load and every live update."""
     now = timezone.now()
+    odoo = odoo_link if odoo_link is not None else odoo_link_status()
     return render_to_string(
         "live/partials/site_pulse.html",
-        {"site": site, "confirmed_at": now, "odoo": odoo_link if odoo_link is not None else odoo_link_status()},
+        {"site": site, "confirmed_at": now, "odoo": odoo, "headline": site_headline(site)},
     )
+
+
+def site_headline(site: Site) -> dict:
+    """The three questions of the wall, as counts: what is on fire, what ships next, what waits."""
+    fire = site_fire_summary(site.code, limit=0)
+    critical = next(count for severity, _, count in fire["by_severity"] if severity == "critical")
+    due = outgoing_due(site.code, until=timezone.now() + SHIPS_NEXT_WINDOW, limit=0)
+    decisions = site_decision_summary(site.code, limit=0)
+    return {
+        "exceptions": fire["total"],
+        "critical": critical,
+        "exceptions_past_sla": fire["breached"],
+        "at_risk": due.at_risk,
+        "late": due.late,
+        "decisions": decisions["total"],
+        "decisions_past_sla": decisions["past_sla"],
+    }
 
 
 def publish_site_pulses() -> int:

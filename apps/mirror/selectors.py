@@ -1,6 +1,7 @@
 """Reads about the mirror: sync health (cursor, lag, last run per model) and which site a record belongs to."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -88,6 +89,15 @@ class DeliveriesDue:
     not_ready: int  # nothing reserved yet (late or not)
     not_ready_on_time: int  # not ready, scheduled time still ahead
     first: list
+
+    @property
+    def at_risk(self) -> int:
+        """Already past its time, or not ready yet: a late delivery is at risk even when picked."""
+        return self.late + self.not_ready_on_time
+
+
+# "What ships next?": the deliveries due within this window (walls and site overviews).
+SHIPS_NEXT_WINDOW = timedelta(hours=2)
 
 
 def outgoing_due(site_code: str, *, until, limit: int = 8) -> DeliveriesDue:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,11 +13,9 @@ from django.utils import timezone
 from apps.accounts.roles import Role
 from apps.approvals.selectors import site_decision_summary
 from apps.cases.selectors import site_fire_summary
-from apps.mirror.selectors import outgoing_due
+from apps.mirror.selectors import SHIPS_NEXT_WINDOW, outgoing_due
 from apps.sites.models import Site
 from apps.wall.catalog import TILE_QUESTIONS
-
-SHIPS_NEXT_WINDOW = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -44,8 +41,7 @@ def _ships_next(site: Site) -> dict:
         ready = picking.state == "assigned"
         status = "late" if minutes is not None and minutes < 0 else ("ready" if ready else "not-ready")
         rows.append({"picking": picking, "minutes": minutes, "status": status, "ready": ready})
-    # At risk: already past its time, or not ready yet. A late delivery is at risk even when picked.
-    at_risk = due.late + due.not_ready_on_time
+    at_risk = due.at_risk
     return {
         "total": due.total,
         "late": due.late,
