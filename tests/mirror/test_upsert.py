@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.mirror.bulk_sql import write_rows
-from apps.mirror.models import Move, Partner
+from apps.mirror.models import Move, Partner, Picking
 from apps.mirror.services.sync import sync_model
 from apps.mirror.services.verify import verify_model
 from apps.mirror.specs import spec_for
@@ -75,3 +75,19 @@ def test_the_write_itself_keeps_a_newer_row_that_landed_after_the_comparison(odo
     write_rows(spec, [(row["id"], *values, timezone.now(), False)])
 
     assert Move.objects.get(pk=stored.pk).state == "done"
+
+
+def test_long_free_text_from_odoo_is_mirrored_whole_and_does_not_stop_the_sync(odoo):
+    """Odoo's char fields have no length limit: a merged transfer's origin, a long product description."""
+    picking_id = odoo.search("stock.picking", [], limit=1)[0]
+    origin = ", ".join(f"S{number:05d}" for number in range(120))  # 838 characters
+    odoo.write("stock.picking", [picking_id], {"origin": origin})
+    partner_id = odoo.search("res.partner", [], limit=1)[0]
+    long_name = "Établissements " + " ".join(["Très Long Nom"] * 40)  # 574 characters
+    odoo.write("res.partner", [partner_id], {"name": long_name})
+
+    for model in ("stock.picking", "res.partner"):
+        assert sync_model(model).ok
+        assert not verify_model(model, full=True)
+    assert Picking.objects.get(odoo_id=picking_id).origin == origin
+    assert Partner.objects.get(odoo_id=partner_id).name == long_name

@@ -92,7 +92,7 @@ def _open(detector: Detector, finding: Finding, now: datetime) -> Case | None:
         site=rules.site,
         kind=detector.code,
         dedupe_key=finding.key,
-        title=finding.title,
+        title=finding.title[:300],  # names from Odoo have no length limit
         severity=finding.severity,
         severity_rank=SEVERITY_RANK[finding.severity],
         priority_score=finding.priority.score,

@@ -6,23 +6,23 @@ from apps.mirror.models.base import MirrorRecord, odoo_ref
 
 
 class SaleOrder(MirrorRecord):
-    name = models.CharField(max_length=100)
+    name = models.TextField()
     state = models.CharField(max_length=20, db_index=True)
     partner = odoo_ref("mirror.Partner")
     date_order = models.DateTimeField(null=True)
     commitment_date = models.DateTimeField(null=True)
     amount_total = models.FloatField(default=0)
-    currency_name = models.CharField(max_length=10, blank=True)
+    currency_name = models.TextField(blank=True)
     delivery_status = models.CharField(max_length=20, blank=True)
     warehouse = odoo_ref("mirror.Warehouse")
-    salesperson_name = models.CharField(max_length=200, blank=True)
+    salesperson_name = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return self.name
 
 
 class PurchaseOrder(MirrorRecord):
-    name = models.CharField(max_length=100)
+    name = models.TextField()
     state = models.CharField(max_length=20, db_index=True)
     partner = odoo_ref("mirror.Partner")
     date_order = models.DateTimeField(null=True)

@@ -6,7 +6,7 @@ from apps.mirror.models.base import MirrorRecord, odoo_ref
 
 
 class Warehouse(MirrorRecord):
-    name = models.CharField(max_length=200)
+    name = models.TextField()
     code = models.CharField(max_length=20)
     stock_location = odoo_ref("mirror.Location")
     company_odoo_id = models.PositiveIntegerField(null=True)
@@ -16,21 +16,21 @@ class Warehouse(MirrorRecord):
 
 
 class Location(MirrorRecord):
-    name = models.CharField(max_length=200)
-    complete_name = models.CharField(max_length=500, blank=True)
+    name = models.TextField()
+    complete_name = models.TextField(blank=True)
     usage = models.CharField(max_length=20)  # internal, view, supplier, customer, inventory, transit
     parent = odoo_ref("mirror.Location")
     warehouse = odoo_ref("mirror.Warehouse")
-    barcode = models.CharField(max_length=100, blank=True)
+    barcode = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return self.complete_name or self.name
 
 
 class PickingType(MirrorRecord):
-    name = models.CharField(max_length=200)
+    name = models.TextField()
     code = models.CharField(max_length=20)  # incoming, outgoing, internal
-    sequence_code = models.CharField(max_length=20, blank=True)
+    sequence_code = models.TextField(blank=True)
     warehouse = odoo_ref("mirror.Warehouse")
     default_location_src = odoo_ref("mirror.Location")
     default_location_dest = odoo_ref("mirror.Location")
@@ -43,25 +43,25 @@ class PickingType(MirrorRecord):
 class Picking(MirrorRecord):
     """A transfer (receipt, internal move, delivery)."""
 
-    name = models.CharField(max_length=100)
+    name = models.TextField()
     state = models.CharField(max_length=20, db_index=True)
     picking_type = odoo_ref("mirror.PickingType", related_name="pickings")
     picking_type_code = models.CharField(max_length=20, db_index=True)
     location = odoo_ref("mirror.Location")
     location_dest = odoo_ref("mirror.Location")
     partner = odoo_ref("mirror.Partner")
-    origin = models.CharField(max_length=200, blank=True)
+    origin = models.TextField(blank=True)
     scheduled_date = models.DateTimeField(null=True, db_index=True)
     date_deadline = models.DateTimeField(null=True)
     date_done = models.DateTimeField(null=True)
     priority = models.CharField(max_length=2, default="0")
     responsible_odoo_id = models.PositiveIntegerField(null=True)
-    responsible_name = models.CharField(max_length=200, blank=True)
+    responsible_name = models.TextField(blank=True)
     company_odoo_id = models.PositiveIntegerField(null=True)
     backorder_of_odoo_id = models.PositiveIntegerField(null=True)
     carrier_odoo_id = models.PositiveIntegerField(null=True)
-    carrier_name = models.CharField(max_length=200, blank=True)
-    carrier_tracking_ref = models.CharField(max_length=200, blank=True)
+    carrier_name = models.TextField(blank=True)
+    carrier_tracking_ref = models.TextField(blank=True)
     sale_order = odoo_ref("mirror.SaleOrder", related_name="pickings")
     purchase_order = odoo_ref("mirror.PurchaseOrder", related_name="pickings")
     move_type = models.CharField(max_length=10, default="direct")
@@ -77,8 +77,8 @@ class Picking(MirrorRecord):
 class Move(MirrorRecord):
     """A stock move: one product's demand and quantity within a transfer."""
 
-    name = models.CharField(max_length=300, blank=True)
-    reference = models.CharField(max_length=100, blank=True)
+    name = models.TextField(blank=True)
+    reference = models.TextField(blank=True)
     state = models.CharField(max_length=30, db_index=True)
     picking = odoo_ref("mirror.Picking", related_name="moves")
     product = odoo_ref("mirror.Product")
@@ -89,7 +89,7 @@ class Move(MirrorRecord):
     date = models.DateTimeField(null=True)
     date_deadline = models.DateTimeField(null=True)
     picked = models.BooleanField(default=False)
-    origin = models.CharField(max_length=200, blank=True)
+    origin = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return self.reference or self.name
@@ -101,7 +101,7 @@ class Quant(MirrorRecord):
     product = odoo_ref("mirror.Product")
     location = odoo_ref("mirror.Location", related_name="quants")
     lot_odoo_id = models.PositiveIntegerField(null=True)
-    lot_name = models.CharField(max_length=200, blank=True)
+    lot_name = models.TextField(blank=True)
     quantity = models.FloatField(default=0)
     reserved_quantity = models.FloatField(default=0)
     inventory_quantity = models.FloatField(default=0)
@@ -113,7 +113,7 @@ class Quant(MirrorRecord):
 class Orderpoint(MirrorRecord):
     """A reordering rule: the minimum and maximum to keep at a location."""
 
-    name = models.CharField(max_length=200)
+    name = models.TextField()
     product = odoo_ref("mirror.Product")
     location = odoo_ref("mirror.Location")
     warehouse = odoo_ref("mirror.Warehouse")
