@@ -50,6 +50,7 @@ def _sync_metrics():
     age = _gauge("sync_last_success_age_seconds", "Seconds since the model's last successful sync.", ["model"])
     failures = _gauge("sync_consecutive_failures", "Sync runs failed in a row (0 when the last one worked).", ["model"])
     duration = _gauge("sync_last_duration_seconds", "Duration of the model's last sync run.", ["model"])
+    rejected = _gauge("sync_last_rejected_rows", "Rows the last sync could not read and left out.", ["model"])
     for model in overview["models"]:
         labels = [model["model"]]
         if model["lag_s"] is not None:
@@ -58,7 +59,8 @@ def _sync_metrics():
             age.add_metric(labels, (now - model["last_success_at"]).total_seconds())
         failures.add_metric(labels, model["consecutive_failures"])
         duration.add_metric(labels, model["last_duration_ms"] / 1000)
-    yield from (lag, age, failures, duration)
+        rejected.add_metric(labels, model["last_rejected"])
+    yield from (lag, age, failures, duration, rejected)
     breaker = overview["breaker"]
     yield _gauge(
         "odoo_circuit_open",

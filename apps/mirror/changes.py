@@ -28,6 +28,9 @@ class ChangeSet:
     updated: dict[int, list[str]] = field(default_factory=dict)  # odoo id → changed columns
     archived: list[int] = field(default_factory=list)
     deleted: list[int] = field(default_factory=list)
+    # Rows of Odoo's answer that could not be read (odoo id → why). Left out of the mirror and not
+    # handed downstream; the sync reports them. They come back when the record changes again.
+    rejected: dict[int | None, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.created or self.updated or self.archived or self.deleted)

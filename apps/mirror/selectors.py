@@ -33,6 +33,8 @@ def sync_overview() -> dict:
                 "last_duration_ms": state.last_duration_ms if state else 0,
                 "last_error": state.last_error if state else "",
                 "consecutive_failures": state.consecutive_failures if state else 0,
+                "last_rejected": state.last_rejected if state else 0,
+                "last_rejected_detail": state.last_rejected_detail if state else "",
                 "last_reconciled_at": state.last_reconciled_at if state else None,
             }
         )

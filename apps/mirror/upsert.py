@@ -6,6 +6,7 @@ the two statements of `bulk_sql`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,8 @@ from apps.mirror.bulk_sql import read_stored, write_rows
 from apps.mirror.changes import ChangeSet
 from apps.mirror.specs import MirrorSpec
 
+logger = logging.getLogger(__name__)
+
 
 def upsert_rows(spec: MirrorSpec, rows: Iterable[dict[str, Any]]) -> ChangeSet:
     """Write these Odoo rows; return what changed. Two statements per page, whatever the row count.
@@ -22,8 +25,18 @@ def upsert_rows(spec: MirrorSpec, rows: Iterable[dict[str, Any]]) -> ChangeSet:
     A row older than what the mirror holds (a page read before a webhook refresh that landed
     first) is ignored: the newer state wins, in the comparison here and in the statement itself.
     """
-    incoming = {row["id"]: spec.convert_values(row) for row in rows}
     changes = ChangeSet(spec.odoo_model)
+    incoming = {}
+    for row in rows:
+        try:
+            incoming[row["id"]] = spec.convert_values(row)
+        except (KeyError, IndexError, TypeError, ValueError) as error:
+            # One malformed row must not stop the page: leave it out, say so, keep the rest flowing.
+            odoo_id = row.get("id") if isinstance(row, dict) else None
+            changes.rejected[odoo_id] = f"{type(error).__name__}: {error}"
+            logger.warning(
+                "odoo row rejected", extra={"odoo_model": spec.odoo_model, "odoo_id": odoo_id, "error": str(error)}
+            )
     if not incoming:
         return changes
     columns = spec.columns

@@ -18,6 +18,9 @@ class SyncState(models.Model):
     last_duration_ms = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
+    # Rows the last run could not read (a value of the wrong shape) and left out, with the first reason.
+    last_rejected = models.PositiveIntegerField(default=0)
+    last_rejected_detail = models.TextField(blank=True)
     last_reconciled_at = models.DateTimeField(null=True)
 
     class Meta:

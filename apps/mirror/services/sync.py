@@ -38,6 +38,8 @@ class SyncResult:
     changed: int = 0
     seconds: float = 0.0
     error: str = ""
+    rejected: int = 0  # rows left out because they could not be read
+    rejected_detail: str = ""  # the first of them: "stock.move 42: ValueError: …"
 
     @property
     def ok(self) -> bool:
@@ -94,6 +96,10 @@ def _run(
         renew_lock()
         result.rows += len(page.rows)
         result.changed += changes.size
+        if changes.rejected:
+            result.rejected += len(changes.rejected)
+            odoo_id, reason = next(iter(changes.rejected.items()))
+            result.rejected_detail = result.rejected_detail or f"{spec.odoo_model} {odoo_id}: {reason}"
         if progress:
             progress(spec.odoo_model, result.rows, result.changed)
     # The run read everything up to the newest change: the next one starts there (minus overlap).
@@ -108,6 +114,8 @@ def _record_run(state: SyncState, result: SyncResult) -> None:
         "last_changed": result.changed,
         "last_duration_ms": int(result.seconds * 1000),
         "last_error": result.error,
+        "last_rejected": result.rejected,
+        "last_rejected_detail": result.rejected_detail[:2000],
     }
     if result.ok:
         values.update(last_success_at=now, consecutive_failures=0)

@@ -30,7 +30,12 @@ class Command(BaseCommand):
             except AlreadyRunning:
                 self.stdout.write(f"  {odoo_model:<28} skipped: a sync of it is already running")
                 continue
-            status = self.style.ERROR(f"FAILED: {result.error}") if result.error else self.style.SUCCESS("ok")
+            if result.error:
+                status = self.style.ERROR(f"FAILED: {result.error}")
+            elif result.rejected:
+                status = self.style.WARNING(f"ok, {result.rejected} row(s) left out: {result.rejected_detail}")
+            else:
+                status = self.style.SUCCESS("ok")
             self.stdout.write(
                 f"\r  {odoo_model:<28} {result.rows:>9,} rows read  {result.changed:>9,} changed"
                 f"  in {result.seconds:.1f} s  {status}"
