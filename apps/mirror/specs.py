@@ -23,7 +23,7 @@ from apps.odoo.datetimes import parse_date, parse_datetime
 # left out of mirror_verify's comparison.
 # Conversions from Odoo's wire values (false for empty, [id, name] for many2one) to column values.
 CONVERTERS = {
-    "char": lambda value: value if isinstance(value, str) else ("" if value in (False, None) else str(value)),
+    "char": lambda value: value if isinstance(value, str) else ("" if value is False or value is None else str(value)),
     "float": lambda value: float(value or 0),
     "bool": bool,
     "datetime": parse_datetime,
