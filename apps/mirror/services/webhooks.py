@@ -135,6 +135,10 @@ def event_refresh(event_id: int, *, expect_change: bool = False) -> InboundEvent
         raise RecordNotReadableYet(f"{event.odoo_model}#{event.odoo_id} is not readable in Odoo (yet)")
     with transaction.atomic():
         changes = upsert_rows(spec, rows)
+        if changes.rejected:  # retrying reads the same answer: dead-letter it for an admin to replay
+            reason = next(iter(changes.rejected.values()))
+            event_give_up(event.pk, f"Odoo's answer cannot be read: {reason}", dead=True)
+            return event
         if expect_change and not changes:
             raise NothingChangedYet(f"{event.odoo_model}#{event.odoo_id} unchanged so far")
         dispatch_on_commit(changes)
