@@ -20,12 +20,27 @@ class ChannelListener:
     """A channel in the group, served by its own event loop in a thread (the pub/sub layer keeps
     channels per event loop, so creating, joining and reading must happen on the same one)."""
 
+    _open: list["ChannelListener"] = []  # closed after each test (conftest), before Redis stops
+
     def __init__(self, group: str):
         self.layer = get_channel_layer()
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        ChannelListener._open.append(self)
         self.channel = self._run(self.layer.new_channel())
         self._run(self.layer.group_add(group, self.channel))
+
+    def close(self) -> None:
+        """Unsubscribe and stop this loop's reader (else it retries against a Redis that is gone)."""
+        try:
+            self._run(self.layer.flush(), timeout=5)
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+
+    @classmethod
+    def close_all(cls) -> None:
+        while cls._open:
+            cls._open.pop().close()
 
     def _run(self, coroutine, timeout: float = 10.0):
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)

@@ -13,6 +13,7 @@ from apps.mirror.changes import subscribe, unsubscribe
 from apps.odoo.client import get_client, reset_client
 from apps.odoosim.server import start_simulator
 from apps.sites.models import Site
+from tests.channels import ChannelListener
 from tests.servers import daphne, free_port
 
 PASSWORD = "correct-horse-battery-staple"
@@ -35,6 +36,12 @@ def no_locks_left_by_earlier_tests():
     client = get_redis()
     for key in client.scan_iter("ct:lock:*"):
         client.delete(key)
+
+
+@pytest.fixture(autouse=True)
+def close_channel_listeners():
+    yield
+    ChannelListener.close_all()
 
 
 @pytest.fixture(autouse=True)
