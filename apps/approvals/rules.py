@@ -170,9 +170,15 @@ def check_applied_counts(moves: list[Move], inventory_ids: set[int]) -> None:
 
 
 def _reflects(quant: Quant, move: Move) -> bool:
-    if quant.odoo_write_date is None or move.date is None:
+    """Whether the mirrored quant already shows this move. Odoo stamps the quant and the move written
+    in one transaction with the same write_date, so a quant at least that new includes the move. (The
+    move's `date` is taken later in the transaction; a tolerance on it let a quant written a moment
+    *before* the count pass as "after", and the variance came out wrong.)"""
+    if quant.odoo_write_date is None:
         return False
-    return quant.odoo_write_date >= move.date - timedelta(seconds=1)
+    if move.odoo_write_date is not None:
+        return quant.odoo_write_date >= move.odoo_write_date
+    return move.date is not None and quant.odoo_write_date >= move.date - timedelta(seconds=1)
 
 
 def _applied_counts_of(quants: list[Quant]) -> list[Move]:
