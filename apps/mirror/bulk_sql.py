@@ -4,7 +4,7 @@ A sync page is a thousand rows. Through the ORM, building a model object per row
 every value field by field cost more than Odoo took to send them, so both statements are plain
 SQL built once per table. On PostgreSQL the page travels as one binary array per column
 (`unnest`) and the read comes back in binary: the statement text stays short, the driver never
-parses thousands of placeholders and never quotes a value. Elsewhere (SQLite, the embedded
+parses thousands of parameter markers and never quotes a value. Elsewhere (SQLite, the embedded
 default) the read goes through the ORM and the write is a multi-row VALUES statement.
 
 Both write `INSERT … ON CONFLICT (odoo_id) DO UPDATE`, the statement `bulk_create` would issue,
@@ -64,12 +64,12 @@ class _Statements:
                 for row in rows
             ]
         row_width = len(self.adapters) + len(self.defaults)
-        placeholder = f"({', '.join(['%s'] * row_width)})"
+        row_markers = f"({', '.join(['%s'] * row_width)})"
         per_statement = max(1, _max_params() // row_width)
         with connection.cursor() as cursor:
             for start in range(0, len(rows), per_statement):
                 chunk = rows[start : start + per_statement]
-                sql = f"{self.insert} VALUES {', '.join([placeholder] * len(chunk))} {self.conflict}"
+                sql = f"{self.insert} VALUES {', '.join([row_markers] * len(chunk))} {self.conflict}"
                 cursor.execute(sql, [value for row in chunk for value in (*row, *self.defaults)])
 
 
