@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.redis import get_redis
+from apps.core.registry import Hooks
 from apps.live import groups
 from apps.live.messages import LiveMessage
 
@@ -18,21 +19,10 @@ SEQUENCE_KEY = "ct:live:seq:{group}"
 
 # In-process listeners of published events (a wall tile that summarises cases listens for "case.*").
 # Called after commit with (event, site_code, payload); a failing listener is logged and skipped.
+# Filled by the higher apps in their AppConfig.ready (see apps/core/registry.py).
 Listener = Callable[[str, str | None, dict], None]
-_listeners: list[Listener] = []
-
-
-def add_listener(callback: Listener) -> None:
-    if callback not in _listeners:
-        _listeners.append(callback)
-
-
-def _notify_listeners(event: str, site: str | None, payload: dict) -> None:
-    for callback in list(_listeners):
-        try:
-            callback(event, site, payload)
-        except Exception:
-            logger.exception("live publish listener failed", extra={"event": event})
+PUBLISH_LISTENERS: Hooks[[str, str | None, dict]] = Hooks("live publish listeners")
+add_listener = PUBLISH_LISTENERS.register
 
 
 def current_sequence(group: str) -> int:
@@ -71,8 +61,8 @@ def publish(
     transaction.on_commit(
         lambda: send_now(group, event, payload, html=html, target=target, container=container, remove=remove)
     )
-    if _listeners:
-        transaction.on_commit(lambda: _notify_listeners(event, site, payload))
+    if PUBLISH_LISTENERS:
+        transaction.on_commit(lambda: PUBLISH_LISTENERS.call_each(event, site, payload))
 
 
 def send_now(

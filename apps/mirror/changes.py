@@ -1,6 +1,7 @@
 """Change sets: what one sync step changed, handed to the one downstream hook after commit.
 
-Detectors, live screens and KPIs subscribe with `subscribe(callback)` (in their AppConfig.ready);
+Detectors, live screens and KPIs subscribe with `subscribe(callback)` (in their AppConfig.ready;
+`subscribe` is `CHANGE_SUBSCRIBERS.register`, one of the registries of apps/core/registry.py);
 each callback receives a ChangeSet after the transaction that wrote the rows has committed. By
 default the change set travels to a worker as a task (`mirror.dispatch_changes`), so detectors
 never slow the sync down and a failing one never stops it; MIRROR_CHANGES_INLINE runs them in the
@@ -10,7 +11,6 @@ rather than trusting the order of change sets, so at-least-once, out-of-order de
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,7 +18,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from apps.core.registry import Hooks
 
 
 @dataclass
@@ -58,19 +58,10 @@ class ChangeSet:
 
 
 Subscriber = Callable[[ChangeSet], None]
-_subscribers: list[Subscriber] = []
-
-
-def subscribe(callback: Subscriber) -> Subscriber:
-    """Register a downstream consumer of change sets (usable as a decorator). Idempotent."""
-    if callback not in _subscribers:
-        _subscribers.append(callback)
-    return callback
-
-
-def unsubscribe(callback: Subscriber) -> None:
-    if callback in _subscribers:
-        _subscribers.remove(callback)
+# Filled by the higher apps in their AppConfig.ready (the mirror never imports them).
+CHANGE_SUBSCRIBERS: Hooks[[ChangeSet]] = Hooks("mirror change-set subscribers")
+subscribe = CHANGE_SUBSCRIBERS.register  # usable as a decorator; idempotent
+unsubscribe = CHANGE_SUBSCRIBERS.unregister
 
 
 DISPATCH_TASK = "mirror.dispatch_changes"
@@ -89,8 +80,4 @@ def dispatch_on_commit(changes: ChangeSet) -> None:
 
 def dispatch(changes: ChangeSet) -> None:
     """Call every subscriber now (the dispatch task, or inline)."""
-    for callback in list(_subscribers):
-        try:
-            callback(changes)
-        except Exception:
-            logger.exception("change-set subscriber failed", extra={"subscriber": repr(callback)})
+    CHANGE_SUBSCRIBERS.call_each(changes)

@@ -7,33 +7,20 @@ failing callback is logged without stopping the others (the outbox state is alre
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from django.db import transaction
 
+from apps.core.registry import Hooks
 from apps.writeback.models import OutboxEntry
 
-logger = logging.getLogger(__name__)
-
 NeedsAttentionCallback = Callable[[OutboxEntry], None]
-_callbacks: list[NeedsAttentionCallback] = []
-
-
-def on_needs_attention(callback: NeedsAttentionCallback) -> NeedsAttentionCallback:
-    """Register ``callback(entry)`` for entries that need attention or are dead (usable as a decorator).
-
-    Registering the same callback twice keeps one registration.
-    """
-    if callback not in _callbacks:
-        _callbacks.append(callback)
-    return callback
-
-
-def remove_needs_attention(callback: NeedsAttentionCallback) -> None:
-    """Forget a callback (tests, reloads)."""
-    if callback in _callbacks:
-        _callbacks.remove(callback)
+# Filled by the higher apps in their AppConfig.ready (see apps/core/registry.py).
+NEEDS_ATTENTION: Hooks[[OutboxEntry]] = Hooks("outbox needs-attention callbacks")
+# ``on_needs_attention(callback)`` registers (usable as a decorator; registering twice keeps one);
+# ``remove_needs_attention(callback)`` forgets it (tests).
+on_needs_attention = NEEDS_ATTENTION.register
+remove_needs_attention = NEEDS_ATTENTION.unregister
 
 
 def notify_on_commit(entry_id: int) -> None:
@@ -45,8 +32,4 @@ def _notify(entry_id: int) -> None:
     entry = OutboxEntry.objects.filter(pk=entry_id).first()
     if entry is None:
         return
-    for callback in list(_callbacks):
-        try:
-            callback(entry)
-        except Exception:
-            logger.exception("outbox needs-attention callback failed", extra={"outbox_entry": entry_id})
+    NEEDS_ATTENTION.call_each(entry)

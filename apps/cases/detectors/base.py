@@ -15,6 +15,7 @@ from datetime import datetime
 
 from apps.cases.scoring import Priority
 from apps.cases.sitemap import SiteMap, SiteRules
+from apps.core.registry import Registry
 from apps.mirror.changes import ChangeSet
 
 
@@ -80,30 +81,30 @@ def changed_ids(changes: ChangeSet) -> set[int]:
     return {*changes.created, *changes.updated, *changes.archived, *changes.deleted}
 
 
-_REGISTRY: dict[str, Detector] = {}
+# Every detector, by code (apps/core/registry.py: two detectors with one code fail at start-up).
+DETECTORS: Registry[Detector] = Registry("exception detectors")
 
 
 def register(cls: type[Detector]) -> type[Detector]:
     """Class decorator: make the detector known to the change-set hook, the sweep and the screens."""
-    _REGISTRY[cls.code] = cls()
+    DETECTORS.register(cls(), name=cls.code)
     return cls
 
 
 def detectors() -> list[Detector]:
-    return list(_REGISTRY.values())
+    return list(DETECTORS)
 
 
 def detector(code: str) -> Detector:
-    return _REGISTRY[code]
+    return DETECTORS.get(code)
 
 
 def kind_label(code: str) -> str:
-    found = _REGISTRY.get(code)
-    return found.label if found else code.replace("_", " ").capitalize()
+    return DETECTORS.get(code).label if code in DETECTORS.names() else code.replace("_", " ").capitalize()
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(d.code, d.label) for d in _REGISTRY.values()]
+    return [(d.code, d.label) for d in DETECTORS]
 
 
 def chunks(values: Iterable[int], size: int = 900) -> Iterable[list[int]]:
