@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from apps.core import views as core_views
 from apps.health import views as health_views
+from apps.live import views as live_views
 
 urlpatterns = [
-    path("", core_views.overview, name="home"),
+    path("", live_views.overview, name="home"),
     path("accounts/", include("apps.accounts.urls")),
     path("live/", include("apps.live.urls")),
     path("health/", include("apps.health.urls")),

@@ -1,5 +1,5 @@
+from apps.accounts.navigation import navigation_for
 from apps.accounts.roles import Role, roles_of
-from apps.core.navigation import navigation_for
 
 
 def navigation(request) -> dict:

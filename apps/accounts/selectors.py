@@ -1,4 +1,8 @@
-"""Which sites a user may see. Every site-scoped query goes through here."""
+"""Which sites a user may see. Every site-scoped query goes through here.
+
+It lives with the users, not the sites: membership (User.sites) and roles are both accounts'
+data, and sites sit below accounts in the layers (pyproject.toml, [tool.importlinter]).
+"""
 
 from django.db.models import QuerySet
 

@@ -6,8 +6,13 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "Approvals"
 
     def ready(self) -> None:
-        # The rules listen to the mirror's change sets (after each sync page commits).
+        # Lower layers call approvals only through the registries they own (apps/core/registry.py):
+        # the rules listen to the mirror's change sets (after each sync page commits); the pulse
+        # shows the decisions waiting.
         from apps.approvals.rules import on_change_set
+        from apps.approvals.selectors import site_decision_headline
+        from apps.live.pulse import SITE_HEADLINE
         from apps.mirror.changes import subscribe
 
         subscribe(on_change_set)
+        SITE_HEADLINE.register(site_decision_headline, name="decisions")

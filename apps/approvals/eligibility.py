@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.roles import roles_of
+from apps.accounts.selectors import sites_visible_to
 from apps.approvals.models import (
     ApprovalDecision,
     ApprovalRequest,
@@ -20,7 +21,6 @@ from apps.approvals.models import (
     Delegation,
     RequestStatus,
 )
-from apps.sites.selectors import sites_visible_to
 
 #: decisions that fill a step: whoever made one on a request may not fill another step of it
 FILLING = (DecisionKind.APPROVE, DecisionKind.REJECT)

@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from apps.accounts.selectors import sites_visible_to
 from apps.approvals.eligibility import actionable_q, authority
 from apps.approvals.models import OPEN_STATUSES, ApprovalPolicy, ApprovalRequest, RequestStatus, RequestType
 from apps.audit.models import AuditEntry
-from apps.sites.selectors import sites_visible_to
+from apps.sites.models import Site
 from apps.writeback.models import OutboxEntry
 
 INBOX_LIMIT = 60
@@ -179,3 +180,9 @@ def site_decision_summary(site_code: str, *, limit: int = 6) -> dict[str, Any]:
             for request in first
         ],
     }
+
+
+def site_decision_headline(site: Site) -> dict[str, int]:
+    """The pulse's "what waits on a decision" counts for one site (registered in live's SITE_HEADLINE)."""
+    decisions = site_decision_summary(site.code, limit=0)
+    return {"decisions": decisions["total"], "decisions_past_sla": decisions["past_sla"]}

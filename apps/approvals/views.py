@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import APPROVER_ROLES, Role
+from apps.accounts.selectors import sites_visible_to
 from apps.approvals.builders import DraftError
 from apps.approvals.forms import FORMS, DecisionForm
 from apps.approvals.models import ApprovalRequest, RequestStatus, RequestType
@@ -32,7 +33,6 @@ from apps.approvals.services.dispatch import request_decide
 from apps.approvals.services.people import request_raise_by_person
 from apps.live.groups import site_group, user_group
 from apps.live.publisher import current_sequence
-from apps.sites.selectors import sites_visible_to
 
 DESK = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, *APPROVER_ROLES)
 

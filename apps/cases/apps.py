@@ -6,11 +6,15 @@ class CasesConfig(AppConfig):
     verbose_name = "Exception cases"
 
     def ready(self) -> None:
-        # The two hooks that feed detection: mirror change sets and the outbox's attention calls.
+        # Lower layers call cases only through the registries they own (apps/core/registry.py):
+        # mirror change sets and the outbox's attention calls feed detection; the pulse shows our counts.
+        from apps.cases.selectors import site_exception_headline
         from apps.cases.services.detection import detect_changes
         from apps.cases.services.intake import on_outbox_needs_attention
+        from apps.live.pulse import SITE_HEADLINE
         from apps.mirror.changes import subscribe
         from apps.writeback.hooks import on_needs_attention
 
         subscribe(detect_changes)
         on_needs_attention(on_outbox_needs_attention)
+        SITE_HEADLINE.register(site_exception_headline, name="exceptions")

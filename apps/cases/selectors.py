@@ -9,9 +9,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.roles import APPROVER_ROLES, Role, has_role, roles_of
+from apps.accounts.selectors import sites_visible_to, user_can_see_site
 from apps.cases.models import Case, Severity, Status
 from apps.cases.sitemap import SiteMap
-from apps.sites.selectors import sites_visible_to, user_can_see_site
+from apps.sites.models import Site
 
 # Roles that may act on any case of their sites; approvers act on cases owned by their role.
 ACTING_ROLES = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
@@ -151,3 +152,10 @@ def site_fire_summary(site_code: str, *, limit: int = 6) -> dict:
             for case in worst
         ],
     }
+
+
+def site_exception_headline(site: Site) -> dict[str, int]:
+    """The pulse's "what is on fire" counts for one site (registered in live's SITE_HEADLINE)."""
+    fire = site_fire_summary(site.code, limit=0)
+    critical = next(count for severity, _, count in fire["by_severity"] if severity == Severity.CRITICAL)
+    return {"exceptions": fire["total"], "critical": critical, "exceptions_past_sla": fire["breached"]}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.decorators import role_required
+from apps.accounts.selectors import sites_visible_to
 from apps.cases import forms
 from apps.cases.detectors import kind_choices
 from apps.cases.models import ResolutionCode, Severity, Status
@@ -26,7 +27,6 @@ from apps.cases.selectors import (
 from apps.cases.services import actions, odoo
 from apps.cases.services.actions import CaseError
 from apps.live.groups import site_group
-from apps.sites.selectors import sites_visible_to
 
 QUEUE_ROWS = 100  # more than a person scans; filters narrow the rest
 

@@ -1,7 +1,7 @@
 """Who may listen to which live group. The consumer asks here for every subscription."""
 
+from apps.accounts.selectors import user_can_see_site
 from apps.live.groups import BOARD, SITE, USER, parse_group
-from apps.sites.selectors import user_can_see_site
 
 
 def can_subscribe(user, group_name: str) -> bool:

@@ -4,14 +4,19 @@ It travels the whole live path (beat → worker → Redis channel layer → Daph
 screen that stops receiving it knows its feed is broken and says so. It also carries the site's
 headline (exceptions, deliveries at risk, decisions waiting), so the overview is never older than
 one pulse.
+
+The headline's counts belong to apps above this one (cases, approvals), so live does not compute
+them: each app registers a contributor in SITE_HEADLINE from its AppConfig.ready (see
+apps/core/registry.py), and the pulse merges what they return.
 """
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.approvals.selectors import site_decision_summary
-from apps.cases.selectors import site_fire_summary
+from apps.core.registry import Registry
 from apps.live.groups import site_group
 from apps.live.publisher import send_now
 from apps.mirror.selectors import SHIPS_NEXT_WINDOW, odoo_link_status, outgoing_due
@@ -34,21 +39,23 @@ def render_site_pulse(site: Site, odoo_link: dict | None = None) -> str:
     )
 
 
-def site_headline(site: Site) -> dict:
-    """The three questions of the wall, as counts: what is on fire, what ships next, what waits."""
-    fire = site_fire_summary(site.code, limit=0)
-    critical = next(count for severity, _, count in fire["by_severity"] if severity == "critical")
+# A contributor returns its part of a site's headline: {"exceptions": 3, "critical": 1, ...}.
+HeadlineContributor = Callable[[Site], dict[str, int]]
+SITE_HEADLINE: Registry[HeadlineContributor] = Registry("site headline contributors")
+
+
+def delivery_headline(site: Site) -> dict[str, int]:
+    """What ships next: deliveries due within the window that are late or not ready."""
     due = outgoing_due(site.code, until=timezone.now() + SHIPS_NEXT_WINDOW, limit=0)
-    decisions = site_decision_summary(site.code, limit=0)
-    return {
-        "exceptions": fire["total"],
-        "critical": critical,
-        "exceptions_past_sla": fire["breached"],
-        "at_risk": due.at_risk,
-        "late": due.late,
-        "decisions": decisions["total"],
-        "decisions_past_sla": decisions["past_sla"],
-    }
+    return {"at_risk": due.at_risk, "late": due.late}
+
+
+def site_headline(site: Site) -> dict[str, int]:
+    """The three questions of the wall, as counts: what is on fire, what ships next, what waits."""
+    headline: dict[str, int] = {}
+    for contribute in SITE_HEADLINE:
+        headline.update(contribute(site))
+    return headline
 
 
 def publish_site_pulses() -> int:

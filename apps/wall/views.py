@@ -3,10 +3,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from apps.accounts.selectors import sites_visible_to
 from apps.live.groups import site_group
 from apps.live.publisher import current_sequence
 from apps.mirror.selectors import odoo_link_status
-from apps.sites.selectors import sites_visible_to
 from apps.wall.selectors import board_for, next_board_slug, shift_name
 from apps.wall.tiles import TILES, render_tile
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from apps.accounts.roles import Role, has_role
-from apps.sites.selectors import sites_visible_to
+from apps.accounts.selectors import sites_visible_to
 from apps.writeback.models import OutboxEntry
 
 Status = OutboxEntry.Status

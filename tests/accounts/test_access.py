@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.sites.selectors import sites_visible_to
+from apps.accounts.selectors import sites_visible_to
 
 
 def nav_labels(client) -> list[str]:

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.permissions import HasRole
 from apps.accounts.roles import APPROVER_ROLES, Role
+from apps.accounts.selectors import sites_visible_to
 from apps.approvals.api.serializers import (
     ApprovalBulkInputSerializer,
     ApprovalDecideInputSerializer,
@@ -36,7 +37,6 @@ from apps.approvals.selectors import (
 from apps.approvals.services.decisions import DecisionRefused, bulk_approve, delegation_create
 from apps.approvals.services.dispatch import request_decide
 from apps.approvals.services.people import request_raise_by_person
-from apps.sites.selectors import sites_visible_to
 
 DESK = HasRole.of(Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, *APPROVER_ROLES)
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.roles import Role, has_role
+from apps.accounts.selectors import sites_visible_to
 from apps.approvals.eligibility import authority
 from apps.approvals.models import (
     ApprovalDecision,
@@ -25,7 +26,6 @@ from apps.approvals.models import (
 from apps.approvals.services.outbox import effect_enqueue
 from apps.approvals.services.raising import step_activate
 from apps.approvals.services.timeline import announce, audit, timeline_add
-from apps.sites.selectors import sites_visible_to
 
 
 class DecisionRefused(Exception):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from apps.accounts.selectors import sites_visible_to
 from apps.approvals import builders
 from apps.approvals.builders import DraftError
 from apps.approvals.facts import partner_credit, product_cost
 from apps.approvals.models import ApprovalRequest, RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.mirror.models import Carrier, Orderpoint, Picking, PurchaseOrder, Quant
-from apps.sites.selectors import sites_visible_to
 
 
 def _picking(reference: str) -> Picking:

@@ -13,10 +13,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.selectors import user_can_see_site
 from apps.audit.services import audit_record
 from apps.cases.models import Case, CaseEvent, ResolutionCode, Status
 from apps.cases.services.publishing import publish_case
-from apps.sites.selectors import user_can_see_site
 
 MAX_SNOOZE = timedelta(days=7)
 

@@ -1,5 +1,8 @@
 """Run the whole embedded product under one supervisor: Redis, Odoo simulator, Daphne, Celery.
 
+It lives with the demo users it announces (apps/accounts/demo.py); the other processes are started
+by command name, so it imports no app above accounts and never the simulator.
+
 Logs of every process stream with a prefix; Ctrl-C stops every child (honcho's Manager sends
 SIGTERM, then SIGKILL after a grace period).
 """
