@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from apps.cases.scoring import customer_tier
-from apps.cases.sitemap import SiteRules
+from apps.cases.site_rules import SiteRules
 from apps.mirror.models import Move, Partner, Picking, Product, Quant, SaleOrder
 
 MAX_LINES = 50

@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.accounts.roles import APPROVER_ROLES, Role, has_role, roles_of
 from apps.accounts.selectors import sites_visible_to, user_can_see_site
 from apps.cases.models import Case, Severity, Status
-from apps.cases.sitemap import SiteMap
+from apps.cases.site_rules import SiteResolver
 from apps.sites.models import Site
 
 # Roles that may act on any case of their sites; approvers act on cases owned by their role.
@@ -122,7 +122,7 @@ def assignable_users(*, site_codes: list[str]) -> QuerySet:
 
 def location_site_code(location_odoo_id: int) -> str | None:
     """The site a mirrored location belongs to (None when no site matches its warehouse)."""
-    rules = SiteMap().for_location(location_odoo_id)
+    rules = SiteResolver().for_location(location_odoo_id)
     return rules.site.code if rules else None
 
 

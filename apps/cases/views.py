@@ -24,7 +24,7 @@ from apps.cases.selectors import (
     case_list,
     open_counts,
 )
-from apps.cases.services import actions, odoo
+from apps.cases.services import actions, followups
 from apps.cases.services.actions import CaseError
 from apps.live.groups import site_group
 
@@ -143,10 +143,10 @@ def _run_action(request: HttpRequest, case, action: str) -> None:
         actions.case_escalate(case_id=case.pk, actor=user, **form.cleaned_data)
     elif action == "odoo-note":
         form = _valid(forms.OdooNoteForm(data))
-        odoo.case_note_to_odoo(case_id=case.pk, actor=user, body=form.cleaned_data["body"])
+        followups.case_note_to_odoo(case_id=case.pk, actor=user, body=form.cleaned_data["body"])
     elif action == "odoo-activity":
         form = _valid(forms.OdooActivityForm(data))
-        odoo.case_schedule_odoo_activity(case_id=case.pk, actor=user, **form.cleaned_data)
+        followups.case_schedule_odoo_activity(case_id=case.pk, actor=user, **form.cleaned_data)
     else:
         raise Http404("Unknown action.")
 

@@ -61,7 +61,7 @@ class PickingScenario(Scenario):
         return [f.make_picking(self.site, self.kind, **self.values({**self.condition, **self.harmless})).odoo_id]
 
 
-class LateReceipt(PickingScenario):
+class LateReceiptScenario(PickingScenario):
     code = "late_receipt"
     kind = "incoming"
     condition = {"state": "assigned", "scheduled_date": lambda: f.at(hours=-2)}
@@ -72,7 +72,7 @@ class LateReceipt(PickingScenario):
         settings.late_receipt_grace_min = 180
 
 
-class LateTransfer(PickingScenario):
+class LateTransferScenario(PickingScenario):
     code = "picking_late"
     condition = {"state": "confirmed", "scheduled_date": lambda: f.at(hours=-1)}
     cleared = {"state": "done"}
@@ -82,7 +82,7 @@ class LateTransfer(PickingScenario):
         settings.picking_late_grace_min = 120
 
 
-class OutboundNearCutoff(PickingScenario):
+class OutboundNearCutoffScenario(PickingScenario):
     code = "outbound_near_cutoff"
     condition = {"state": "confirmed", "scheduled_date": lambda: f.at(minutes=45)}
     cleared = {"state": "assigned"}  # stock reserved: ready
@@ -93,7 +93,7 @@ class OutboundNearCutoff(PickingScenario):
         settings.cutoff_warning_min = 10
 
 
-class AgingTransfer(PickingScenario):
+class AgingTransferScenario(PickingScenario):
     code = "aging_transfer"
     kind = "internal"
     condition = {"state": "confirmed", "odoo_create_date": lambda: f.at(hours=-50)}
@@ -104,7 +104,7 @@ class AgingTransfer(PickingScenario):
         settings.aging_transfer_hours = 72
 
 
-class UnassignedTask(PickingScenario):
+class UnassignedTaskScenario(PickingScenario):
     code = "unassigned_task"
     condition = {"state": "assigned", "responsible_odoo_id": None, "scheduled_date": lambda: f.at(minutes=20)}
     cleared = {"responsible_odoo_id": 6, "responsible_name": "Marc Demo"}
@@ -114,7 +114,7 @@ class UnassignedTask(PickingScenario):
         settings.unassigned_start_min = 10
 
 
-class CarrierException(PickingScenario):
+class CarrierExceptionScenario(PickingScenario):
     code = "carrier_exception"
     condition = {"state": "assigned", "carrier_name": "DHL Express", "carrier_tracking_ref": "DELAY-12345"}
     cleared = {"carrier_tracking_ref": "1Z9990001"}
@@ -124,7 +124,7 @@ class CarrierException(PickingScenario):
         settings.carrier_exception_markers = ["EXCEPTION"]
 
 
-class ForwardShortage(Scenario):
+class ForwardShortageScenario(Scenario):
     code = "forward_shortage"
 
     def make(self):
@@ -149,7 +149,7 @@ class ForwardShortage(Scenario):
         settings.disabled_detectors = ["forward_shortage"]
 
 
-class InventoryVariance(Scenario):
+class InventoryVarianceScenario(Scenario):
     code = "inventory_variance"
 
     def make(self):
@@ -195,7 +195,7 @@ class InventoryVariance(Scenario):
         settings.variance_pct = 60
 
 
-class RepeatedPickFailure(Scenario):
+class RepeatedPickFailureScenario(Scenario):
     code = "pick_failure"
 
     def _report(self, hours_ago: float = 0) -> None:
@@ -227,7 +227,7 @@ class RepeatedPickFailure(Scenario):
         settings.pick_failure_count = 3
 
 
-class BlockedShipment(Scenario):
+class BlockedShipmentScenario(Scenario):
     code = "blocked_shipment"
 
     def make(self):
@@ -252,14 +252,14 @@ class BlockedShipment(Scenario):
 
 
 SCENARIOS = [
-    LateReceipt,
-    LateTransfer,
-    OutboundNearCutoff,
-    AgingTransfer,
-    UnassignedTask,
-    CarrierException,
-    ForwardShortage,
-    InventoryVariance,
-    RepeatedPickFailure,
-    BlockedShipment,
+    LateReceiptScenario,
+    LateTransferScenario,
+    OutboundNearCutoffScenario,
+    AgingTransferScenario,
+    UnassignedTaskScenario,
+    CarrierExceptionScenario,
+    ForwardShortageScenario,
+    InventoryVarianceScenario,
+    RepeatedPickFailureScenario,
+    BlockedShipmentScenario,
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.audit.models import AuditEntry
 from apps.cases.detectors import detector
 from apps.cases.models import Case, CaseEvent, Status
-from apps.cases.services import actions, odoo
+from apps.cases.services import actions, followups
 from apps.cases.services.actions import CaseError
 from apps.cases.services.detection import detect_changes, detect_subjects, escalations_raise, snoozes_end
 from apps.cases.services.intake import case_for_writeback_attention
@@ -115,8 +115,8 @@ def test_missed_sla_raises_escalation_levels_over_time(late_delivery):
 
 
 def test_note_on_the_odoo_record_goes_through_the_outbox_once(late_delivery, supervisor):
-    odoo.case_note_to_odoo(case_id=late_delivery.pk, actor=supervisor, body="Carrier called, pickup at 17:00")
-    odoo.case_note_to_odoo(case_id=late_delivery.pk, actor=supervisor, body="Carrier called, pickup at 17:00")
+    followups.case_note_to_odoo(case_id=late_delivery.pk, actor=supervisor, body="Carrier called, pickup at 17:00")
+    followups.case_note_to_odoo(case_id=late_delivery.pk, actor=supervisor, body="Carrier called, pickup at 17:00")
     entry = OutboxEntry.objects.get()
     assert (entry.operation, entry.odoo_model, entry.odoo_id) == (
         "post_message",
@@ -129,7 +129,7 @@ def test_note_on_the_odoo_record_goes_through_the_outbox_once(late_delivery, sup
 
 def test_activity_for_the_responsible_user_goes_through_the_outbox(late_delivery, supervisor):
     deadline = date.today() + timedelta(days=1)
-    odoo.case_schedule_odoo_activity(
+    followups.case_schedule_odoo_activity(
         case_id=late_delivery.pk, actor=supervisor, summary="Call the carrier", date_deadline=deadline
     )
     entry = OutboxEntry.objects.get()
@@ -142,7 +142,9 @@ def test_activity_without_a_responsible_asks_for_one(world, supervisor):
     detect_subjects(detector=detector("picking_late"), subject_ids=[picking.odoo_id])
     case = Case.objects.get()
     with pytest.raises(CaseError, match="Nobody is responsible"):
-        odoo.case_schedule_odoo_activity(case_id=case.pk, actor=supervisor, summary="Chase", date_deadline=date.today())
+        followups.case_schedule_odoo_activity(
+            case_id=case.pk, actor=supervisor, summary="Chase", date_deadline=date.today()
+        )
 
 
 def test_a_sale_order_with_several_late_steps_is_one_case(world):

@@ -23,7 +23,7 @@ from apps.cases.selectors import (
     case_list,
     user_can_report_at,
 )
-from apps.cases.services import actions, odoo
+from apps.cases.services import actions, followups
 from apps.cases.services.actions import CaseError
 from apps.cases.services.intake import pick_failure_report
 
@@ -107,10 +107,10 @@ ACTION_VIEWS = {
     "resolve": _action_view("resolve", s.CaseResolveInput, actions.case_resolve, "Resolve a case with a reason"),
     "escalate": _action_view("escalate", s.CaseEscalateInput, actions.case_escalate, "Escalate a case now"),
     "odoo-note": _action_view(
-        "odoo-note", s.CaseOdooNoteInput, odoo.case_note_to_odoo, "Post a note on the Odoo record"
+        "odoo-note", s.CaseOdooNoteInput, followups.case_note_to_odoo, "Post a note on the Odoo record"
     ),
     "odoo-activity": _action_view(
-        "odoo-activity", s.CaseOdooActivityInput, odoo.case_schedule_odoo_activity, "Schedule an Odoo activity"
+        "odoo-activity", s.CaseOdooActivityInput, followups.case_schedule_odoo_activity, "Schedule an Odoo activity"
     ),
 }
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from apps.cases.scoring import Priority
-from apps.cases.sitemap import SiteMap, SiteRules
+from apps.cases.site_rules import SiteResolver, SiteRules
 from apps.core.registry import Registry
 from apps.mirror.changes import ChangeSet
 
@@ -64,12 +64,12 @@ class Detector(ABC):
         """The subjects (ids of the records this detector judges) that a change set concerns."""
         return set()
 
-    def sweep_candidates(self, sites: SiteMap, now: datetime) -> Iterable[int]:
+    def sweep_candidates(self, sites: SiteResolver, now: datetime) -> Iterable[int]:
         """Subjects that may hold now (a coarse filter; evaluate() decides)."""
         return []
 
     @abstractmethod
-    def evaluate(self, subject_ids: set[int], sites: SiteMap, now: datetime) -> Evaluation:
+    def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         """The findings for these subjects now (every subject judged: a missing finding clears)."""
 
     def key(self, odoo_model: str, odoo_id: int, *extra: str) -> str:

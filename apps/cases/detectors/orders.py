@@ -17,7 +17,7 @@ from apps.cases.context import customer_part, iso, order_part, site_part
 from apps.cases.detectors.base import Detector, Evaluation, Finding, changed_ids, chunks, register
 from apps.cases.models import Severity
 from apps.cases.scoring import customer_tier, priority_for
-from apps.cases.sitemap import SiteMap
+from apps.cases.site_rules import SiteResolver
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Partner, Picking, SaleOrder
 
@@ -30,7 +30,7 @@ PARTNER_FIELDS = ("odoo_id", "name", "ref", "credit_limit", "picking_warn", "par
 
 
 @register
-class BlockedShipment(Detector):
+class BlockedShipmentDetector(Detector):
     code = "blocked_shipment"
     label = "Blocked shipment (credit or hold)"
     owner_role = Role.APPROVER_FINANCE
@@ -55,12 +55,12 @@ class BlockedShipment(Detector):
         found.discard(None)
         return found
 
-    def sweep_candidates(self, sites: SiteMap, now: datetime) -> Iterable[int]:
+    def sweep_candidates(self, sites: SiteResolver, now: datetime) -> Iterable[int]:
         return SaleOrder.objects.filter(state__in=OPEN_ORDER_STATES, is_deleted=False).values_list(
             "partner_id", flat=True
         )
 
-    def evaluate(self, subject_ids: set[int], sites: SiteMap, now: datetime) -> Evaluation:
+    def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         evaluation = Evaluation()
         fields = (*PARTNER_FIELDS, "credit") if HAS_RECEIVABLE else PARTNER_FIELDS
         partners = {}

@@ -9,13 +9,13 @@ from apps.cases.detectors.base import register
 from apps.cases.detectors.transfers import Hit, TransferDetector, kind_word, local_time
 from apps.cases.models import Severity
 from apps.cases.scoring import duration_words
-from apps.cases.sitemap import SiteRules, minutes_between
+from apps.cases.site_rules import SiteRules, minutes_between
 
 NOT_READY_STATES = ("waiting", "confirmed")  # Odoo: waiting for another operation / for stock
 
 
 @register
-class LateReceipt(TransferDetector):
+class LateReceiptDetector(TransferDetector):
     """A receipt past its expected date (plus the site's grace) that is not done."""
 
     code = "late_receipt"
@@ -41,7 +41,7 @@ class LateReceipt(TransferDetector):
 
 
 @register
-class LateTransfer(TransferDetector):
+class LateTransferDetector(TransferDetector):
     """A delivery or internal transfer past its scheduled date that is not done."""
 
     code = "picking_late"
@@ -71,7 +71,7 @@ class LateTransfer(TransferDetector):
 
 
 @register
-class OutboundNearCutoff(TransferDetector):
+class OutboundNearCutoffDetector(TransferDetector):
     """A delivery not ready (stock not reserved) within N minutes of its route cutoff.
 
     The deadline is the earlier of the scheduled time and the carrier's cutoff on that local day:
@@ -108,7 +108,7 @@ class OutboundNearCutoff(TransferDetector):
 
 
 @register
-class AgingTransfer(TransferDetector):
+class AgingTransferDetector(TransferDetector):
     """A transfer waiting (for stock or another operation) longer than N hours."""
 
     code = "aging_transfer"
@@ -135,7 +135,7 @@ class AgingTransfer(TransferDetector):
 
 
 @register
-class UnassignedTask(TransferDetector):
+class UnassignedTaskDetector(TransferDetector):
     """A ready transfer with nobody responsible, about to start."""
 
     code = "unassigned_task"
@@ -167,7 +167,7 @@ class UnassignedTask(TransferDetector):
 
 
 @register
-class CarrierException(TransferDetector):
+class CarrierExceptionDetector(TransferDetector):
     """The carrier reports an exception on a delivery (tracking reference marker), or the delivery
     was pushed past the date promised to the customer."""
 

@@ -13,7 +13,7 @@ from apps.cases.context import site_part, stock_position
 from apps.cases.detectors.base import Detector, Evaluation, Finding, changed_ids, chunks, register
 from apps.cases.models import PickFailureReport, Severity
 from apps.cases.scoring import priority_for
-from apps.cases.sitemap import SiteMap
+from apps.cases.site_rules import SiteResolver
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Location, Move, Orderpoint, Product, Quant
 
@@ -33,7 +33,7 @@ def product_cost(product_id: int) -> float | None:
 
 
 @register
-class ForwardShortage(Detector):
+class ForwardShortageDetector(Detector):
     """On hand at a forward (orderpoint) location below the orderpoint's minimum."""
 
     code = "forward_shortage"
@@ -63,10 +63,10 @@ class ForwardShortage(Detector):
             )
         return found
 
-    def sweep_candidates(self, sites: SiteMap, now: datetime) -> Iterable[int]:
+    def sweep_candidates(self, sites: SiteResolver, now: datetime) -> Iterable[int]:
         return Orderpoint.objects.filter(is_archived=False, is_deleted=False).values_list("odoo_id", flat=True)
 
-    def evaluate(self, subject_ids: set[int], sites: SiteMap, now: datetime) -> Evaluation:
+    def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         evaluation = Evaluation()
         points = []
         for batch in chunks(subject_ids):
@@ -137,7 +137,7 @@ def _shortage_context(rules, point: dict, quantity: float, product: str, where: 
 
 
 @register
-class InventoryVariance(Detector):
+class InventoryVarianceDetector(Detector):
     """The latest inventory count of a product at a location moved stock by more than the site's
     threshold (units and % of stock, or value when the unit cost is known). A later count within
     the threshold clears it."""
@@ -164,7 +164,7 @@ class InventoryVariance(Detector):
             )
         return found
 
-    def evaluate(self, subject_ids: set[int], sites: SiteMap, now: datetime) -> Evaluation:
+    def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         evaluation = Evaluation()
         inventory = set(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True))
         quants = []
@@ -239,18 +239,18 @@ def _variance_context(rules, quant: dict, detail: dict, product: str):
 
 
 @register
-class RepeatedPickFailure(Detector):
+class RepeatedPickFailureDetector(Detector):
     """N pick failures at one location within the window (reports arrive through the API)."""
 
     code = "pick_failure"
     label = "Repeated pick failures"
     time_based = True  # old reports leave the window: the case clears by itself
 
-    def sweep_candidates(self, sites: SiteMap, now: datetime) -> Iterable[int]:
+    def sweep_candidates(self, sites: SiteResolver, now: datetime) -> Iterable[int]:
         since = now - timedelta(hours=24)
         return PickFailureReport.objects.filter(reported_at__gte=since).values_list("location_odoo_id", flat=True)
 
-    def evaluate(self, subject_ids: set[int], sites: SiteMap, now: datetime) -> Evaluation:
+    def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         evaluation = Evaluation()
         names = dict(Location.objects.filter(odoo_id__in=subject_ids).values_list("odoo_id", "complete_name"))
         for location_id in subject_ids:

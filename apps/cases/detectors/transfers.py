@@ -17,7 +17,7 @@ from apps.cases.context import iso, transfers_context
 from apps.cases.detectors.base import Detector, Evaluation, Finding, changed_ids, chunks
 from apps.cases.models import SEVERITY_RANK
 from apps.cases.scoring import customer_tier, priority_for
-from apps.cases.sitemap import SiteMap, SiteRules
+from apps.cases.site_rules import SiteResolver, SiteRules
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Partner, Picking, SaleOrder
 
@@ -91,13 +91,13 @@ class TransferDetector(Detector):
             return found
         return set()
 
-    def sweep_candidates(self, sites: SiteMap, now: datetime) -> Iterable[int]:
+    def sweep_candidates(self, sites: SiteResolver, now: datetime) -> Iterable[int]:
         filters = {"state__in": ACTIVE_PICKING_STATES, **self.candidate_filter(now)}
         return Picking.objects.filter(picking_type_code__in=self.codes, is_deleted=False, **filters).values_list(
             "odoo_id", flat=True
         )
 
-    def evaluate(self, subject_ids: set[int], sites: SiteMap, now: datetime) -> Evaluation:
+    def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         pickings = self._load(subject_ids)
         orders = self._orders({p["sale_order_id"] for p in pickings.values() if p["sale_order_id"]})
         partners = self._partners(

@@ -17,7 +17,7 @@ def attention_key(entry_id: int) -> str:
 
 
 @register
-class WritebackAttention(Detector):
+class WritebackAttentionDetector(Detector):
     code = "writeback_attention"
     label = "Write-back to Odoo needs attention"
     owner_role = Role.ADMIN

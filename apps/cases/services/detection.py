@@ -14,21 +14,21 @@ from apps.cases.detectors import Detector, detectors
 from apps.cases.models import Case, CaseEvent, Status
 from apps.cases.services.lifecycle import Outcome, cases_apply_evaluation
 from apps.cases.services.publishing import publish_case
-from apps.cases.sitemap import SiteMap
+from apps.cases.site_rules import SiteResolver
 from apps.mirror.changes import ChangeSet
 
 logger = logging.getLogger(__name__)
 
 
 def detect_subjects(
-    *, detector: Detector, subject_ids: Iterable[int], now: datetime | None = None, sites: SiteMap | None = None
+    *, detector: Detector, subject_ids: Iterable[int], now: datetime | None = None, sites: SiteResolver | None = None
 ) -> Outcome:
     """Evaluate these subjects with one detector and apply the result to the cases."""
     ids = {i for i in subject_ids if i is not None}
     if not ids:
         return Outcome()
     now = now or timezone.now()
-    sites = sites if sites is not None else SiteMap()
+    sites = sites if sites is not None else SiteResolver()
     evaluation = detector.evaluate(ids, sites, now)
     return cases_apply_evaluation(detector=detector, evaluation=evaluation, now=now)
 
@@ -39,7 +39,7 @@ def detect_changes(changes: ChangeSet, *, now: datetime | None = None) -> Outcom
     interested = [d for d in detectors() if changes.odoo_model in d.watches]
     if not interested or not changes:
         return outcome
-    sites = SiteMap()
+    sites = SiteResolver()
     if not sites:
         return outcome  # no site matches a warehouse yet: nobody could own a case
     for detector in interested:
@@ -58,7 +58,7 @@ def detectors_sweep(*, now: datetime | None = None, full: bool = False) -> Outco
     snoozed cases and raise escalation levels of cases past their SLA."""
     now = now or timezone.now()
     outcome = Outcome()
-    sites = SiteMap()
+    sites = SiteResolver()
     for detector in detectors():
         if not (detector.time_based or full) and not _has_open(detector):
             continue

@@ -1,6 +1,7 @@
-"""Case actions that write to Odoo: a note on the record's chatter, or an activity for the person
-responsible. Both go through the write-back outbox in the same transaction as the timeline entry,
-with an idempotency key, so a double click or a retry never posts twice."""
+"""Follow-ups on a case's Odoo record: a note on its chatter, or an activity for the person
+responsible. Nothing here talks to Odoo: both are queued in the write-back outbox in the same
+transaction as the timeline entry, with an idempotency key, so a double click or a retry never
+posts twice (the outbox's worker does the writing)."""
 
 from __future__ import annotations
 

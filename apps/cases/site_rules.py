@@ -1,4 +1,4 @@
-"""Which site a mirrored record belongs to, and that site's exception settings.
+"""Which site a mirrored record belongs to, and that site's exception settings (its rules).
 
 A mirror row reaches its site through its Odoo warehouse (a picking through its operation type,
 a location, orderpoint or sale order directly). A Site matches a warehouse by `odoo_warehouse_id`
@@ -39,8 +39,11 @@ class SiteRules:
         return datetime.combine(local_day, cutoff, tzinfo=tz).astimezone(day_of.tzinfo)
 
 
-class SiteMap:
-    """Loaded once per detector run: warehouse → site rules, plus location and operation type lookups."""
+class SiteResolver:
+    """Resolves a mirrored record (by warehouse, location or operation type) to its site's rules.
+
+    Loaded once per detector run.
+    """
 
     def __init__(self) -> None:
         sites = list(Site.objects.filter(is_active=True))
