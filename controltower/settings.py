@@ -74,7 +74,9 @@ INSTALLED_APPS = [
     "apps.live",
     "apps.health",
     "apps.odoo",
-    "apps.odoosim",  # the Odoo simulator (`manage.py odoo_simulator`): demo and tests
+    # The Odoo simulator (`manage.py odoo_simulator`) serves the demo and the tests, never production;
+    # no product code imports it (the import contracts in pyproject.toml check that).
+    *([] if PRODUCTION else ["apps.odoosim"]),
     "apps.mirror",
     "apps.audit",
     "apps.writeback",

@@ -83,3 +83,12 @@ def test_unknown_mode_is_refused():
     result = run(["manage.py", "check"], {"DJANGO_ENV": "staging"})
     assert result.returncode != 0
     assert "DJANGO_ENV must be 'embedded' or 'production'" in result.stderr
+
+
+def test_production_does_not_install_the_odoo_simulator():
+    installed = show("INSTALLED_APPS", PRODUCTION_ENV)
+    assert "'apps.odoo'" in installed and "'apps.odoosim'" not in installed
+    result = run(["manage.py", "odoo_simulator", "--help"], PRODUCTION_ENV)
+    assert result.returncode != 0 and "Unknown command: 'odoo_simulator'" in result.stderr
+    # The demo and the tests keep it.
+    assert "'apps.odoosim'" in show("INSTALLED_APPS", {"EMBEDDED_REDIS_PORT": "6399"})
