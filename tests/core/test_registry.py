@@ -9,6 +9,7 @@ from apps.cases.detectors import detectors
 from apps.cases.detectors.base import DETECTORS
 from apps.core.registry import Hooks, Registry
 from apps.live.publisher import PUBLISH_LISTENERS
+from apps.live.pulse import SITE_HEADLINE
 from apps.mirror.changes import CHANGE_SUBSCRIBERS
 from apps.writeback.hooks import NEEDS_ATTENTION
 
@@ -77,4 +78,5 @@ def test_the_apps_fill_the_lower_layers_registries_when_django_starts():
     )
     assert on_outbox_needs_attention in NEEDS_ATTENTION
     assert refresh_tiles_for_published in PUBLISH_LISTENERS
+    assert sorted(SITE_HEADLINE.names()) == ["decisions", "deliveries", "exceptions"]  # cases, live, approvals
     assert len(detectors()) == len(DETECTORS.names()) >= 10  # every detector by its own code
