@@ -69,7 +69,7 @@ class Simulator:
         self.scale = scale
         self.speed = speed
         self.database = database
-        self.base_url = "http://127.0.0.1:8069"
+        self.base_url = "http://127.0.0.1:8169"  # replaced by the served URL once listening
         rate = 0.0 if frozen_clock else (speed if speed > 0 else 1.0)
         self.clock = SimClock(clock_start, rate=rate)
         self.store = Store(self.clock, state_path)

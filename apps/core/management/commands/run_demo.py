@@ -4,7 +4,9 @@ Logs of every process stream with a prefix; Ctrl-C stops every child (honcho's M
 SIGTERM, then SIGKILL after a grace period).
 """
 
+import os
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from honcho.manager import Manager
 
 from apps.accounts.demo import read_demo_credentials
@@ -30,6 +32,13 @@ def _bin(name: str) -> str:
 DEMO_HISTORY_HOURS = 8
 
 
+def _listening(host: str, port: int) -> bool:
+    """Whether something already accepts connections on host:port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host, port)) == 0
+
+
 class Command(BaseCommand):
     help = "Runs web (Daphne), Celery worker and beat, and in embedded mode Redis and the Odoo simulator."
 
@@ -38,18 +47,32 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="port Daphne listens on")
         parser.add_argument("--no-simulator", action="store_true", help="use the Odoo at ODOO_URL instead")
         parser.add_argument("--simulator-speed", default="1", help="simulated seconds per real second")
+        parser.add_argument(
+            "--simulator-port",
+            type=int,
+            default=settings.ODOO_SIMULATOR_PORT,
+            help="port of the Odoo simulator (default ODOO_SIMULATOR_PORT, 8169; 8069 is a local Odoo's)",
+        )
 
-    def handle(self, *args, host, port, no_simulator, simulator_speed, **options):
+    def handle(self, *args, host, port, no_simulator, simulator_speed, simulator_port, **options):
         python = sys.executable
         manager = Manager()
         if settings.EMBEDDED_REDIS:
             manager.add_process("redis", f"{python} manage.py embedded_redis")
         if not no_simulator and django_apps.is_installed("apps.odoosim"):
+            if _listening("127.0.0.1", simulator_port):
+                raise CommandError(
+                    f"Port {simulator_port} is already in use (is an Odoo running there?); the simulator "
+                    "needs its own: pass --simulator-port N (or set ODOO_SIMULATOR_PORT), or use your "
+                    "Odoo with `make run`."
+                )
+            # Children inherit it, so their default ODOO_URL points at this simulator.
+            os.environ["ODOO_SIMULATOR_PORT"] = str(simulator_port)
             webhook_url = f"http://{host}:{port}/api/v1/hooks/odoo/{settings.ODOO_WEBHOOK_SECRET}/"
             state = settings.VAR_DIR / "odoo-simulator.sqlite3"
             manager.add_process(
                 "odoo",
-                f"{python} manage.py odoo_simulator --port 8069 --state {state} --speed {simulator_speed}"
+                f"{python} manage.py odoo_simulator --port {simulator_port} --state {state} --speed {simulator_speed}"
                 f" --history {DEMO_HISTORY_HOURS} --webhook-url {webhook_url}",
             )
         manager.add_process("web", f"{_bin('daphne')} -b {host} -p {port} controltower.asgi:application")
