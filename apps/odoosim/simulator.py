@@ -19,6 +19,7 @@ from .access import LOWRIGHTS_UID, check_access
 from .clock import SimClock
 from .errors import AccessDenied, AccessError, OdooError
 from .faults import Faults
+from .models.connection import ensure_connection_data, set_module_states
 from .orm import Env
 from .store import Store
 
@@ -85,6 +86,7 @@ class Simulator:
         self.scenario = Scenario(self, seed=seed, scale=scale, exception_rates=exception_rates)
         if self.store.fresh:  # history is played before webhooks are on: nobody listens yet
             self.scenario.build_initial(history=timedelta(hours=history_hours))
+        ensure_connection_data(self.store)
         self.webhooks.install()
 
     # -- auth --------------------------------------------------------------------------
@@ -188,6 +190,10 @@ class Simulator:
         payment): the value reads differently, the record's write_date stays as it was."""
         with self.store.transaction(at=self.clock.now()):
             self.store.update(model, [record_id], values, touch=False)
+
+    def set_module_states(self, states: dict[str, str]) -> dict[str, str]:
+        """Test switch (POST /__sim__/modules): e.g. {"sale_stock": "uninstalled"}; returns all states."""
+        return set_module_states(self.store, states)
 
     def state(self) -> dict:
         """Summary for GET /__sim__/state."""
