@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.approvals",
     "apps.wall",
+    "apps.connect",  # connecting a real Odoo: connection test, warehouse mapping, webhook rules
 ]
 
 MIDDLEWARE = [

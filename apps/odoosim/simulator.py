@@ -17,7 +17,7 @@ from . import dispatch
 from . import models as _models  # noqa: F401  (registers model behaviour)
 from .access import LOWRIGHTS_UID, check_access
 from .clock import SimClock
-from .errors import AccessDenied, AccessError, OdooError
+from .errors import AccessDenied, AccessError, DatabaseMissing, OdooError
 from .faults import Faults
 from .models.connection import ensure_connection_data, set_module_states
 from .orm import Env
@@ -90,9 +90,10 @@ class Simulator:
         self.webhooks.install()
 
     # -- auth --------------------------------------------------------------------------
-    def check_db(self, db: Any) -> None:
+    def check_db(self, db: Any, *, stateless: bool = False) -> None:
+        """Unknown database: AccessError on the cookie session, psycopg2's error on /jsonrpc (as recorded)."""
         if db != self.database:
-            raise AccessError("Database not found.")
+            raise DatabaseMissing(db) if stateless else AccessError("Database not found.")
 
     def authenticate(self, login: Any, password: Any) -> int | None:
         """uid when login/password (or API key) match, else None."""

@@ -225,3 +225,17 @@ def test_rule_fires_a_webhook_on_save(sim):
         assert len(received) == count
     finally:
         server.shutdown()
+
+
+def test_unknown_database_answers_like_odoo(sim):
+    """common.login / authenticate / execute_kw on a database that does not exist (connection/07)."""
+    from .conftest import http_post
+
+    steps = [s for s in load(CONNECTION / "07_connection_errors.json")["steps"] if "no_such_db" in str(s["request"])]
+    assert len(steps) == 3
+    for step in steps:
+        status, _headers, body = http_post(sim.url + step["request"]["path"], step["request"]["body"])
+        want = step["response"]["body"]["error"]["data"]
+        assert status == step["response"]["status"]
+        assert body["error"]["data"]["name"] == want["name"], step["description"]
+        assert body["error"]["data"]["message"] == want["message"], step["description"]
