@@ -52,14 +52,16 @@ def warehouse_overview(*, client: OdooClient) -> list[WarehouseRow]:
     """Odoo's warehouses (archived too) with their site and any drift between the two."""
     odoo_rows = odoo_setup.warehouses(client)
     sites = {s.odoo_warehouse_id: s for s in Site.objects.filter(odoo_warehouse_id__isnull=False)}
-    taken = {code.upper() for code in Site.objects.values_list("code", flat=True)}
+    taken = {
+        code.upper() for code in Site.objects.filter(odoo_warehouse_id__isnull=False).values_list("code", flat=True)
+    }
     rows = []
     for wh in odoo_rows:
         site = sites.pop(wh.id, None)
         row = WarehouseRow(
             warehouse=wh,
             site=site,
-            suggested_code=site.code if site else site_code_for(wh.code, wh.id, taken),
+            suggested_code=site.code if site else site_code_for(wh.code, wh.id, taken - {wh.code.upper()}),
             timezone=usable_timezone(wh.timezone),
         )
         row.warnings = _drift(wh, site)
@@ -102,6 +104,12 @@ def sites_map_warehouses(*, client: OdooClient, warehouse_ids: list[int], actor=
                 continue
             timezone = usable_timezone(wh.timezone)
             site = Site.objects.filter(odoo_warehouse_id=wh.id).first()
+            if site is None:
+                # A site made by hand before (same code, no warehouse yet) is the one meant: adopt it.
+                site = Site.objects.filter(code__iexact=wh.code, odoo_warehouse_id__isnull=True).first()
+                if site is not None:
+                    site.odoo_warehouse_id = wh.id
+                    result.warnings.append(f"Site {site.code} existed without a warehouse; it now maps {wh.name!r}.")
             if site is None:
                 code = site_code_for(wh.code, wh.id, taken)
                 taken.add(code.upper())
