@@ -1,0 +1,36 @@
+"""The Odoo connection screen in Chromium at desk size: a failure and a success, screenshotted."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_connection_screen_failure_then_success(page, web_server, admin_user, simulator):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{web_server.url}/accounts/login/")
+    page.fill("#id_username", admin_user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{web_server.url}/")
+    page.goto(f"{web_server.url}/settings/odoo/")
+
+    page.fill("#id_url", simulator.url)
+    page.fill("#id_database", "warehouse_prod")
+    page.fill("#id_login", "admin")
+    page.fill("#id_secret", "demo-api-key")
+    page.click("text=Test the connection >> nth=-1")
+    page.wait_for_selector(".connect__verdict")
+    assert "Not ready yet" in page.inner_text(".connect__verdict")
+    assert "This Odoo has no database named 'warehouse_prod'." in page.inner_text(".connect__checks")
+    assert page.input_value("#id_secret") == ""  # the secret is not sent back
+    screenshot(page, "connect-failure")
+
+    page.fill("#id_database", simulator.database)
+    page.fill("#id_secret", "demo-api-key")
+    page.click("text=Test the connection >> nth=-1")
+    page.wait_for_selector(".connect__verdict.ok")
+    assert "ODOO_DATABASE=" in page.inner_text(".connect__env")
+    screenshot(page, "connect-success")
