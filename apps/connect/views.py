@@ -122,6 +122,8 @@ def odoo_webhook_rules(request):
     if request.method != "POST":
         return redirect(reverse("connect:odoo"))
     form = WebhookRulesForm(request.POST)
+    if "remove" in request.POST:
+        form.fields["consent"].required = False  # the consent box is for creating rules
     if not form.is_valid():
         return _page(request, rules_form=form)
     data = form.cleaned_data
