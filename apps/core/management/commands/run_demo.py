@@ -1,42 +1,21 @@
 """Run the whole embedded product under one supervisor: Redis, Odoo simulator, Daphne, Celery.
 
-Logs of every process stream with a prefix; Ctrl-C stops every child (honcho's Manager sends
-SIGTERM, then SIGKILL after a grace period).
+Against a real Odoo, use `run_stack` (`make run`): the same supervisor without the simulator.
 """
 
 import os
-import shutil
-import socket
 import sys
-import threading
-import time
-import urllib.request
-from pathlib import Path
 
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from honcho.manager import Manager
 
 from apps.accounts.demo import read_demo_credentials
-
-
-def _bin(name: str) -> str:
-    """An executable of this virtualenv (falls back to PATH)."""
-    candidate = Path(sys.executable).with_name(name)
-    return str(candidate) if candidate.exists() else (shutil.which(name) or name)
-
+from apps.core import supervisor
 
 # A fresh demo opens on a working day already under way: orders, purchases, holds and exceptions
 # of the last hours, instead of an empty morning that fills at one scenario step a minute.
 DEMO_HISTORY_HOURS = 8
-
-
-def _listening(host: str, port: int) -> bool:
-    """Whether something already accepts connections on host:port."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex((host, port)) == 0
 
 
 class Command(BaseCommand):
@@ -45,7 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="address Daphne listens on")
         parser.add_argument("--port", type=int, default=8000, help="port Daphne listens on")
-        parser.add_argument("--no-simulator", action="store_true", help="use the Odoo at ODOO_URL instead")
+        parser.add_argument(
+            "--no-simulator", action="store_true", help="use the Odoo at ODOO_URL instead (better: run_stack)"
+        )
         parser.add_argument("--simulator-speed", default="1", help="simulated seconds per real second")
         parser.add_argument(
             "--simulator-port",
@@ -55,12 +36,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, no_simulator, simulator_speed, simulator_port, **options):
-        python = sys.executable
-        manager = Manager()
-        if settings.EMBEDDED_REDIS:
-            manager.add_process("redis", f"{python} manage.py embedded_redis")
         if not no_simulator and django_apps.is_installed("apps.odoosim"):
-            if _listening("127.0.0.1", simulator_port):
+            if supervisor.listening("127.0.0.1", simulator_port):
                 raise CommandError(
                     f"Port {simulator_port} is already in use (is an Odoo running there?); the simulator "
                     "needs its own: pass --simulator-port N (or set ODOO_SIMULATOR_PORT), or use your "
@@ -68,35 +45,23 @@ class Command(BaseCommand):
                 )
             # Children inherit it, so their default ODOO_URL points at this simulator.
             os.environ["ODOO_SIMULATOR_PORT"] = str(simulator_port)
+        manager = supervisor.stack_manager(host=host, port=port)
+        if not no_simulator and django_apps.is_installed("apps.odoosim"):
             webhook_url = f"http://{host}:{port}/api/v1/hooks/odoo/{settings.ODOO_WEBHOOK_SECRET}/"
             state = settings.VAR_DIR / "odoo-simulator.sqlite3"
             manager.add_process(
                 "odoo",
-                f"{python} manage.py odoo_simulator --port {simulator_port} --state {state} --speed {simulator_speed}"
-                f" --history {DEMO_HISTORY_HOURS} --webhook-url {webhook_url}",
+                f"{sys.executable} manage.py odoo_simulator --port {simulator_port} --state {state}"
+                f" --speed {simulator_speed} --history {DEMO_HISTORY_HOURS} --webhook-url {webhook_url}",
             )
-        manager.add_process("web", f"{_bin('daphne')} -b {host} -p {port} controltower.asgi:application")
-        manager.add_process("worker", f"{python} -m celery -A controltower worker -l INFO --concurrency 2")
-        manager.add_process("beat", f"{python} -m celery -A controltower beat -l INFO")
+        supervisor.run(manager, f"http://{host}:{port}/", self._demo_users, self._write)
 
-        url = f"http://{host}:{port}/"
-        threading.Thread(target=self._announce_when_ready, args=(url,), daemon=True).start()
-        manager.loop()
-        sys.exit(manager.returncode)
-
-    def _announce_when_ready(self, url: str) -> None:
-        """Print the URL and the demo users once the web process answers."""
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}healthz", timeout=1) as response:  # noqa: S310 (our own URL)
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        lines = ["", "=" * 72, f"  Control Tower is running: {url}", "  Demo users (login / password / role):"]
+    def _demo_users(self) -> list[str]:
+        lines = ["  Demo users (login / password / role):"]
         for credential in read_demo_credentials():
             lines.append(f"    {credential['username']:<12} {credential['password']:<24} {credential['role']}")
-        lines += ["  Press Ctrl-C to stop everything.", "=" * 72, ""]
-        self.stdout.write("\n".join(lines))
+        return lines
+
+    def _write(self, text: str) -> None:
+        self.stdout.write(text)
         self.stdout.flush()
