@@ -44,6 +44,7 @@ class WebhookSender:
         self.url = url
         self.models = set(WEBHOOK_FIELDS)
         self.sent_count = 0
+        self._has_rules: bool | None = None
         self._held: tuple[str, bytes] | None = None
         self._lock = threading.Lock()
 
@@ -108,6 +109,11 @@ class WebhookSender:
         """
         from .models.connection import webhook_rules
 
+        # Most transactions run with no rule at all: ask the database only when rules changed.
+        if self._has_rules is None or any(m in ("base.automation", "ir.actions.server") for m, _op, _rid in dirty):
+            self._has_rules = bool(self.sim.store.query('SELECT 1 FROM "base_automation" WHERE active = 1 LIMIT 1'))
+        if not self._has_rules:
+            return
         models = {model for model, _op, _rid in dirty if model in registry()}
         rules = {
             (model, op): webhook_rules(self.sim.store, model, op) for model in models for op in ("create", "write")
