@@ -19,7 +19,7 @@ from typing import Any
 
 from .client import OdooClient
 from .config import OdooConfig
-from .errors import OdooAccessError
+from .errors import OdooUnknownModelOrMethod
 from .resilience import OdooBreaker, RetryPolicy
 
 #: what Control Tower needs installed in Odoo, by the name Odoo's Apps screen shows
@@ -134,15 +134,14 @@ def warehouses(client: OdooClient) -> list[OdooWarehouse]:
     )
     company_ids = sorted({row["company_id"][0] for row in rows if row.get("company_id")})
     companies = {
-        c["id"]: c
-        for c in client.read("res.company", company_ids, ["name", "partner_id", "resource_calendar_id"])
-        if company_ids
+        c["id"]: c for c in client.read("res.company", company_ids, ["name", "partner_id", "resource_calendar_id"])
     }
+    # `read` of no ids makes no call (it reads in chunks of ids)
     partner_ids = {row["partner_id"][0] for row in rows if row.get("partner_id")}
     partner_ids |= {c["partner_id"][0] for c in companies.values() if c.get("partner_id")}
-    partners = {p["id"]: p for p in client.read("res.partner", sorted(partner_ids), ["tz"])} if partner_ids else {}
+    partners = {p["id"]: p for p in client.read("res.partner", sorted(partner_ids), ["tz"])}
     calendar_ids = sorted({c["resource_calendar_id"][0] for c in companies.values() if c.get("resource_calendar_id")})
-    calendars = {c["id"]: c for c in client.read("resource.calendar", calendar_ids, ["tz"])} if calendar_ids else {}
+    calendars = {c["id"]: c for c in client.read("resource.calendar", calendar_ids, ["tz"])}
 
     out = []
     for row in rows:
@@ -208,11 +207,10 @@ def find_rules(client: OdooClient, names: list[str]) -> dict[str, WebhookRule]:
         context={"active_test": False},
     )
     action_ids = [row["action_server_ids"][0] for row in rows if row.get("action_server_ids")]
-    urls = (
-        {a["id"]: a.get("webhook_url") or None for a in client.read("ir.actions.server", action_ids, ["webhook_url"])}
-        if action_ids
-        else {}
-    )
+    # `read` of no ids makes no call (it reads in chunks of ids)
+    urls = {
+        a["id"]: a.get("webhook_url") or None for a in client.read("ir.actions.server", action_ids, ["webhook_url"])
+    }
     out = {}
     for row in rows:
         action_id = row["action_server_ids"][0] if row.get("action_server_ids") else None
@@ -225,7 +223,9 @@ def find_rules(client: OdooClient, names: list[str]) -> dict[str, WebhookRule]:
 def _model_and_field_ids(client: OdooClient, model: str, fields: list[str]) -> tuple[int, dict[str, int]]:
     models = client.search_read("ir.model", [["model", "=", model]], ["id", "model"])
     if not models:
-        raise OdooAccessError(f"Odoo has no model {model!r}: is the module that provides it installed?", model=model)
+        raise OdooUnknownModelOrMethod(
+            f"Odoo has no model {model!r}: is the module that provides it installed?", model=model
+        )
     rows = client.search_read("ir.model.fields", [["model", "=", model], ["name", "in", list(fields)]], ["id", "name"])
     return models[0]["id"], {row["name"]: row["id"] for row in rows}
 
