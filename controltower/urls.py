@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("live/", include("apps.live.urls")),
     path("health/", include("apps.health.urls")),
+    path("settings/", include("apps.connect.urls")),
     path("readyz", health_views.readyz, name="readyz"),
     path("metrics", health_views.metrics, name="metrics"),
     path("wall/", include("apps.wall.urls")),

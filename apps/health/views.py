@@ -10,7 +10,8 @@ from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role, has_role
 from apps.health.checks import readiness
 from apps.health.metrics import render_metrics
-from apps.mirror.selectors import sync_overview
+from apps.mirror.selectors import sync_overview, unmapped_warehouses
+from apps.mirror.services.webhooks import webhook_answer_times
 from apps.writeback.selectors import outbox_overview
 
 
@@ -24,7 +25,14 @@ def readyz(request) -> JsonResponse:
 
 @role_required(Role.ADMIN, Role.MANAGER)
 def integration(request):
-    context = {"report": readiness(), "sync": sync_overview(), "outbox": outbox_overview()}
+    context = {
+        "report": readiness(),
+        "sync": sync_overview(),
+        "outbox": outbox_overview(),
+        "unmapped_warehouses": unmapped_warehouses(),
+        "webhook_answer": webhook_answer_times(),
+        "sync_every_s": settings.MIRROR_SYNC_EVERY_S,
+    }
     return render(request, "health/integration.html", context)
 
 

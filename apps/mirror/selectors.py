@@ -123,3 +123,11 @@ def outgoing_due(site_code: str, *, until, limit: int = 8) -> DeliveriesDue:
         not_ready_on_time=Count("id", filter=~Q(state="assigned") & Q(scheduled_date__gte=now)),
     )
     return DeliveriesDue(**counts, first=list(open_deliveries[:limit]))
+
+
+def unmapped_warehouses() -> list[Warehouse]:
+    """Active Odoo warehouses (as mirrored) that no site maps: their work is mirrored but shown nowhere."""
+    mapped = Site.objects.filter(odoo_warehouse_id__isnull=False).values_list("odoo_warehouse_id", flat=True)
+    return list(
+        Warehouse.objects.filter(is_archived=False, is_deleted=False).exclude(odoo_id__in=mapped).order_by("code")
+    )

@@ -77,7 +77,7 @@ class OdooConfig:
             return getattr(settings, name, default)
 
         values: dict[str, Any] = {
-            "url": get("ODOO_URL", "http://127.0.0.1:8069"),
+            "url": get("ODOO_URL", "http://127.0.0.1:8169"),
             "database": get("ODOO_DATABASE", ""),
             "login": get("ODOO_LOGIN", ""),
             "api_key": get("ODOO_API_KEY", "") or "",

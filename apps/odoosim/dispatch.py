@@ -28,6 +28,7 @@ READ_METHODS = {
     "context_get",
     "exists",
     "check_access_rights",
+    "has_group",
     "get_views",
 }
 
@@ -232,11 +233,6 @@ def _default_get(env: Env, model: str, fields_list: list):
 @rpc("*", "exists", ())
 def _exists(env: Env, model: str, ids: list[int]):
     return sorted(env.store.fetch(model, ids, ["id"]))
-
-
-@rpc("*", "check_access_rights", ("operation", "raise_exception"), record=False)
-def _check_access_rights(env: Env, model: str, operation: str = "read", raise_exception: bool = True):
-    return True
 
 
 @rpc("res.users", "context_get", (), record=False)

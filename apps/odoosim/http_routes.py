@@ -126,7 +126,7 @@ class Routes:
                 return dict(VERSION_INFO)
             if method in ("login", "authenticate"):
                 db, login, password = [*args, None, None, None][:3]
-                self.sim.check_db(db)
+                self.sim.check_db(db, stateless=True)
                 return self.sim.authenticate(login, password) or False
             if method == "about":
                 return "See http://openerp.com"
@@ -149,7 +149,7 @@ class Routes:
                 m_args, m_kwargs = args[5:], {}
             else:
                 raise PyKeyError(f"exp_{method}")
-            self.sim.check_db(db)
+            self.sim.check_db(db, stateless=True)
             uid = self.sim.check_uid_password(uid, password)
             return self.sim.execute(uid, model, meth, m_args, m_kwargs)
         raise PyKeyError(str(service))

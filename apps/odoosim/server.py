@@ -126,6 +126,10 @@ class SimulatorHandle:
         """Merge fault knobs (see faults.FaultSettings); returns the new fault state."""
         return self.sim.faults.update(knobs)
 
+    def set_module_states(self, **states: str) -> dict[str, str]:
+        """Module states as Odoo reports them (`installed`, `uninstalled`, ...); same as POST /__sim__/modules."""
+        return self.sim.set_module_states(states)
+
     def reset_faults(self) -> dict:
         return self.sim.faults.reset()
 
@@ -264,6 +268,8 @@ def _make_handler(handle: SimulatorHandle) -> type[BaseHTTPRequestHandler]:
                     result = sim.slow_transaction(
                         data.get("model", "stock.picking"), data.get("id"), float(data.get("age_seconds", 120))
                     )
+                elif action == "modules":
+                    result = sim.set_module_states(data)
                 elif action == "webhook":
                     sim.webhooks.url = data.get("url")
                     result = {"webhook_url": sim.webhooks.url}

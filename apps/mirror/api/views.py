@@ -1,3 +1,5 @@
+import time
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -8,7 +10,12 @@ from rest_framework.views import APIView
 from apps.accounts.permissions import HasRole
 from apps.accounts.roles import Role
 from apps.mirror.selectors import sync_overview
-from apps.mirror.services.webhooks import WebhookRejected, secret_matches, webhook_receive
+from apps.mirror.services.webhooks import (
+    WebhookRejected,
+    secret_matches,
+    webhook_answer_time_record,
+    webhook_receive,
+)
 
 
 class OdooWebhookView(APIView):
@@ -25,10 +32,13 @@ class OdooWebhookView(APIView):
     def post(self, request, secret: str):
         if not secret_matches(secret):
             raise Http404  # a wrong secret learns nothing, not even that the endpoint exists
+        started = time.perf_counter()
         try:
             event, is_new = webhook_receive(body=request.body)
         except WebhookRejected as exc:
             return Response({"error": str(exc)}, status=exc.status)
+        finally:
+            webhook_answer_time_record((time.perf_counter() - started) * 1000)
         if is_new:
             return Response({"status": "accepted", "event": event.pk}, status=status.HTTP_202_ACCEPTED)
         return Response({"status": "duplicate", "event": event.pk}, status=status.HTTP_200_OK)

@@ -16,6 +16,7 @@ import uuid
 
 from celery import current_app
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -161,3 +162,34 @@ def event_replay(event_id: int) -> None:
     )
     if updated:
         transaction.on_commit(lambda: _queue_refresh(event_id))
+
+
+# --- how fast the intake answers -----------------------------------------------------------------
+# Odoo posts inside the user's save with a 1 s timeout: a slow intake slows every save in Odoo.
+ANSWER_TIMES_KEY = "mirror:webhook:answer_ms"
+ANSWER_TIMES_KEPT = 200
+
+
+def webhook_answer_time_record(milliseconds: float) -> None:
+    """Remember how long the intake took to answer (the last ANSWER_TIMES_KEPT, shared by all processes)."""
+    try:
+        times = cache.get(ANSWER_TIMES_KEY) or []
+        cache.set(ANSWER_TIMES_KEY, [*times, round(milliseconds, 1)][-ANSWER_TIMES_KEPT:], timeout=7 * 24 * 3600)
+    except Exception:  # timing is a nicety: never fail a webhook over it
+        logger.debug("could not record the webhook answer time", exc_info=True)
+
+
+def webhook_answer_times() -> dict:
+    """``{"count", "p50_ms", "p95_ms", "max_ms"}`` of the intake's recent answers (None when there were none)."""
+    try:
+        times = sorted(cache.get(ANSWER_TIMES_KEY) or [])
+    except Exception:
+        times = []
+    if not times:
+        return {"count": 0, "p50_ms": None, "p95_ms": None, "max_ms": None}
+    return {
+        "count": len(times),
+        "p50_ms": times[len(times) // 2],
+        "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
+        "max_ms": times[-1],
+    }

@@ -341,7 +341,7 @@ def button_validate(env: Env, model: str, ids: list[int]):
             )
         ]
         if short:
-            return backorder_action(ids, short)
+            return backorder_action(env, ids, short)
     if not ctx.get("skip_sms"):
         sms_pickings = needs_sms_confirmation(env, ids)
         if sms_pickings:
