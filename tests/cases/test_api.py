@@ -63,9 +63,13 @@ def test_filters_and_paging(cases, admin_user):
     assert client.get("/api/v1/cases/?type=blocked_shipment").json()["count"] == 1
     assert client.get("/api/v1/cases/?site=CHI&type=late_receipt").json()["count"] == 1
     assert client.get("/api/v1/cases/?owner=approver_finance").json()["count"] == 1
-    page = client.get("/api/v1/cases/?limit=1&offset=1").json()
+    page = client.get("/api/v1/cases/?page_size=1&page=2").json()
     assert page["count"] == 3 and len(page["results"]) == 1 and page["next"] and page["previous"]
     assert client.get("/api/v1/cases/?status=closed").json()["count"] == 0
+    past_the_end = client.get("/api/v1/cases/?page_size=1&page=4")
+    assert past_the_end.status_code == 404 and past_the_end.json()["code"] == "not_found"
+    unreadable = client.get("/api/v1/cases/?page_size=lots")
+    assert unreadable.status_code == 400 and "page_size" in unreadable.json()["errors"]
 
 
 def test_the_list_is_sorted_most_urgent_first(cases, admin_user):
@@ -89,18 +93,20 @@ def test_a_supervisor_acts_and_a_repeat_is_harmless(cases, supervisor):
     resolved = client.post(f"/api/v1/cases/{cases['bru'].pk}/resolve/", {"reason_code": "fixed_in_odoo"})
     assert resolved.json()["status"] == "resolved"
     conflict = client.post(url)
-    assert conflict.status_code == 409 and "already resolved" in conflict.json()["detail"]
+    assert conflict.status_code == 409 and conflict["content-type"] == "application/problem+json"
+    assert conflict.json()["code"] == "conflict" and "already resolved" in conflict.json()["detail"]
 
 
 def test_bad_input_says_what_to_fix(cases, supervisor):
     response = client_for(supervisor).post(f"/api/v1/cases/{cases['bru'].pk}/resolve/", {"reason_code": "x"})
-    assert response.status_code == 400 and "reason_code" in response.json()
+    assert response.status_code == 400 and "reason_code" in response.json()["errors"]
 
 
 def test_an_approver_reads_all_but_acts_only_on_what_their_role_owns(cases, approver):
     client = client_for(approver)
     assert client.get(f"/api/v1/cases/{cases['bru'].pk}/").status_code == 200
-    assert client.post(f"/api/v1/cases/{cases['bru'].pk}/acknowledge/").status_code == 403
+    refused = client.post(f"/api/v1/cases/{cases['bru'].pk}/acknowledge/")
+    assert refused.status_code == 403 and "not act on it" in refused.json()["detail"]
     assert client.post(f"/api/v1/cases/{cases['blocked'].pk}/acknowledge/").status_code == 200
 
 
@@ -127,7 +133,7 @@ def test_pick_failures_are_reported_once_and_only_at_your_sites(world, superviso
         assert response.status_code == 201
     assert Case.objects.filter(kind="pick_failure", site__code="BRU", is_open=True).count() == 1
     elsewhere = client.post("/api/v1/pick-failures/", {"location_odoo_id": world["CHI"].stock.odoo_id})
-    assert elsewhere.status_code == 403
+    assert elsewhere.status_code == 403 and "not in one of your sites" in elsewhere.json()["detail"]
 
 
 def test_the_api_is_documented_in_the_openapi_schema(admin_user):
@@ -135,4 +141,4 @@ def test_the_api_is_documented_in_the_openapi_schema(admin_user):
     paths = schema["paths"]
     assert "/api/v1/cases/" in paths and "/api/v1/cases/{case_id}/resolve/" in paths
     names = {p["name"] for p in paths["/api/v1/cases/"]["get"]["parameters"]}
-    assert {"site", "type", "severity", "status", "owner", "limit", "offset"} <= names
+    assert {"site", "type", "severity", "status", "owner", "page", "page_size"} <= names

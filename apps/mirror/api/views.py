@@ -7,8 +7,11 @@ from rest_framework.views import APIView
 
 from apps.accounts.permissions import HasRole
 from apps.accounts.roles import Role
+from apps.core.api import register_problem
 from apps.mirror.selectors import sync_overview
 from apps.mirror.services.webhooks import WebhookRejected, secret_matches, webhook_receive
+
+register_problem(WebhookRejected, status=status.HTTP_400_BAD_REQUEST)  # carries 400 or 413
 
 
 class OdooWebhookView(APIView):
@@ -25,10 +28,7 @@ class OdooWebhookView(APIView):
     def post(self, request, secret: str):
         if not secret_matches(secret):
             raise Http404  # a wrong secret learns nothing, not even that the endpoint exists
-        try:
-            event, is_new = webhook_receive(body=request.body)
-        except WebhookRejected as exc:
-            return Response({"error": str(exc)}, status=exc.status)
+        event, is_new = webhook_receive(body=request.body)  # WebhookRejected answers as a problem
         if is_new:
             return Response({"status": "accepted", "event": event.pk}, status=status.HTTP_202_ACCEPTED)
         return Response({"status": "duplicate", "event": event.pk}, status=status.HTTP_200_OK)
