@@ -5,7 +5,8 @@
      "errors": {}}
 
 `code` is the machine-readable reason (stable, for scripts); `detail` is the sentence for a person;
-`errors` maps each invalid field to its messages (empty unless the body or query failed validation).
+`errors` maps each invalid field to its messages (`non_field_errors` for the body as a whole; empty
+unless the answer is a 400).
 DRF's exceptions, Django's Http404/PermissionDenied, an oversized body, and the domain errors apps
 register with `register_problem` all come out this way; anything else is a logged 500 problem.
 """
@@ -21,7 +22,6 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
@@ -124,26 +124,30 @@ def _code_for(exc: exceptions.APIException, status_code: int) -> str:
     return CODES.get(status_code, SERVER_ERROR if status_code >= 500 else "error")
 
 
-def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error a view raises, as a problem."""
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse:
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error a view raises, as a problem.
+
+    The answer is always JSON, whatever renderer the request negotiated (the schema view's YAML, the
+    browsable API's HTML): one shape and one media type for every client."""
     exc = _translate(exc)
-    response = drf_exception_handler(exc, context)
-    if response is None:
+    handled = drf_exception_handler(exc, context)  # status, WWW-Authenticate/Retry-After, rollback
+    if handled is None:
         # Not an error we know: log it with its traceback, answer without leaking internals.
         request = context.get("request")
         logger.exception("Unhandled API error on %s", getattr(request, "path", "?"), exc_info=exc)
-        response = Response(status=status.HTTP_500_INTERNAL_SERVER_ERROR)
-        response.data = problem_body(500, "Something went wrong on our side; it has been logged.")
+        body = problem_body(500, "Something went wrong on our side; it has been logged.")
+    elif isinstance(exc, exceptions.ValidationError):
+        body = problem_body(handled.status_code, validation_sentence(exc), code="invalid", errors=_flatten(exc.detail))
     else:
         assert isinstance(exc, exceptions.APIException)
-        if isinstance(exc, exceptions.ValidationError):
-            errors = _flatten(exc.detail)
-            detail = validation_sentence(exc)
-            response.data = problem_body(response.status_code, detail, code="invalid", errors=errors)
-        else:
-            detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-            response.data = problem_body(response.status_code, str(detail), code=_code_for(exc, response.status_code))
-    response.content_type = PROBLEM_CONTENT_TYPE
+        detail = str(exc.detail)
+        # A 400 always says what is wrong in `errors`: here, the body as a whole (unreadable JSON…).
+        errors = {"non_field_errors": [detail]} if handled.status_code == 400 else None
+        body = problem_body(handled.status_code, detail, code=_code_for(exc, handled.status_code), errors=errors)
+    response = JsonResponse(body, status=body["status"], content_type=PROBLEM_CONTENT_TYPE)
+    for header, value in handled.headers.items() if handled is not None else ():
+        if header.lower() in ("www-authenticate", "retry-after"):
+            response[header] = value
     return response
 
 

@@ -61,10 +61,13 @@ def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, 
                 codes.append("403")
             if "{" in path or names & {"page", "cursor"}:
                 codes.append("404")
-            if operation.get("parameters") or "requestBody" in operation or method in ("post", "put", "patch"):
+            has_query = any(parameter.get("in") == "query" for parameter in operation.get("parameters", []))
+            if has_query or "requestBody" in operation:
                 codes.append("400")
-            if method in ("post", "put", "patch"):
-                codes += ["409", "413"]
+            if "requestBody" in operation:
+                codes.append("413")
+            if method in ("post", "put", "patch", "delete"):
+                codes.append("409")
             for code in codes:
                 operation["responses"][code] = _problem_response(code)
     return result

@@ -1,4 +1,5 @@
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -24,7 +25,8 @@ class OdooWebhookView(APIView):
         status = serializers.CharField()
         event = serializers.IntegerField()
 
-    @extend_schema(request=None, responses={202: OutputSerializer, 200: OutputSerializer})
+    # The body is Odoo's webhook payload ({"_model", "_id", …}); only a hint, the record is re-read.
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={202: OutputSerializer, 200: OutputSerializer})
     def post(self, request, secret: str):
         if not secret_matches(secret):
             raise Http404  # a wrong secret learns nothing, not even that the endpoint exists
