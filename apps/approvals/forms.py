@@ -1,15 +1,18 @@
 """Inputs of the approval screens and API: a form per request type for people raising a request
-(rendered by the screen), and the decision and bulk inputs shared by the screens and the API (DRF
-serializers read a form post and a JSON body alike, and describe themselves in the schema)."""
+(rendered by the screen), and what the screens and the API share: the decision and bulk inputs (DRF
+serializers read a form post and a JSON body alike, and describe themselves in the schema) and the
+lookup of the request a URL names."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.http import Http404
 from rest_framework import serializers
 
 from apps.approvals.models import ApprovalRequest, RequestType
+from apps.approvals.selectors import request_for
 from apps.approvals.services.dispatch import ACTIONS, request_decide
 from apps.mirror.models import Carrier
 
@@ -72,3 +75,11 @@ def decide_with_input(*, request: ApprovalRequest, user, data: Any) -> str:
     values = ApprovalDecideInputSerializer(data=data)
     values.is_valid(raise_exception=True)
     return request_decide(request=request, user=user, **values.validated_data)
+
+
+def request_or_404(user, request_id: int) -> ApprovalRequest:
+    """The request a URL names, if it is at one of the user's sites (404 otherwise), for both paths."""
+    try:
+        return request_for(user, request_id)
+    except ApprovalRequest.DoesNotExist:
+        raise Http404("No such request at your sites.") from None

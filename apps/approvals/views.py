@@ -16,8 +16,8 @@ from rest_framework.exceptions import ValidationError
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import APPROVER_ROLES, Role
 from apps.approvals.builders import DraftError
-from apps.approvals.forms import FORMS, ApprovalBulkInputSerializer, decide_with_input
-from apps.approvals.models import ApprovalRequest, RequestStatus, RequestType
+from apps.approvals.forms import FORMS, ApprovalBulkInputSerializer, decide_with_input, request_or_404
+from apps.approvals.models import RequestStatus, RequestType
 from apps.approvals.policies import PolicyError
 from apps.approvals.selectors import (
     HistoryFilters,
@@ -26,7 +26,6 @@ from apps.approvals.selectors import (
     history_for,
     inbox_for,
     policies_visible_to,
-    request_for,
     request_page,
 )
 from apps.approvals.services.decisions import DecisionRefused, bulk_approve, request_acknowledge
@@ -37,13 +36,6 @@ from apps.live.publisher import current_sequence
 from apps.sites.selectors import sites_visible_to
 
 DESK = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, *APPROVER_ROLES)
-
-
-def _request_or_404(user, request_id: int) -> ApprovalRequest:
-    try:
-        return request_for(user, request_id)
-    except ApprovalRequest.DoesNotExist:
-        raise Http404("No such request at your sites.") from None
 
 
 def _inbox_filters(request) -> dict[str, str]:
@@ -94,7 +86,7 @@ def inbox_list(request):
 @require_GET
 def request_panel(request, request_id: int):
     """The inbox's right-hand pane: the request's context and the decision buttons."""
-    approval = _request_or_404(request.user, request_id)
+    approval = request_or_404(request.user, request_id)
     request_acknowledge(request=approval, user=request.user)
     return render(request, "approvals/partials/panel.html", request_page(request.user, approval))
 
@@ -102,7 +94,7 @@ def request_panel(request, request_id: int):
 @role_required(*DESK)
 @require_GET
 def request_detail(request, request_id: int):
-    approval = _request_or_404(request.user, request_id)
+    approval = request_or_404(request.user, request_id)
     request_acknowledge(request=approval, user=request.user)
     context = request_page(request.user, approval)
     context["live_groups"] = [site_group(approval.site.code)]
@@ -113,7 +105,7 @@ def request_detail(request, request_id: int):
 @require_POST
 def decide(request, request_id: int):
     """Approve, reject, ask, answer or delegate; answers JSON to the inbox's script, redirects a form."""
-    approval = _request_or_404(request.user, request_id)
+    approval = request_or_404(request.user, request_id)
     wants_json = request.headers.get("X-Requested-With") == "approvals.js"
     try:
         message, status = decide_with_input(request=approval, user=request.user, data=request.POST), 200

@@ -1,4 +1,5 @@
-"""What each case action takes, validated once for the screens and the API.
+"""What each case action takes, validated once for the screens and the API, and the lookup of the
+case a URL names.
 
 DRF serializers serve both: they read a form post (the case panel, the queue's bulk bar) and a JSON
 body (the API) alike, and describe themselves in the OpenAPI schema. `CASE_ACTIONS` names the input
@@ -13,11 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from rest_framework import serializers
 
 from apps.cases.models import Case, ResolutionCode
-from apps.cases.selectors import can_act_on
+from apps.cases.selectors import can_act_on, case_get
 from apps.cases.services import actions, odoo
 
 SNOOZE_CHOICES = [("30", "30 minutes"), ("60", "1 hour"), ("240", "4 hours"), ("1440", "Until tomorrow")]
@@ -123,6 +125,14 @@ CASE_ACTIONS: dict[str, CaseAction] = {
     "odoo-note": CaseAction(CaseOdooNoteInput, odoo.case_note_to_odoo, "Post a note on the Odoo record"),
     "odoo-activity": CaseAction(CaseOdooActivityInput, odoo.case_schedule_odoo_activity, "Schedule an Odoo activity"),
 }
+
+
+def case_or_404(user, case_id: int) -> Case:
+    """The case a URL names, if it is at one of the user's sites (404 otherwise), for both paths."""
+    case = case_get(user=user, case_id=case_id)
+    if case is None:
+        raise Http404("No such case on your sites.")
+    return case
 
 
 def case_act(*, case: Case, actor, action: str, data: Any) -> Case:

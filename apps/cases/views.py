@@ -94,17 +94,10 @@ def _panel_context(request: HttpRequest, case) -> dict:
     }
 
 
-def _visible_case(request: HttpRequest, case_id: int):
-    case = case_get(user=request.user, case_id=case_id)
-    if case is None:
-        raise Http404("No such case on your sites.")
-    return case
-
-
 @role_required(*READING_ROLES)
 @require_GET
 def panel(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _visible_case(request, case_id)
+    case = forms.case_or_404(request.user, case_id)
     response = render(request, "cases/partials/case_panel.html", _panel_context(request, case))
     response["Cache-Control"] = "no-store"
     return response
@@ -113,7 +106,7 @@ def panel(request: HttpRequest, case_id: int) -> HttpResponse:
 @role_required(*READING_ROLES)
 @require_GET
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _visible_case(request, case_id)
+    case = forms.case_or_404(request.user, case_id)
     context = _panel_context(request, case)
     context.update(live_groups=[site_group(case.site.code)] if case.site else [], full_page=True)
     return render(request, "cases/case.html", context)
@@ -125,7 +118,7 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     """A button of the case panel: the same input and service as the API's action endpoint."""
     if action not in forms.CASE_ACTIONS:
         raise Http404("Unknown action.")
-    case = _visible_case(request, case_id)
+    case = forms.case_or_404(request.user, case_id)
     wants_json = request.headers.get("X-Requested-With") == "cases.js"
     try:
         forms.case_act(case=case, actor=request.user, action=action, data=request.POST)

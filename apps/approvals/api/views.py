@@ -4,11 +4,10 @@ the screens (n8n, chat bots)."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
 
 from apps.accounts.permissions import HasRole
@@ -22,7 +21,12 @@ from apps.approvals.api.serializers import (
     ApprovalRequestListSerializer,
 )
 from apps.approvals.builders import DraftError
-from apps.approvals.forms import ApprovalBulkInputSerializer, ApprovalDecideInputSerializer, decide_with_input
+from apps.approvals.forms import (
+    ApprovalBulkInputSerializer,
+    ApprovalDecideInputSerializer,
+    decide_with_input,
+    request_or_404,
+)
 from apps.approvals.models import ApprovalRequest
 from apps.approvals.policies import PolicyError, policy_revise
 from apps.approvals.selectors import (
@@ -31,7 +35,6 @@ from apps.approvals.selectors import (
     history_queryset,
     inbox_queryset,
     policies_visible_to,
-    request_for,
     request_page,
 )
 from apps.approvals.services.decisions import DecisionRefused, bulk_approve, delegation_create
@@ -61,14 +64,7 @@ def _detail(user, approval: ApprovalRequest) -> dict:
     return ApprovalRequestDetailSerializer(approval, context={"page": request_page(user, approval)}).data
 
 
-def _get(user, request_id: int) -> ApprovalRequest:
-    try:
-        return request_for(user, request_id)
-    except ApprovalRequest.DoesNotExist:
-        raise Http404("No such request at your sites.") from None
-
-
-class InboxView(GenericAPIView):
+class InboxView(ListAPIView):
     """What waits on the caller now, soonest due first (the same list as the /approvals/ screen)."""
 
     permission_classes = [DESK]
@@ -80,13 +76,12 @@ class InboxView(GenericAPIView):
         queryset = inbox_queryset(self.request.user, **filters.as_kwargs())
         return queryset.select_related("site", "active_step", "policy__site").order_by("due_at", "id")
 
-    @extend_schema(parameters=INBOX_PARAMETERS, responses={200: ApprovalRequestListSerializer(many=True)})
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    @extend_schema(parameters=INBOX_PARAMETERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
-class RequestListView(GenericAPIView):
+class RequestListView(ListAPIView):
     """History of the caller's sites, newest first (the /approvals/history/ screen's filters); POST raises one."""
 
     permission_classes = [DESK]
@@ -96,10 +91,9 @@ class RequestListView(GenericAPIView):
     def get_queryset(self):
         return history_queryset(self.request.user, HistoryFilters.from_query(self.request.query_params))
 
-    @extend_schema(parameters=HISTORY_PARAMETERS, responses={200: ApprovalRequestListSerializer(many=True)})
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    @extend_schema(parameters=HISTORY_PARAMETERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     class NotRaisedSerializer(serializers.Serializer):
         raised = serializers.BooleanField()
@@ -126,7 +120,7 @@ class RequestDetailView(GenericAPIView):
 
     @extend_schema(responses={200: ApprovalRequestDetailSerializer})
     def get(self, request, request_id: int):
-        return Response(_detail(request.user, _get(request.user, request_id)))
+        return Response(_detail(request.user, request_or_404(request.user, request_id)))
 
 
 class DecideView(GenericAPIView):
@@ -141,8 +135,12 @@ class DecideView(GenericAPIView):
 
     @extend_schema(request=ApprovalDecideInputSerializer, responses={200: DecidedSerializer})
     def post(self, request, request_id: int):
-        message = decide_with_input(request=_get(request.user, request_id), user=request.user, data=request.data)
-        return Response({"message": message, "request": _detail(request.user, _get(request.user, request_id))})
+        message = decide_with_input(
+            request=request_or_404(request.user, request_id), user=request.user, data=request.data
+        )
+        return Response(
+            {"message": message, "request": _detail(request.user, request_or_404(request.user, request_id))}
+        )
 
 
 class BulkApproveView(GenericAPIView):
@@ -162,7 +160,7 @@ class BulkApproveView(GenericAPIView):
         return Response(bulk_approve(request_ids=data.validated_data["ids"], user=request.user))
 
 
-class PolicyView(GenericAPIView):
+class PolicyView(ListAPIView):
     """Policy versions (GET, desk roles); POST writes the next version of one (admins only)."""
 
     pagination_class = PagePagination
@@ -173,11 +171,6 @@ class PolicyView(GenericAPIView):
 
     def get_queryset(self):
         return policies_visible_to(self.request.user)
-
-    @extend_schema(responses={200: ApprovalPolicySerializer(many=True)})
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=ApprovalPolicyInputSerializer, responses={201: ApprovalPolicySerializer})
     def post(self, request):

@@ -4,7 +4,6 @@ action runs the same input and service as the screen's button (apps/cases/forms.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -37,13 +36,6 @@ FILTER_PARAMETERS = [
 ]
 
 
-def _visible_case(request, case_id: int):
-    case = case_get(user=request.user, case_id=case_id)
-    if case is None:
-        raise Http404("No such case on your sites.")
-    return case
-
-
 class CaseListApi(ListAPIView):
     """Cases of your sites, most urgent first (severity, then priority score), in numbered pages."""
 
@@ -66,7 +58,7 @@ class CaseDetailApi(RetrieveAPIView):
     permission_classes = [HasRole.of(*READING_ROLES)]
 
     def get_object(self):
-        return _visible_case(self.request, self.kwargs["case_id"])
+        return forms.case_or_404(self.request.user, self.kwargs["case_id"])
 
 
 def _action_view(name: str, action: forms.CaseAction) -> type[APIView]:
@@ -78,7 +70,7 @@ def _action_view(name: str, action: forms.CaseAction) -> type[APIView]:
         @extend_schema(summary=action.summary, request=action.input, responses={200: s.CaseDetailSerializer})
         def post(self, request, case_id: int):
             case = forms.case_act(
-                case=_visible_case(request, case_id), actor=request.user, action=name, data=request.data
+                case=forms.case_or_404(request.user, case_id), actor=request.user, action=name, data=request.data
             )
             return Response(s.CaseDetailSerializer(case_get(user=request.user, case_id=case.pk)).data)
 
