@@ -1,6 +1,7 @@
 """The cases API: who may read and act, site scoping, filters, paging, and the OpenAPI schema."""
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.cases.detectors import detector
@@ -142,3 +143,38 @@ def test_the_api_is_documented_in_the_openapi_schema(admin_user):
     assert "/api/v1/cases/" in paths and "/api/v1/cases/{case_id}/resolve/" in paths
     names = {p["name"] for p in paths["/api/v1/cases/"]["get"]["parameters"]}
     assert {"site", "type", "severity", "status", "owner", "page", "page_size"} <= names
+
+
+def test_the_screen_and_the_api_run_an_action_on_the_same_input(cases, supervisor, client):
+    client.force_login(supervisor)
+    panel = client.get(f"/exceptions/{cases['bru'].pk}/panel/").content.decode()
+    assert 'name="assignee_id"' in panel and 'name="minutes"' in panel  # what the panel posts, the API reads
+    screen = client.post(
+        f"/exceptions/{cases['bru'].pk}/assign/", {"assignee_id": supervisor.pk}, HTTP_X_REQUESTED_WITH="cases.js"
+    )
+    assert screen.json() == {"ok": True}
+    api = client_for(supervisor).post(f"/api/v1/cases/{cases['blocked'].pk}/assign/", {"assignee_id": supervisor.pk})
+    assert api.json()["assignee"] == supervisor.username
+    client.post(f"/exceptions/{cases['bru'].pk}/snooze/", {"minutes": "60"}, HTTP_X_REQUESTED_WITH="cases.js")
+    client_for(supervisor).post(f"/api/v1/cases/{cases['blocked'].pk}/snooze/", {"minutes": 60})
+    for case in (cases["bru"], cases["blocked"]):
+        case.refresh_from_db()
+        left = (case.snoozed_until - timezone.now()).total_seconds()
+        assert case.assignee == supervisor and case.status == "snoozed" and 3500 < left <= 3600
+
+
+def test_bulk_refuses_alike_on_the_screen_and_in_the_api(cases, approver, client):
+    """An approver acts only on cases their role owns, whichever path they take."""
+    ids = [cases["bru"].pk, cases["blocked"].pk, cases["chi"].pk]
+    client.force_login(approver)
+    screen = client.post(
+        "/exceptions/bulk/",
+        {"action": "acknowledge", "case_ids": ",".join(map(str, ids))},
+        HTTP_X_REQUESTED_WITH="cases.js",
+    ).json()
+    api = client_for(approver).post("/api/v1/cases/bulk/", {"action": "acknowledge", "case_ids": ids}).json()
+    assert screen["done"] == api["done"] == [cases["blocked"].pk]
+    assert set(screen["errors"]) == set(api["errors"]) == {str(cases["bru"].pk), str(cases["chi"].pk)}
+    assert "not act on it" in api["errors"][str(cases["bru"].pk)]
+    cases["bru"].refresh_from_db()
+    assert cases["bru"].status == "open"
