@@ -23,7 +23,7 @@ DEFAULT_PAGE_SIZE = 50
 
 def _page_size(request: Request, query_param: str, default: int) -> int:
     raw = request.query_params.get(query_param)
-    if raw in (None, ""):
+    if not raw:
         return default
     try:
         size = int(raw)
