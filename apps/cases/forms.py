@@ -39,6 +39,13 @@ class IdListField(serializers.ListField):
         return super().to_internal_value(data)
 
 
+def optional_integer(*, min_value: int, help_text: str) -> serializers.IntegerField:
+    """A number the caller may leave out or send as null (a form's empty field)."""
+    return serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=min_value, help_text=help_text
+    )
+
+
 class CaseNoInput(serializers.Serializer):
     pass
 
@@ -55,9 +62,7 @@ class CaseSnoozeInput(serializers.Serializer):
     until = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="When the case comes back (at most 7 days ahead)."
     )
-    minutes = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, help_text="Or: for how many minutes."
-    )
+    minutes = optional_integer(min_value=1, help_text="Or: for how many minutes.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["until"] is None and attrs["minutes"] is None:
@@ -75,13 +80,7 @@ class CaseResolveInput(serializers.Serializer):
 
 class CaseEscalateInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
-    from_level = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        default=None,
-        min_value=0,
-        help_text="The level you saw; a repeat at a newer level is a no-op.",
-    )
+    from_level = optional_integer(min_value=0, help_text="The level you saw; a repeat at a newer level is a no-op.")
 
 
 class CaseOdooNoteInput(serializers.Serializer):
@@ -92,13 +91,7 @@ class CaseOdooActivityInput(serializers.Serializer):
     summary = serializers.CharField(max_length=200)
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
     date_deadline = serializers.DateField()
-    user_id = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        default=None,
-        min_value=1,
-        help_text="Odoo user; default: the transfer's responsible.",
-    )
+    user_id = optional_integer(min_value=1, help_text="Odoo user; default: the transfer's responsible.")
 
 
 class CaseBulkInput(serializers.Serializer):
