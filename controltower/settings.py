@@ -264,12 +264,31 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # JSON only, capped at DATA_UPLOAD_MAX_MEMORY_SIZE (413 beyond); forms are for the screens.
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.CappedJSONParser"],
+    # One API contract (apps/core/api, README "API conventions"): every error as a problem, one
+    # pagination style for lists people page through (feeds use apps.core.api.FeedPagination).
+    "EXCEPTION_HANDLER": "apps.core.api.problem_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "apps.core.api.PagePagination",
     "PAGE_SIZE": 50,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+API_DESCRIPTION = """Warehouse control tower on Odoo: exceptions, approvals, write-back, sync.
+
+**Errors** come in one shape, RFC 9457 problem details (`application/problem+json`):
+`{"type", "title", "status", "detail", "code", "errors"}`. `code` is stable for scripts
+(`invalid`, `not_authenticated`, `permission_denied`, `not_found`, `method_not_allowed`, `conflict`,
+`payload_too_large`, `throttled`, `server_error`); `detail` is for people; `errors` maps each invalid
+field to its messages.
+
+**Lists** come in two shapes. Lists people page through use `?page=N&page_size=M` and answer
+`{"count", "next", "previous", "results"}`. Feeds ordered by time use an opaque `?cursor=` (follow
+`next`) and answer `{"next", "previous", "results"}`. `page_size` is at most 200; a page or cursor
+that does not exist is a 404 problem.
+"""
 SPECTACULAR_SETTINGS = {
     "TITLE": "Control Tower API",
-    "DESCRIPTION": "Warehouse control tower on Odoo: exceptions, approvals, docks, KPIs.",
+    "DESCRIPTION": API_DESCRIPTION,
     "VERSION": "1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the installed sidecar package, never a CDN (warehouse networks are often closed).
@@ -279,6 +298,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OutboxStatusEnum": "apps.writeback.models.OutboxEntry.Status",
     },
+    # Every operation documents its error answers with the one Problem component.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api.schema.add_problem_responses",
+    ],
 }
 
 # --- Odoo connection (the gateway in apps/odoo reads these) -------------------------------------

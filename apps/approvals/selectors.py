@@ -24,6 +24,21 @@ def requests_visible_to(user) -> QuerySet[ApprovalRequest]:
     return ApprovalRequest.objects.filter(site__in=sites_visible_to(user).values("pk"))
 
 
+@dataclass(frozen=True)
+class InboxFilters:
+    """The inbox's filters, as they appear in the URL of the screen and the API (?site=BRU&type=…)."""
+
+    site_code: str = ""
+    request_type: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> InboxFilters:
+        return cls(site_code=params.get("site", "").strip(), request_type=params.get("type", "").strip())
+
+    def as_kwargs(self) -> dict[str, str]:
+        return {"site_code": self.site_code, "request_type": self.request_type}
+
+
 def inbox_queryset(user, *, site_code: str = "", request_type: str = "") -> QuerySet[ApprovalRequest]:
     """What waits on this user now: steps they may decide, and questions put to them."""
     waiting = actionable_q(user) | Q(status=RequestStatus.INFO_REQUESTED, requested_by_id=user.pk)
@@ -68,9 +83,22 @@ class HistoryFilters:
     decided_by: str = ""
     page: int = 1
 
+    @classmethod
+    def from_query(cls, params) -> HistoryFilters:
+        """The history's filters from the URL of the screen or the API (?status=…&type=…&q=…)."""
+        page = params.get("page", "")
+        return cls(
+            status=params.get("status", "").strip(),
+            request_type=params.get("type", "").strip(),
+            site_code=params.get("site", "").strip(),
+            text=params.get("q", "").strip()[:100],
+            decided_by=params.get("decided_by", "").strip(),
+            page=int(page) if page.isdigit() else 1,
+        )
 
-def history_for(user, filters: HistoryFilters) -> dict[str, Any]:
-    """Every request of the user's sites, newest first, filtered; one page at a time."""
+
+def history_queryset(user, filters: HistoryFilters) -> QuerySet[ApprovalRequest]:
+    """Every request of the user's sites matching the filters, newest first (pages aside)."""
     queryset = requests_visible_to(user)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
@@ -86,11 +114,15 @@ def history_for(user, filters: HistoryFilters) -> dict[str, Any]:
         queryset = queryset.filter(created_at__lte=datetime.combine(filters.until, time.max, tzinfo=UTC))
     if filters.decided_by:
         queryset = queryset.filter(decisions__user__username=filters.decided_by).distinct()
+    return queryset.select_related("site", "requested_by").order_by("-created_at", "-id")
+
+
+def history_for(user, filters: HistoryFilters) -> dict[str, Any]:
+    """The history screen: one page of history_queryset, and whether another follows."""
+    queryset = history_queryset(user, filters)
     page = max(1, filters.page)
     start = (page - 1) * HISTORY_PAGE
-    rows = list(
-        queryset.select_related("site", "requested_by").order_by("-created_at", "-id")[start : start + HISTORY_PAGE + 1]
-    )
+    rows = list(queryset[start : start + HISTORY_PAGE + 1])
     return {"rows": rows[:HISTORY_PAGE], "page": page, "has_next": len(rows) > HISTORY_PAGE}
 
 

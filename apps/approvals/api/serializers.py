@@ -1,11 +1,11 @@
-"""API shapes: input serializers validate, output serializers describe (one pair per endpoint)."""
+"""API shapes: input serializers validate, output serializers describe. The decision and bulk inputs
+live in apps/approvals/forms.py, shared with the screens."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
 from apps.approvals.models import ApprovalPolicy, ApprovalRequest, RequestType
-from apps.approvals.services.dispatch import ACTIONS
 
 
 class ApprovalRequestListSerializer(serializers.ModelSerializer):
@@ -122,17 +122,6 @@ class ApprovalRequestDetailSerializer(ApprovalRequestListSerializer):
     def get_can_decide(self, obj) -> dict:
         granted = self.context["page"]["authority"]
         return {"allowed": granted.allowed, "reason": granted.reason}
-
-
-class ApprovalDecideInputSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=ACTIONS)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    to_user = serializers.CharField(required=False, allow_blank=True, default="")
-    until = serializers.DateTimeField(required=False, allow_null=True, default=None)
-
-
-class ApprovalBulkInputSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
 
 
 class ApprovalRaiseInputSerializer(serializers.Serializer):

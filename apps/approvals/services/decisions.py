@@ -252,9 +252,12 @@ def _decide(request, step, user, on_behalf_of, kind: str, reason: str, shown: di
 
 
 def bulk_approve(*, request_ids: list[int], user, shown: dict | None = None) -> dict[str, list]:
-    """Approve each low-risk request the user may decide; the others are listed with the reason."""
+    """Approve each low-risk request of the user's sites they may decide (the inbox's bulk approve and
+    the API); the others are listed with the reason."""
     approved, refused = [], []
-    for request in ApprovalRequest.objects.filter(pk__in=request_ids).order_by("pk"):
+    # Only the user's sites: a request elsewhere is "No such request", as on its own page.
+    visible = ApprovalRequest.objects.filter(pk__in=request_ids, site__in=sites_visible_to(user).values("pk"))
+    for request in visible.order_by("pk"):
         if not request.is_low_risk:
             refused.append({"id": request.pk, "reason": "Not marked low-risk by its policy: decide it on its own."})
             continue

@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.accounts.selectors import user_can_see_site
 from apps.audit.services import audit_record
 from apps.cases.models import Case, CaseEvent, ResolutionCode, Status
+from apps.cases.selectors import CaseFilters, can_act_on, case_list
 from apps.cases.services.publishing import publish_case
 
 MAX_SNOOZE = timedelta(days=7)
@@ -217,3 +218,29 @@ def bulk(service, *, case_ids: list[int], **kwargs) -> tuple[list[Case], dict[in
         except CaseError as exc:
             errors[case_id] = str(exc)
     return done, errors
+
+
+BULK_SERVICES = {"acknowledge": case_acknowledge, "assign": case_assign}
+
+
+def cases_bulk_act(
+    *, actor, action: str, case_ids: list[int], assignee_id: int | None = None
+) -> tuple[list[Case], dict[int, str]]:
+    """Acknowledge or assign many cases, each in its own transaction (the queue's bulk bar and the
+    API). Cases the actor cannot see, or may read but not act on, come back refused with the reason."""
+    visible = {
+        case.pk: case for case in case_list(user=actor, filters=CaseFilters(status="all")).filter(pk__in=case_ids)
+    }
+    refused: dict[int, str] = {}
+    allowed = []
+    for case_id in case_ids:
+        case = visible.get(case_id)
+        if case is None:
+            refused[case_id] = "Not found on your sites."
+        elif not can_act_on(actor, case):
+            refused[case_id] = f"{case.reference}: your role can read it but not act on it."
+        else:
+            allowed.append(case_id)
+    extra = {"assignee_id": assignee_id} if action == "assign" else {}
+    done, errors = bulk(BULK_SERVICES[action], case_ids=allowed, actor=actor, **extra)
+    return done, {**refused, **errors}
