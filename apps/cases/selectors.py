@@ -145,8 +145,8 @@ def site_fire_summary(site_code: str, *, limit: int = 6) -> dict:
         "cases": [
             {
                 "case": case,
-                "age_min": round((now - case.opened_at).total_seconds() / 60),
-                "sla_left_min": round((case.sla_due_at - now).total_seconds() / 60) if case.sla_due_at else None,
+                "age_s": (now - case.opened_at).total_seconds(),
+                "sla_left_s": (case.sla_due_at - now).total_seconds() if case.sla_due_at else None,
             }
             for case in worst
         ],

@@ -245,29 +245,27 @@
   document.addEventListener("live:resync", function () { refetchRows(); refreshPanel(); });
 
   // --- aging ticks between updates ---------------------------------------------------------
-  function words(minutes) {
-    if (minutes < 90) return minutes + " min";
-    const hours = minutes / 60;
-    return hours < 48 ? Math.round(hours) + " h" : Math.round(hours / 24) + " d";
-  }
+  // Same rules as the server's aging() (apps/cases/templatetags/cases.py), same words.
+  const V = window.ControlTowerVocabulary;
+  const DUE_SOON_SHARE = 0.25;
   function tick() {
     const now = Date.now();
     rows().forEach(function (row) {
       const age = row.querySelector(".aging__age");
       const opened = Date.parse(row.dataset.opened);
-      if (age && !Number.isNaN(opened)) age.textContent = words(Math.max(0, Math.floor((now - opened) / 60000)));
+      if (age && !Number.isNaN(opened)) age.textContent = V.durationWords(Math.max(0, (now - opened) / 1000));
       const due = Date.parse(row.dataset.slaDue);
       const sla = row.querySelector(".aging__sla");
       if (!sla || Number.isNaN(due)) return;
-      const left = Math.floor((due - now) / 60000);
-      const total = Math.max(1, Math.floor((due - opened) / 60000));
-      const state = left < 0 ? "overdue" : left <= total * 0.25 ? "soon" : "ok";
-      sla.textContent = left < 0 ? words(-left) + " over" : words(left) + " left";
+      const left = (due - now) / 1000;
+      const total = Math.max(60, (due - opened) / 1000);
+      const state = left < 0 ? "overdue" : left <= total * DUE_SOON_SHARE ? "soon" : "ok";
+      sla.textContent = V.timeLeftWords(left);
       const badge = row.querySelector(".aging");
       if (badge && !badge.classList.contains("aging--" + state)) {
         badge.className = "aging aging--" + state;
-        badge.querySelector(".aging__icon").textContent = { ok: "●", soon: "◆", overdue: "▲" }[state];
-        badge.querySelector(".aging__word").textContent = { ok: "On time", soon: "Due soon", overdue: "Overdue" }[state];
+        badge.querySelector(".aging__icon").textContent = V.statusLabel(state).symbol;
+        badge.querySelector(".aging__word").textContent = V.statusLabel(state).word;
         row.classList.remove("aging--ok", "aging--soon", "aging--overdue");
         row.classList.add("aging--" + state);
       }

@@ -149,7 +149,7 @@
     } else if (ageS > staleAfterS) {
       kind = "stale"; icon = "✖"; text = "stale — no data since " + clock(state.lastMessageAt);
     } else if (ageS > 2 * heartbeatS || !state.connected) {
-      kind = "aging"; icon = "◐"; text = "updated " + ageS + " s ago" + (state.connected ? "" : ", reconnecting");
+      kind = "aging"; icon = "◐"; text = "updated " + window.ControlTowerVocabulary.agoWords(ageS) + (state.connected ? "" : ", reconnecting");
     } else {
       kind = "live"; icon = "●"; text = "live";
     }
@@ -163,8 +163,8 @@
   // <time data-relative-time datetime="..."> reads "4 s ago", kept current between updates.
   function renderRelativeTimes() {
     document.querySelectorAll("time[data-relative-time]").forEach(function (element) {
-      const seconds = Math.max(0, Math.round((Date.now() - Date.parse(element.getAttribute("datetime"))) / 1000));
-      element.textContent = seconds < 90 ? seconds + " s ago" : Math.round(seconds / 60) + " min ago";
+      const seconds = (Date.now() - Date.parse(element.getAttribute("datetime"))) / 1000;
+      element.textContent = window.ControlTowerVocabulary.agoWords(seconds);
     });
   }
 
