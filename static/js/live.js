@@ -88,7 +88,10 @@
 
   function apply(message) {
     const element = message.target ? document.getElementById(message.target) : null;
-    if (message.remove) {
+    // A page may refuse a message's markup ("live:accept", cancelled): a row that does not match
+    // its filters is never inserted, and leaves when it stops matching.
+    const accepted = document.dispatchEvent(new CustomEvent("live:accept", { detail: message, cancelable: true }));
+    if (message.remove || !accepted) {
       if (element) element.remove();
     } else if (message.html && element) {
       swap(element, message.html);

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.cases.detectors import kind_label
+from apps.cases.live_rows import live_filter
 from apps.cases.models import Case
+from apps.cases.selectors import CaseFilters
 from apps.core.vocabulary import duration_words, status_label, time_left_words
 
 register = template.Library()
@@ -42,6 +44,12 @@ def _state(state: str) -> dict:
 @register.simple_tag
 def case_aging(case: Case) -> dict:
     return aging(case)
+
+
+@register.simple_tag
+def case_live_filter(filters: CaseFilters, user) -> dict:
+    """The queue's filters as static/js/case-filter.js applies them to live rows."""
+    return live_filter(filters, getattr(user, "pk", None))
 
 
 @register.filter
