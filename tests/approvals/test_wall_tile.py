@@ -39,7 +39,7 @@ def test_decisions_tile_counts_waiting_requests_and_those_past_sla(make_request,
     assert '<span class="tile__number">2</span>' in html and "1 past SLA" in html
     assert html.index(overdue.context["picking"]["name"]) < html.index("[FURN_0789] Individual Workplace")
     assert "✖ overdue by 12 min" in html and "40 min left" in html
-    assert "Credit hold 12,400 · 2,100 over limit" in html and "Count 55 → 127, +131%" in html
+    assert "12,400 · 2,100 over limit" in html and "55 → 127, +131%" in html
     assert "waits on finance" in html and 'class="tile tile--bad"' in html
 
 

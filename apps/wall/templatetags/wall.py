@@ -5,5 +5,5 @@ register = template.Library()
 
 @register.filter
 def short_role(label: str) -> str:
-    """'Approver — procurement' → 'procurement' (the tile is narrow; the role is what matters)."""
-    return label.split("— ", 1)[-1] if label else ""
+    """'Approver — procurement' → 'procurement', 'Shift supervisor' → 'supervisor' (the tile is narrow)."""
+    return label.split("— ", 1)[-1].split()[-1].lower() if label else ""
