@@ -37,6 +37,13 @@ def duration(value) -> str:
 
 
 @register.filter
+def minutes_duration(value) -> str:
+    """Minutes (a configured SLA, say) in the same words: 120 → '2 h'."""
+    seconds = _seconds(value)
+    return "—" if seconds is None else vocabulary.duration_words(seconds * 60)
+
+
+@register.filter
 def time_left(value) -> str:
     """'2 h 30 min left' or 'overdue by 12 min'."""
     seconds = _seconds(value)
