@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.approvals.models import ApprovalRequest, RequestType
+from apps.core.vocabulary import count_change_words
 
 #: a short verb per request type (the long label is in RequestType)
-ACTIONS = {
+ACTIONS: dict[str, str] = {
     RequestType.ORDER_RELEASE: "Release",
     RequestType.SHIPMENT_RELEASE: "Credit hold",
     RequestType.INVENTORY_ADJUSTMENT: "Count",
@@ -42,10 +43,7 @@ def _money(value: Any) -> str:
 
 
 def _count_figure(before: float | None, counted: float | None) -> str:
-    if before is None or counted is None:
-        return ""
-    change = f", {(counted - before) / before * 100:+.0f}%" if before else ""
-    return f"{before:g} → {counted:g}{change}"
+    return "" if before is None or counted is None else count_change_words(before, counted)
 
 
 def _delivery_subject(context: dict) -> str:
@@ -62,7 +60,7 @@ def decision_summary(request: ApprovalRequest) -> DecisionSummary:
     context: dict = request.context or {}
     stock = (context.get("stock") or [{}])[0] or {}
     customer = (context.get("customer") or {}).get("name", "")
-    action = ACTIONS.get(request.request_type, request.get_request_type_display())
+    action: str = ACTIONS.get(request.request_type) or request.get_request_type_display()
     kind = request.request_type
     if kind == RequestType.INVENTORY_ADJUSTMENT:
         figure = _count_figure(_number(stock.get("on_hand_before")), _number(stock.get("counted")))

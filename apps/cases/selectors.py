@@ -66,8 +66,9 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
     """The queue: filtered, most urgent first."""
-    # Rows never show the context package or steps: leave those (large) columns on disk.
-    cases = cases_visible_to(user).select_related("site", "assignee").defer("context", "detail", "steps")
+    # Rows never show the context package or steps: leave those (large) columns on disk. The detail
+    # (a few numbers) gives the row its figure (apps.cases.summaries).
+    cases = cases_visible_to(user).select_related("site", "assignee").defer("context", "steps")
     if filters.site:
         cases = cases.filter(site__code=filters.site)
     if filters.kind:

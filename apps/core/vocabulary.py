@@ -102,6 +102,12 @@ def ago_words(seconds: float) -> str:
     return f"{duration_words(seconds)} ago"
 
 
+def count_change_words(before: float, after: float) -> str:
+    """A counted quantity against the books: '55 → 127, +131%' (no percentage from zero)."""
+    change = f", {(after - before) / before * 100:+.0f}%" if before else ""
+    return f"{before:g} → {after:g}{change}"
+
+
 def vocabulary_table() -> dict[str, Any]:
     """The symbol and word tables as the browser receives them (JSON)."""
     return {"severity": SEVERITY, "status": STATUS, "unknown": UNKNOWN}

@@ -54,12 +54,12 @@ def credit_hold(site, number: int):
     return request_raise(draft=draft)
 
 
-def open_case(site, severity: str, title: str, opened_min_ago: int, sla_left_min: int) -> Case:
+def open_case(site, severity: str, title: str, opened_min_ago: int, sla_left_min: int, detail=None) -> Case:
     now = timezone.now()
     return Case.objects.create(
         site=site, kind="forward_shortage", dedupe_key=f"screens:{title}", title=title, severity=severity,
         severity_rank=SEVERITY_RANK[severity], opened_at=now - timedelta(minutes=opened_min_ago), last_seen_at=now,
-        sla_due_at=now + timedelta(minutes=sla_left_min),
+        sla_due_at=now + timedelta(minutes=sla_left_min), detail=detail or {},
     )  # fmt: skip
 
 
@@ -71,7 +71,14 @@ def floor(sites):
     for number in range(8):
         delivery("BRU", due_in_minutes=5 + number * 5, state="assigned", customer=f"Ready Retail {number}")
     delivery("BRU", due_in_minutes=95, state="confirmed", customer="Waiting Wholesale")
-    open_case(sites["BRU"], "critical", "[FURN_0789] Individual Workplace at 0, minimum 4 — BRU/Stock", 150, -20)
+    open_case(
+        sites["BRU"],
+        "critical",
+        "[FURN_0789] Individual Workplace at 0, minimum 4 — BRU/Stock",
+        150,
+        -20,
+        {"on_hand": 0.0, "minimum": 4.0},
+    )
     open_case(sites["BRU"], "high", "Receipt BRU/IN/00031 late — expected Wed 09:00", 61, 30)
     open_case(sites["BRU"], "medium", "S00042 · Delivery BRU/OUT/00017 not ready — cutoff 16:00", 25 * 60, 600)
     open_case(sites["BRU"], "low", "Nobody assigned to internal BRU/INT/00004", 59, 400)
@@ -144,5 +151,6 @@ def test_queue_severity_reads_as_on_the_wall(browser, web_server, floor, supervi
     badges = page.eval_on_selector_all(".case-row .sev-badge", "(els) => els.map((el) => el.textContent.trim())")
     assert sorted(badges) == sorted(f"{label['symbol']} {label['word']}" for label in SEVERITY.values())
     assert "overdue by 20 min" in page.inner_text("#case-rows")
+    assert "0 of min 4" in page.inner_text("#case-rows .c-figure >> nth=0") and fully_visible(page, "td.c-figure")
     screenshot(page, "queue-desk-vocabulary")
     page.context.close()

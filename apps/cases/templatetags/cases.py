@@ -15,6 +15,7 @@ from apps.cases.detectors import kind_label
 from apps.cases.live_rows import live_filter
 from apps.cases.models import Case
 from apps.cases.selectors import CaseFilters
+from apps.cases.summaries import case_figure
 from apps.core.vocabulary import duration_words, status_label, time_left_words
 
 register = template.Library()
@@ -50,6 +51,12 @@ def case_aging(case: Case) -> dict:
 def case_live_filter(filters: CaseFilters, user) -> dict:
     """The queue's filters as static/js/case-filter.js applies them to live rows."""
     return live_filter(filters, getattr(user, "pk", None))
+
+
+@register.filter
+def figure(case: Case) -> str:
+    """The number the exception turns on (the queue's figure column)."""
+    return case_figure(case)
 
 
 @register.filter
