@@ -3,6 +3,7 @@ filters it matches and no other (a search, "owner = me", "status = closed" used 
 row); the same holds for the approval inbox filtered by type."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -59,7 +60,7 @@ def new_case(site, *, title: str, status: str = "open", assignee=None) -> Case:
     return Case.objects.create(
         site=site, kind="late_receipt", dedupe_key=f"e2e-filters:{title}", title=title, severity="high",
         severity_rank=SEVERITY_RANK["high"], status=status, is_open=status == "open", assignee=assignee,
-        record_name=title.split()[1], opened_at=now, last_seen_at=now, sla_due_at=now + timezone.timedelta(hours=2),
+        record_name=title.split()[1], opened_at=now, last_seen_at=now, sla_due_at=now + timedelta(hours=2),
     )  # fmt: skip
 
 
