@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.accounts.selectors import sites_visible_to
 from apps.approvals.eligibility import actionable_q, authority
 from apps.approvals.models import OPEN_STATUSES, ApprovalPolicy, ApprovalRequest, RequestStatus, RequestType
+from apps.approvals.summaries import decision_summary
 from apps.audit.models import AuditEntry
 from apps.sites.models import Site
 from apps.writeback.models import OutboxEntry
@@ -61,6 +62,8 @@ ROW_FIELDS = (
     "id",
     "title",
     "request_type",
+    "facts",  # the figure a decision turns on (apps.approvals.summaries)
+    "context",
     "status",
     "due_at",
     "created_at",
@@ -207,7 +210,8 @@ def site_decision_summary(site_code: str, *, limit: int = 6) -> dict[str, Any]:
             {
                 "request": request,
                 "waits_on": request.escalated_role or request.active_role,
-                "left_min": round((request.due_at - now).total_seconds() / 60) if request.due_at else None,
+                "left_s": (request.due_at - now).total_seconds() if request.due_at else None,
+                "about": decision_summary(request),
             }
             for request in first
         ],

@@ -67,8 +67,9 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
     """The queue: filtered, most urgent first."""
-    # Rows never show the context package or steps: leave those (large) columns on disk.
-    cases = cases_visible_to(user).select_related("site", "assignee").defer("context", "detail", "steps")
+    # Rows never show the context package or steps: leave those (large) columns on disk. The detail
+    # (a few numbers) gives the row its figure (apps.cases.summaries).
+    cases = cases_visible_to(user).select_related("site", "assignee").defer("context", "steps")
     if filters.site:
         cases = cases.filter(site__code=filters.site)
     if filters.kind:
@@ -146,8 +147,8 @@ def site_fire_summary(site_code: str, *, limit: int = 6) -> dict:
         "cases": [
             {
                 "case": case,
-                "age_min": round((now - case.opened_at).total_seconds() / 60),
-                "sla_left_min": round((case.sla_due_at - now).total_seconds() / 60) if case.sla_due_at else None,
+                "age_s": (now - case.opened_at).total_seconds(),
+                "sla_left_s": (case.sla_due_at - now).total_seconds() if case.sla_due_at else None,
             }
             for case in worst
         ],

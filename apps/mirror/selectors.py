@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 
 from apps.mirror.models import InboundEvent, Picking, SyncState, Warehouse
@@ -103,7 +103,8 @@ SHIPS_NEXT_WINDOW = timedelta(hours=2)
 
 
 def outgoing_due(site_code: str, *, until, limit: int = 8) -> DeliveriesDue:
-    """Open deliveries of a site scheduled before `until`, the earliest first."""
+    """Open deliveries of a site scheduled before `until`: those at risk (late, or not ready) first,
+    the earliest first among equals, so one delivery at risk is never listed below ready ones."""
     now = timezone.now()
     open_deliveries = (
         Picking.objects.filter(
@@ -114,7 +115,6 @@ def outgoing_due(site_code: str, *, until, limit: int = 8) -> DeliveriesDue:
         )
         .exclude(state__in=["done", "cancel", "draft"])
         .select_related("partner")
-        .order_by("scheduled_date", "odoo_id")
     )
     counts = open_deliveries.aggregate(
         total=Count("id"),
@@ -122,7 +122,9 @@ def outgoing_due(site_code: str, *, until, limit: int = 8) -> DeliveriesDue:
         not_ready=Count("id", filter=~Q(state="assigned")),
         not_ready_on_time=Count("id", filter=~Q(state="assigned") & Q(scheduled_date__gte=now)),
     )
-    return DeliveriesDue(**counts, first=list(open_deliveries[:limit]))
+    at_risk_first = Case(When(Q(scheduled_date__lt=now) | ~Q(state="assigned"), then=0), default=1)
+    first = open_deliveries.order_by(at_risk_first, "scheduled_date", "odoo_id")[:limit]
+    return DeliveriesDue(**counts, first=list(first))
 
 
 def unmapped_warehouses() -> list[Warehouse]:

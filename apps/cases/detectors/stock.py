@@ -103,7 +103,7 @@ class ForwardShortageDetector(Detector):
                 Finding(
                     key=key,
                     rules=rules,
-                    title=f"{where}: {product} at {quantity:g}, minimum {minimum:g}",
+                    title=f"{product} at {quantity:g}, minimum {minimum:g} — {where}",  # the product tells cases apart
                     severity=severity,
                     priority=priority_for(severity=severity),
                     odoo_model="stock.warehouse.orderpoint",
