@@ -1,6 +1,8 @@
 """Settings in both modes, checked in fresh processes (settings are read once at start)."""
 
+import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +85,37 @@ def test_unknown_mode_is_refused():
     result = run(["manage.py", "check"], {"DJANGO_ENV": "staging"})
     assert result.returncode != 0
     assert "DJANGO_ENV must be 'embedded' or 'production'" in result.stderr
+
+
+def _variables_settings_reads() -> set[str]:
+    """Every environment variable controltower/settings.py reads (env.<type>("NAME") or required_in_production)."""
+    tree = ast.parse((ROOT / "controltower" / "settings.py").read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+            continue
+        func = node.func
+        reads_env = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "env"
+        if reads_env or (isinstance(func, ast.Name) and func.id == "required_in_production"):
+            names.add(node.args[0].value)
+    return names
+
+
+def _variables_in_readme_table() -> set[str]:
+    """The variables named in the first column of the README's configuration table."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            first_column = line.split("|")[1]
+            names.update(re.findall(r"`([A-Z][A-Z0-9_]+)`", first_column))
+    return names
+
+
+def test_every_setting_read_from_the_environment_is_in_the_readme_table_and_back():
+    read = _variables_settings_reads()
+    documented = _variables_in_readme_table()
+    assert {"DJANGO_SECRET_KEY", "ODOO_URL", "WRITEBACK_SWEEP_BATCH"} <= read  # the parser finds them
+    assert read - documented == set(), "settings.py reads these, the README's table does not list them"
+    assert documented - read == set(), "the README's table lists these, settings.py does not read them"
