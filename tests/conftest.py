@@ -1,6 +1,8 @@
 """Shared test fixtures: a real Redis, standing users per role, real server processes, and a real
 Odoo simulator (HTTP) with the gateway pointed at it."""
 
+from pathlib import Path
+
 import pytest
 import requests
 from django.conf import settings
@@ -17,6 +19,15 @@ from tests.channels import ChannelListener
 from tests.servers import daphne, free_port
 
 PASSWORD = "correct-horse-battery-staple"
+E2E_DIR = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items):
+    """Every test under tests/e2e drives a browser: mark it so `make test-fast` leaves it out even
+    when its module forgets the mark."""
+    for item in items:
+        if E2E_DIR in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session", autouse=True)
