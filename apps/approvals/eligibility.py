@@ -76,6 +76,7 @@ def authority(user, request: ApprovalRequest) -> Authority:
     if refusal:
         return Authority(False, refusal)
     step = request.active_step
+    assert step is not None  # active_step_id was checked above
     if _direct_authority(user, request, step):
         return Authority(True)
     for delegation in active_delegations(user).filter(Q(request__isnull=True) | Q(request=request)):

