@@ -57,7 +57,7 @@ class ChangeSet:
         )
 
 
-Subscriber = Callable[[ChangeSet], None]
+Subscriber = Callable[[ChangeSet], object]  # what it returns is ignored
 _subscribers: list[Subscriber] = []
 
 

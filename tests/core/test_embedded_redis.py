@@ -43,6 +43,7 @@ def test_a_port_taken_by_something_that_is_not_redis_is_refused(tmp_path):
             start_background(listener.getsockname()[1], tmp_path / "ours")
 
 
+@pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 def test_the_suite_stops_with_a_message_instead_of_flushing_a_redis_it_did_not_start(someone_elses_redis):
     port, their_client = someone_elses_redis
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}

@@ -131,7 +131,7 @@ def request_ask_info(
         raise DecisionRefused("Write the question you need answered.", status=400)
     request = _locked(request)
     granted = _require_authority(user, request)
-    _decide(request, request.active_step, user, granted.on_behalf_of, DecisionKind.REQUEST_INFO, question, shown)
+    _decide(request, _active_step(request), user, granted.on_behalf_of, DecisionKind.REQUEST_INFO, question, shown)
     request.status = RequestStatus.INFO_REQUESTED
     request.save(update_fields=["status"])
     timeline_add(request, kind="info_requested", message=f"Asked: {question}", actor=user)

@@ -38,7 +38,7 @@ def case_payload(case: Case) -> dict:
 
 def publish_case(case: Case, event: str) -> None:
     """Push the row to the site's screens: inserted when new, swapped when changed, removed when closed."""
-    if case.site_id is None:
+    if case.site is None:
         return
     publish(
         event,
@@ -55,7 +55,7 @@ def publish_cases(changes: list[tuple[Case, str]]) -> None:
     """Publish a batch of case changes: a row each, or one refresh per site for a large batch."""
     by_site: dict[str, list[tuple[Case, str]]] = {}
     for case, event in changes:
-        if case.site_id is not None:
+        if case.site is not None:
             by_site.setdefault(case.site.code, []).append((case, event))
     for site_code, site_changes in by_site.items():
         if len(site_changes) > BULK_REFRESH_OVER:

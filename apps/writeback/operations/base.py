@@ -81,7 +81,7 @@ class Operation(ABC):
         """The record as Odoo has it now, or None when it does not exist (any more)."""
         spec = SPECS.get(entry.odoo_model)
         context = {"active_test": False} if spec and spec.has_active else None
-        rows = client.read(entry.odoo_model, [entry.odoo_id], self.read_fields(entry), context=context)
+        rows = client.read(entry.odoo_model, [entry.record_id], self.read_fields(entry), context=context)
         return rows[0] if rows else None
 
     @abstractmethod
