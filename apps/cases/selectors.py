@@ -87,7 +87,7 @@ def case_list(*, user: AnyUser, filters: CaseFilters) -> QuerySet[Case]:
     elif filters.status in Status.values:
         cases = cases.filter(status=filters.status)
     if filters.owner == "me":
-        cases = cases.filter(assignee=user)
+        cases = cases.filter(assignee_id=user.pk)
     elif filters.owner == "unassigned":
         cases = cases.filter(assignee=None)
     elif filters.owner in Role.values:

@@ -65,6 +65,8 @@ def publish(
     """
     if user_id is not None:
         group = groups.user_group(user_id)
+    elif site is None:
+        raise ValueError(f"publish({event!r}) needs a site, or a user_id for a user's group")
     elif board is not None:
         group = groups.board_group(site, board)
     else:

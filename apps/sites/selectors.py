@@ -21,7 +21,7 @@ def sites_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Site]:
     sites = Site.objects.filter(is_active=True)
     if has_role(user, Role.ADMIN):
         return sites
-    return sites.filter(members=user)
+    return sites.filter(members__pk=user.pk)
 
 
 def user_can_see_site(user: AbstractBaseUser | AnonymousUser, site_code: str) -> bool:

@@ -17,6 +17,7 @@ from apps.writeback.services import InvalidOutboxRequest, outbox_enqueue
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
+    from apps.writeback.models import OutboxEntry
 
 # Odoo models with a chatter (mail.thread) among those cases point at.
 CHATTER_MODELS = ("stock.picking", "sale.order", "purchase.order", "res.partner")
@@ -52,7 +53,7 @@ def responsible_user(case: Case) -> int | None:
     )
 
 
-def _enqueue(case: Case, *, actor: User, operation: str, arguments: dict, idempotency_key: str):
+def _enqueue(case: Case, *, actor: User, operation: str, arguments: dict, idempotency_key: str) -> OutboxEntry:
     model, record_id = odoo_target(case)
     try:
         return outbox_enqueue(
