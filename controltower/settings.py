@@ -318,9 +318,13 @@ if PRODUCTION and not (ODOO_API_KEY or ODOO_PASSWORD):
 ODOO_TRANSPORT = env.str("ODOO_TRANSPORT", default="auto")  # auto | jsonrpc (Odoo 16–18) | json2 (Odoo 19+)
 ODOO_TIMEOUT_S = env.float("ODOO_TIMEOUT_S", default=10.0)
 ODOO_PAGE_SIZE = env.int("ODOO_PAGE_SIZE", default=1000)
+ODOO_READ_CHUNK_SIZE = env.int("ODOO_READ_CHUNK_SIZE", default=ODOO_PAGE_SIZE)  # ids per `read` of known records
 ODOO_RETRY_ATTEMPTS = env.int("ODOO_RETRY_ATTEMPTS", default=4)  # tries per read (writes: see apps/odoo)
+ODOO_RETRY_BASE_DELAY_S = env.float("ODOO_RETRY_BASE_DELAY_S", default=0.5)  # first wait; doubles, with jitter
+ODOO_RETRY_MAX_DELAY_S = env.float("ODOO_RETRY_MAX_DELAY_S", default=8.0)  # ceiling of one wait
 ODOO_BREAKER_FAIL_MAX = env.int("ODOO_BREAKER_FAIL_MAX", default=5)  # failures in a row that open the circuit
 ODOO_BREAKER_RESET_TIMEOUT_S = env.int("ODOO_BREAKER_RESET_TIMEOUT_S", default=30)  # then one trial call
+ODOO_HEALTH_TIMEOUT_S = env.float("ODOO_HEALTH_TIMEOUT_S", default=3.0)  # /readyz must answer before the probe gives up
 # Secret part of the inbound webhook URL (/api/v1/hooks/odoo/<secret>/) that Odoo's automation rules call.
 ODOO_WEBHOOK_SECRET = required_in_production(
     "ODOO_WEBHOOK_SECRET", "embedded-webhook-secret", "a long random string; it goes in the Odoo webhook URL."
@@ -364,6 +368,9 @@ WRITEBACK_MAX_ATTEMPTS = env.int("WRITEBACK_MAX_ATTEMPTS", default=12)  # then d
 WRITEBACK_BACKOFF_BASE_S = env.int("WRITEBACK_BACKOFF_BASE_S", default=30)  # doubles per failure, with jitter
 WRITEBACK_BACKOFF_MAX_S = env.int("WRITEBACK_BACKOFF_MAX_S", default=3600)
 WRITEBACK_CLAIM_STALE_S = env.int("WRITEBACK_CLAIM_STALE_S", default=600)  # a `running` claim this old = dead worker
+# A due entry whose task was sent this long ago without running (a lost message) is sent again.
+WRITEBACK_REDISPATCH_AFTER_S = env.int("WRITEBACK_REDISPATCH_AFTER_S", default=60)
+WRITEBACK_SWEEP_BATCH = env.int("WRITEBACK_SWEEP_BATCH", default=500)  # entries the sweeper dispatches per run
 
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often
@@ -381,7 +388,11 @@ LOGGING = {
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
-        "text": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"},
+        # The readable line keeps `extra={...}` fields as key=value (apps/core/logging.py).
+        "text": {
+            "()": "apps.core.logging.KeyValueFormatter",
+            "fmt": "%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -5,7 +5,7 @@ lookup of the request a URL names."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import Http404
@@ -33,7 +33,7 @@ class CarrierUpgradeForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         carriers = Carrier.objects.filter(is_archived=False, is_deleted=False).order_by("name")
-        self.fields["carrier_id"].choices = [(c.odoo_id, c.name) for c in carriers]
+        cast(forms.ChoiceField, self.fields["carrier_id"]).choices = [(c.odoo_id, c.name) for c in carriers]
 
 
 class InventoryAdjustmentForm(forms.Form):

@@ -149,10 +149,11 @@ def check_applied_counts(moves: list[Move], inventory_ids: set[int]) -> None:
     for move in moves:
         gain = move.location_id in inventory_ids
         internal = move.location_dest_id if gain else move.location_id
-        quant = Quant.objects.filter(product_id=move.product_id, location_id=internal).select_related(
-            "product", "location"
+        quant = (
+            Quant.objects.filter(product_id=move.product_id, location_id=internal)
+            .select_related("product", "location")
+            .first()
         )
-        quant = quant.first()
         if quant is None or not _reflects(quant, move):
             continue  # on_quants picks it up when the quant arrives
         after = quant.quantity

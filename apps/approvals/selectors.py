@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -17,11 +17,14 @@ from apps.audit.models import AuditEntry
 from apps.sites.models import Site
 from apps.writeback.models import OutboxEntry
 
+if TYPE_CHECKING:
+    from apps.accounts.types import AnyUser
+
 INBOX_LIMIT = 60
 HISTORY_PAGE = 50
 
 
-def requests_visible_to(user) -> QuerySet[ApprovalRequest]:
+def requests_visible_to(user: AnyUser) -> QuerySet[ApprovalRequest]:
     return ApprovalRequest.objects.filter(site__in=sites_visible_to(user).values("pk"))
 
 
@@ -33,14 +36,14 @@ class InboxFilters:
     request_type: str = ""
 
     @classmethod
-    def from_query(cls, params) -> InboxFilters:
+    def from_query(cls, params: Any) -> InboxFilters:
         return cls(site_code=params.get("site", "").strip(), request_type=params.get("type", "").strip())
 
     def as_kwargs(self) -> dict[str, str]:
         return {"site_code": self.site_code, "request_type": self.request_type}
 
 
-def inbox_queryset(user, *, site_code: str = "", request_type: str = "") -> QuerySet[ApprovalRequest]:
+def inbox_queryset(user: AnyUser, *, site_code: str = "", request_type: str = "") -> QuerySet[ApprovalRequest]:
     """What waits on this user now: steps they may decide, and questions put to them."""
     waiting = actionable_q(user) | Q(status=RequestStatus.INFO_REQUESTED, requested_by_id=user.pk)
     queryset = ApprovalRequest.objects.filter(waiting)
@@ -51,7 +54,9 @@ def inbox_queryset(user, *, site_code: str = "", request_type: str = "") -> Quer
     return queryset
 
 
-def inbox_for(user, *, site_code: str = "", request_type: str = "", limit: int = INBOX_LIMIT) -> dict[str, Any]:
+def inbox_for(
+    user: AnyUser, *, site_code: str = "", request_type: str = "", limit: int = INBOX_LIMIT
+) -> dict[str, Any]:
     """The inbox list: soonest due first, with only the columns a row shows, and the total."""
     queryset = inbox_queryset(user, site_code=site_code, request_type=request_type)
     rows = list(queryset.select_related("site", "active_step").only(*ROW_FIELDS).order_by("due_at", "id")[:limit])
@@ -87,7 +92,7 @@ class HistoryFilters:
     page: int = 1
 
     @classmethod
-    def from_query(cls, params) -> HistoryFilters:
+    def from_query(cls, params: Any) -> HistoryFilters:
         """The history's filters from the URL of the screen or the API (?status=…&type=…&q=…)."""
         page = params.get("page", "")
         return cls(
@@ -100,7 +105,7 @@ class HistoryFilters:
         )
 
 
-def history_queryset(user, filters: HistoryFilters) -> QuerySet[ApprovalRequest]:
+def history_queryset(user: AnyUser, filters: HistoryFilters) -> QuerySet[ApprovalRequest]:
     """Every request of the user's sites matching the filters, newest first (pages aside)."""
     queryset = requests_visible_to(user)
     if filters.status:
@@ -120,7 +125,7 @@ def history_queryset(user, filters: HistoryFilters) -> QuerySet[ApprovalRequest]
     return queryset.select_related("site", "requested_by").order_by("-created_at", "-id")
 
 
-def history_for(user, filters: HistoryFilters) -> dict[str, Any]:
+def history_for(user: AnyUser, filters: HistoryFilters) -> dict[str, Any]:
     """The history screen: one page of history_queryset, and whether another follows."""
     queryset = history_queryset(user, filters)
     page = max(1, filters.page)
@@ -129,7 +134,7 @@ def history_for(user, filters: HistoryFilters) -> dict[str, Any]:
     return {"rows": rows[:HISTORY_PAGE], "page": page, "has_next": len(rows) > HISTORY_PAGE}
 
 
-def request_for(user, request_id: int) -> ApprovalRequest:
+def request_for(user: AnyUser, request_id: int) -> ApprovalRequest:
     """One request of the user's sites (DoesNotExist otherwise, shown as 404)."""
     return (
         requests_visible_to(user)
@@ -145,7 +150,7 @@ def writeback_of(request: ApprovalRequest) -> OutboxEntry | None:
     return OutboxEntry.objects.filter(pk=request.outbox_entry_id).first()
 
 
-def request_page(user, request: ApprovalRequest) -> dict[str, Any]:
+def request_page(user: AnyUser, request: ApprovalRequest) -> dict[str, Any]:
     """Everything the request page and the inbox's detail pane show."""
     return {
         "approval": request,
@@ -172,7 +177,7 @@ def shown_snapshot(request: ApprovalRequest) -> dict[str, Any]:
     }
 
 
-def audit_rows(user, *, since: date | None = None, until: date | None = None) -> QuerySet[AuditEntry]:
+def audit_rows(user: AnyUser, *, since: date | None = None, until: date | None = None) -> QuerySet[AuditEntry]:
     """Approval audit entries of the user's sites, oldest first (for the CSV export)."""
     codes = list(sites_visible_to(user).values_list("code", flat=True))
     rows = AuditEntry.objects.filter(action__startswith="approval", site_code__in=codes).select_related("actor")
@@ -183,7 +188,7 @@ def audit_rows(user, *, since: date | None = None, until: date | None = None) ->
     return rows.order_by("id")
 
 
-def policies_visible_to(user) -> QuerySet[ApprovalPolicy]:
+def policies_visible_to(user: AnyUser) -> QuerySet[ApprovalPolicy]:
     """Policy versions in force at the user's sites and the all-site defaults."""
     sites = sites_visible_to(user).values("pk")
     return (

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from apps.cases.models import Severity
 from apps.core import vocabulary
 
-SEVERITY_BASE = {Severity.CRITICAL: 60, Severity.HIGH: 45, Severity.MEDIUM: 30, Severity.LOW: 15}
+SEVERITY_BASE: dict[str, int] = {Severity.CRITICAL: 60, Severity.HIGH: 45, Severity.MEDIUM: 30, Severity.LOW: 15}
 # The simulator (and many Odoo setups) keep the customer tier in the partner's reference.
 TIER_POINTS = {"TIER-A": 12, "TIER-B": 6, "TIER-C": 0}
 

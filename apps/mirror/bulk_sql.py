@@ -23,8 +23,9 @@ from functools import cache
 from typing import Any
 
 import psycopg
-from django.db import connection
+from django.db import connection, models
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from django.db.models.options import Options
 
 from apps.mirror.specs import MirrorSpec
 
@@ -32,7 +33,9 @@ from apps.mirror.specs import MirrorSpec
 def read_stored(spec: MirrorSpec, odoo_ids: Sequence[int]) -> list[tuple]:
     """The mirror's rows for these Odoo ids, as (odoo_id, is_deleted, *spec.columns)."""
     if connection.vendor != "postgresql":
-        return list(spec.model.objects.filter(odoo_id__in=odoo_ids).values_list("odoo_id", "is_deleted", *spec.columns))
+        return list(
+            spec.model._default_manager.filter(odoo_id__in=odoo_ids).values_list("odoo_id", "is_deleted", *spec.columns)
+        )
     with _binary_cursor() as cursor:
         cursor.execute(_statements(spec).select, [list(odoo_ids)])
         return cursor.fetchall()
@@ -73,17 +76,27 @@ class _Statements:
                 cursor.execute(sql, [value for row in chunk for value in (*row, *self.defaults)])
 
 
+def _column_field(meta: Options, name: str) -> models.Field:
+    field = meta.get_field(name)
+    assert isinstance(field, models.Field)  # mirrored columns are concrete fields, never relations' reverse sides
+    return field
+
+
 @cache
 def _statements(spec: MirrorSpec) -> _Statements:
     meta = spec.model._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    column = {name: quote(meta.get_field(name).column) for name in ("odoo_id", "is_deleted", "odoo_write_date")}
-    written = [meta.get_field(name) for name in ("odoo_id", *spec.columns, "synced_at", "is_deleted")]
+    column = {name: quote(_column_field(meta, name).column) for name in ("odoo_id", "is_deleted", "odoo_write_date")}
+    written = [_column_field(meta, name) for name in ("odoo_id", *spec.columns, "synced_at", "is_deleted")]
     written_columns = {field.column for field in written}
     # A raw INSERT gets no Python-side defaults: the table's other columns are given theirs.
     others = [field for field in meta.concrete_fields if not field.primary_key and field.column not in written_columns]
-    read = [column["odoo_id"], column["is_deleted"], *(quote(meta.get_field(name).column) for name in spec.columns)]
+    read = [
+        column["odoo_id"],
+        column["is_deleted"],
+        *(quote(_column_field(meta, name).column) for name in spec.columns),
+    ]
     insert = f"INSERT INTO {table} ({', '.join(quote(field.column) for field in written + others)})"
     write_date = column["odoo_write_date"]
     conflict = (

@@ -1,7 +1,10 @@
 """Reads about the mirror: sync health (cursor, lag, last run per model) and which site a record belongs to."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, Q, When
 from django.utils import timezone
@@ -11,6 +14,10 @@ from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.config import OdooConfig
 from apps.odoo.resilience import get_breaker
 from apps.sites.models import Site
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
 
 
 def sync_overview() -> dict:
@@ -53,7 +60,7 @@ def odoo_link_status() -> dict:
     states = list(SyncState.objects.exclude(last_success_at=None).values("last_success_at", "consecutive_failures"))
     failing = SyncState.objects.filter(consecutive_failures__gt=0).order_by("-last_finished_at").first()
     return {
-        "synced_at": min((state["last_success_at"] for state in states), default=None),
+        "synced_at": min((s["last_success_at"] for s in states if s["last_success_at"] is not None), default=None),
         "failing": failing is not None,
         "error": failing.last_error if failing else "",
         "failing_since": failing.last_success_at if failing else None,
@@ -72,7 +79,7 @@ def warehouse_site_codes() -> dict[int, str]:
     return mapping
 
 
-def picking_site_codes(picking_ids) -> dict[int, str]:
+def picking_site_codes(picking_ids: Iterable[int]) -> dict[int, str]:
     """Odoo picking id → Site code, through the picking's operation type's warehouse."""
     warehouses = warehouse_site_codes()
     rows = Picking.objects.filter(odoo_id__in=picking_ids).values_list("odoo_id", "picking_type__warehouse_id")
@@ -102,7 +109,7 @@ class DeliveriesDue:
 SHIPS_NEXT_WINDOW = timedelta(hours=2)
 
 
-def outgoing_due(site_code: str, *, until, limit: int = 8) -> DeliveriesDue:
+def outgoing_due(site_code: str, *, until: datetime, limit: int = 8) -> DeliveriesDue:
     """Open deliveries of a site scheduled before `until`: those at risk (late, or not ready) first,
     the earliest first among equals, so one delivery at risk is never listed below ready ones."""
     now = timezone.now()

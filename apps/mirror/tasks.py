@@ -45,7 +45,7 @@ def refresh_volatile_fields() -> dict:
 
 @shared_task(name="mirror.reconcile_all", soft_time_limit=1200, time_limit=1260)
 def reconcile_all() -> dict:
-    summary = {}
+    summary: dict[str, dict[str, int] | str] = {}
     for odoo_model in SYNC_ORDER:
         try:
             result = reconcile_model(odoo_model)

@@ -162,12 +162,13 @@ def error_from_payload(
     ``error`` is the JSON-RPC ``error`` member (``{"code", "message", "data": {...}}``) or,
     for JSON-2, the response body itself (``{"name", "message", "arguments", ...}``).
     """
-    data = error.get("data") if isinstance(error.get("data"), dict) else error
+    raw_data = error.get("data")
+    data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else error
     name = str(data.get("name") or "")
     text = str(data.get("message") or error.get("message") or "Odoo Server Error").strip()
     code = error.get("code")
     target = f"{model}.{method}" if model and method else (model or method or "the call")
-    common = {
+    common: dict[str, Any] = {
         "odoo_name": name or None,
         "odoo_message": text,
         "model": model,

@@ -176,7 +176,8 @@ def _search_read(
     order: str | None = None,
 ):
     spec = get_spec(model)
-    orm.check_fields(spec, fields or [])
+    if spec is not None:  # an unknown model is refused by search_ids with Odoo's own error
+        orm.check_fields(spec, fields or [])
     ids = orm.search_ids(env, model, domain, offset or 0, limit, order)
     return orm.read(env, model, ids, fields)
 

@@ -89,10 +89,10 @@ class Routes:
                 ), method_name
             if path == "/web/session/authenticate":
                 return self._session_authenticate(request_id, params), method_name
-            sid = cookie_sid(cookie_header)
-            session = self.sim.session(sid)
+            cookie = cookie_sid(cookie_header)
+            session = self.sim.session(cookie)
             if path == "/web/session/destroy":
-                self.sim.destroy_session(sid)
+                self.sim.destroy_session(cookie)
                 fresh = self.sim.new_session()
                 expired = f"cids=; Expires={formatdate(usegmt=True)}; Max-Age=0; Path=/"
                 return Reply(
@@ -107,8 +107,8 @@ class Routes:
             if path.startswith("/web/dataset/call_kw") or path.startswith("/web/dataset/call_button"):
                 result = self.sim.execute(
                     session.uid,
-                    params.get("model"),
-                    params.get("method"),
+                    params.get("model") or "",
+                    params.get("method") or "",
                     params.get("args") or [],
                     params.get("kwargs") or {},
                 )

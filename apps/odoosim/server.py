@@ -44,7 +44,8 @@ class SimulatorHandle:
         self._stopped = False
         self.routes = Routes(sim)
         self._open(port)
-        self.port = self._httpd.server_address[1]
+        assert self._httpd is not None  # _open() started it
+        self.port: int = int(self._httpd.server_address[1])
         sim.base_url = self.url
         sim.faults.on_down_change.append(self._apply_downtime)
 

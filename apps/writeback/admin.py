@@ -5,13 +5,15 @@ from django.contrib import admin, messages
 from apps.writeback.models import OutboxAttempt, OutboxEntry
 from apps.writeback.services import OutboxStateError, outbox_cancel, outbox_retry
 
+ATTEMPT_COLUMNS = ("number", "started_at", "finished_at", "outcome", "message", "error_type", "calls")
+
 
 class OutboxAttemptInline(admin.TabularInline):
     model = OutboxAttempt
     extra = 0
     can_delete = False
-    fields = ["number", "started_at", "finished_at", "outcome", "message", "error_type", "calls"]
-    readonly_fields = fields
+    fields = ATTEMPT_COLUMNS
+    readonly_fields = ATTEMPT_COLUMNS
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -65,6 +65,13 @@ class OutboxEntry(models.Model):
         return f"{self.odoo_model}:{self.odoo_id}" if self.odoo_id else self.odoo_model
 
     @property
+    def record_id(self) -> int:
+        """The Odoo id of the record the entry writes to (every operation but a creation has one)."""
+        if self.odoo_id is None:
+            raise ValueError(f"Outbox entry {self.pk} ({self.operation}) names no Odoo record.")
+        return self.odoo_id
+
+    @property
     def subject(self) -> str:
         """The audit log's subject for this entry."""
         return f"outbox:{self.pk}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
@@ -10,6 +11,9 @@ from django.utils import timezone
 from apps.accounts.roles import Role, has_role
 from apps.accounts.selectors import sites_visible_to
 from apps.writeback.models import OutboxEntry
+
+if TYPE_CHECKING:
+    from apps.accounts.types import AnyUser
 
 Status = OutboxEntry.Status
 BACKLOG = (Status.PENDING, Status.RUNNING)
@@ -53,7 +57,7 @@ def outbox_overview(*, now: datetime | None = None) -> dict:
     }
 
 
-def outbox_entries_visible_to(user) -> QuerySet[OutboxEntry]:
+def outbox_entries_visible_to(user: AnyUser) -> QuerySet[OutboxEntry]:
     """Admins see every entry; others only entries of the sites they are a member of."""
     entries = OutboxEntry.objects.select_related("requested_by")
     if has_role(user, Role.ADMIN):
@@ -62,7 +66,7 @@ def outbox_entries_visible_to(user) -> QuerySet[OutboxEntry]:
 
 
 def outbox_entry_list(
-    *, user, status: str | None = None, operation: str | None = None, site: str | None = None
+    *, user: AnyUser, status: str | None = None, operation: str | None = None, site: str | None = None
 ) -> QuerySet[OutboxEntry]:
     """Entries the user may see, newest first, filtered by status, operation and site code."""
     entries = outbox_entries_visible_to(user)
@@ -75,6 +79,6 @@ def outbox_entry_list(
     return entries.order_by("-id")
 
 
-def outbox_entry_get(*, user, entry_id: int) -> OutboxEntry | None:
+def outbox_entry_get(*, user: AnyUser, entry_id: int) -> OutboxEntry | None:
     """One entry with its attempts, or None when it does not exist or is not visible to the user."""
     return outbox_entries_visible_to(user).prefetch_related("attempt_log").filter(pk=entry_id).first()

@@ -20,6 +20,7 @@ def sync_everything() -> None:
         assert sync_model(odoo_model).ok
 
 
+@pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 def test_the_scenario_fills_the_queue_and_a_fixed_receipt_clears(odoo, simulator, sites):
     sync_everything()
     first = Counter(Case.objects.filter(is_open=True).values_list("kind", flat=True))

@@ -76,6 +76,7 @@ def test_many_rows_in_one_second_are_read_once_each():
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 def test_rows_across_many_seconds():
     rng = random.Random(3)
     stored = {}

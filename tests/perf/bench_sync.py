@@ -1,4 +1,4 @@
-"""Sync benchmarks (issue 4): initial load at scale, incremental catch-up, webhook to screen.
+"""Sync benchmarks: initial load at scale, incremental catch-up, webhook to screen.
 
 Initial load: the simulator at --scale 200 (about 50k pickings, 200k moves, 40k quants) in its own
 process; the same rows are fetched once without writing (the gateway's cost alone) and once by the

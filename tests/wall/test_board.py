@@ -99,6 +99,7 @@ def test_on_fire_shows_open_cases_worst_first_with_age_against_sla(sites):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 def test_case_changes_refresh_the_on_fire_tile_once_through_a_worker(sites):
     listener = ChannelListener(site_group("BRU"))
     case = open_case(sites["BRU"], severity="high", title="Receipt IN/9 late", opened_min_ago=1, sla_left_min=60)

@@ -7,14 +7,14 @@ raises DecisionRefused (with a message for the person) instead of acting on a st
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.roles import Role, has_role
 from apps.accounts.selectors import sites_visible_to
-from apps.approvals.eligibility import authority
+from apps.approvals.eligibility import Authority, authority
 from apps.approvals.models import (
     ApprovalDecision,
     ApprovalRequest,
@@ -26,6 +26,10 @@ from apps.approvals.models import (
 from apps.approvals.services.outbox import effect_enqueue
 from apps.approvals.services.raising import step_activate
 from apps.approvals.services.timeline import announce, audit, timeline_add
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.approvals.models import ApprovalStep
 
 
 class DecisionRefused(Exception):
@@ -44,19 +48,28 @@ def _locked(request: ApprovalRequest) -> ApprovalRequest:
     )
 
 
-def _require_authority(user, request: ApprovalRequest):
+def _require_authority(user: User, request: ApprovalRequest) -> Authority:
     granted = authority(user, request)
     if not granted.allowed:
         raise DecisionRefused(granted.reason, status=403 if request.is_open else 409)
     return granted
 
 
+def _active_step(request: ApprovalRequest) -> ApprovalStep:
+    """The step waiting for a decision (authority() already refused a request without one)."""
+    if request.active_step is None:
+        raise DecisionRefused("No step of this request waits for a decision.", status=409)
+    return request.active_step
+
+
 @transaction.atomic
-def request_approve(*, request: ApprovalRequest, user, reason: str = "", shown: dict | None = None) -> ApprovalRequest:
+def request_approve(
+    *, request: ApprovalRequest, user: User, reason: str = "", shown: dict | None = None
+) -> ApprovalRequest:
     """Approve the active step; the last step's approval approves the request and queues its effect."""
     request = _locked(request)
     granted = _require_authority(user, request)
-    step = request.active_step
+    step = _active_step(request)
     if step.reason_required and not reason.strip():
         raise DecisionRefused(f"The step '{step.name}' needs a reason with the approval.", status=400)
     _decide(request, step, user, granted.on_behalf_of, DecisionKind.APPROVE, reason, shown)
@@ -88,13 +101,13 @@ def request_approve(*, request: ApprovalRequest, user, reason: str = "", shown: 
 
 
 @transaction.atomic
-def request_reject(*, request: ApprovalRequest, user, reason: str, shown: dict | None = None) -> ApprovalRequest:
+def request_reject(*, request: ApprovalRequest, user: User, reason: str, shown: dict | None = None) -> ApprovalRequest:
     """Reject the request (a reason is required); nothing is written to Odoo."""
     if not reason.strip():
         raise DecisionRefused("Say why you reject it: the requester and the audit log need the reason.", status=400)
     request = _locked(request)
     granted = _require_authority(user, request)
-    step = request.active_step
+    step = _active_step(request)
     _decide(request, step, user, granted.on_behalf_of, DecisionKind.REJECT, reason, shown)
     now = timezone.now()
     step.status, step.completed_at = StepStatus.REJECTED, now
@@ -110,13 +123,15 @@ def request_reject(*, request: ApprovalRequest, user, reason: str, shown: dict |
 
 
 @transaction.atomic
-def request_ask_info(*, request: ApprovalRequest, user, question: str, shown: dict | None = None) -> ApprovalRequest:
+def request_ask_info(
+    *, request: ApprovalRequest, user: User, question: str, shown: dict | None = None
+) -> ApprovalRequest:
     """Put the request on hold until the requester (or a supervisor) answers the question."""
     if not question.strip():
         raise DecisionRefused("Write the question you need answered.", status=400)
     request = _locked(request)
     granted = _require_authority(user, request)
-    _decide(request, request.active_step, user, granted.on_behalf_of, DecisionKind.REQUEST_INFO, question, shown)
+    _decide(request, _active_step(request), user, granted.on_behalf_of, DecisionKind.REQUEST_INFO, question, shown)
     request.status = RequestStatus.INFO_REQUESTED
     request.save(update_fields=["status"])
     timeline_add(request, kind="info_requested", message=f"Asked: {question}", actor=user)
@@ -126,7 +141,7 @@ def request_ask_info(*, request: ApprovalRequest, user, question: str, shown: di
 
 
 @transaction.atomic
-def request_provide_info(*, request: ApprovalRequest, user, answer: str) -> ApprovalRequest:
+def request_provide_info(*, request: ApprovalRequest, user: User, answer: str) -> ApprovalRequest:
     """Answer the open question; the request goes back to its approvers with the same step and SLA."""
     request = _locked(request)
     if request.status != RequestStatus.INFO_REQUESTED:
@@ -151,7 +166,9 @@ def request_provide_info(*, request: ApprovalRequest, user, answer: str) -> Appr
 
 
 @transaction.atomic
-def request_delegate(*, request: ApprovalRequest, user, to_user, until: datetime, reason: str = "") -> Delegation:
+def request_delegate(
+    *, request: ApprovalRequest, user: User, to_user: User, until: datetime, reason: str = ""
+) -> Delegation:
     """Let another eligible person decide this request in your place until `until`."""
     request = _locked(request)
     granted = _require_authority(user, request)
@@ -183,7 +200,7 @@ def request_delegate(*, request: ApprovalRequest, user, to_user, until: datetime
     return delegation
 
 
-def _check_delegate(request: ApprovalRequest, to_user) -> None:
+def _check_delegate(request: ApprovalRequest, to_user: User) -> None:
     if to_user.pk == request.requested_by_id:
         raise DecisionRefused("The requester cannot decide their own request.", status=400)
     if not sites_visible_to(to_user).filter(pk=request.site_id).exists():
@@ -202,7 +219,9 @@ def _check_delegate(request: ApprovalRequest, to_user) -> None:
 
 
 @transaction.atomic
-def delegation_create(*, delegator, delegate, starts_at: datetime, ends_at: datetime, reason: str = "") -> Delegation:
+def delegation_create(
+    *, delegator: User, delegate: User, starts_at: datetime, ends_at: datetime, reason: str = ""
+) -> Delegation:
     """Hand all of one's approvals to someone for a period (holidays, a shift off)."""
     if ends_at <= starts_at:
         raise DecisionRefused("The delegation has to end after it starts.", status=400)
@@ -217,7 +236,7 @@ def delegation_create(*, delegator, delegate, starts_at: datetime, ends_at: date
 
 
 @transaction.atomic
-def request_acknowledge(*, request: ApprovalRequest, user) -> bool:
+def request_acknowledge(*, request: ApprovalRequest, user: User) -> bool:
     """Record the first time an approver of the active step opened it (time to acknowledge ≠ to decide)."""
     if request.acknowledged_at is not None and request.active_step and request.active_step.acknowledged_at:
         return False
@@ -225,7 +244,7 @@ def request_acknowledge(*, request: ApprovalRequest, user) -> bool:
     if not authority(user, request).allowed:
         return False
     now = timezone.now()
-    step = request.active_step
+    step = _active_step(request)
     changed = False
     if step.acknowledged_at is None:
         step.acknowledged_at = now
@@ -239,7 +258,15 @@ def request_acknowledge(*, request: ApprovalRequest, user) -> bool:
     return changed
 
 
-def _decide(request, step, user, on_behalf_of, kind: str, reason: str, shown: dict[str, Any] | None) -> None:
+def _decide(
+    request: ApprovalRequest,
+    step: ApprovalStep,
+    user: User,
+    on_behalf_of: User | None,
+    kind: str,
+    reason: str,
+    shown: dict[str, Any] | None,
+) -> None:
     ApprovalDecision.objects.create(
         request=request, step=step, user=user, on_behalf_of=on_behalf_of, kind=kind, reason=reason, shown=shown or {}
     )
@@ -251,10 +278,11 @@ def _decide(request, step, user, on_behalf_of, kind: str, reason: str, shown: di
         request.save(update_fields=["acknowledged_at"])
 
 
-def bulk_approve(*, request_ids: list[int], user, shown: dict | None = None) -> dict[str, list]:
+def bulk_approve(*, request_ids: list[int], user: User, shown: dict | None = None) -> dict[str, list]:
     """Approve each low-risk request of the user's sites they may decide (the inbox's bulk approve and
     the API); the others are listed with the reason."""
-    approved, refused = [], []
+    approved: list[int] = []
+    refused: list[dict[str, Any]] = []
     # Only the user's sites: a request elsewhere is "No such request", as on its own page.
     visible = ApprovalRequest.objects.filter(pk__in=request_ids, site__in=sites_visible_to(user).values("pk"))
     for request in visible.order_by("pk"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apps.accounts.selectors import sites_visible_to
 from apps.approvals import builders
@@ -11,6 +11,9 @@ from apps.approvals.facts import partner_credit, product_cost
 from apps.approvals.models import ApprovalRequest, RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.mirror.models import Carrier, Orderpoint, Picking, PurchaseOrder, Quant
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 def _picking(reference: str) -> Picking:
@@ -88,7 +91,7 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
     raise DraftError(f"Unknown request type {request_type!r}.")
 
 
-def request_raise_by_person(*, request_type: str, user, data: dict[str, Any]) -> ApprovalRequest | None:
+def request_raise_by_person(*, request_type: str, user: User, data: dict[str, Any]) -> ApprovalRequest | None:
     """Raise a request for `user` (who must be a member of its site); None when the policy needs none."""
     if not str(data.get("reason") or "").strip():
         raise DraftError("Say why you ask: approvers and the audit log need the reason.")

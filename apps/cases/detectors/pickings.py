@@ -22,7 +22,7 @@ class LateReceiptDetector(TransferDetector):
     label = "Late receipt"
     codes = ("incoming",)
     group_by_order = False
-    watches = ("stock.picking",)
+    watches: tuple[str, ...] = ("stock.picking",)
     time_based = True
 
     def candidate_filter(self, now: datetime) -> dict:

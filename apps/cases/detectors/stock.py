@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
@@ -51,24 +52,24 @@ class ForwardShortageDetector(Detector):
             return found
         if changes.odoo_model != "stock.quant":
             return set()
-        pairs = set()
+        pairs: set[tuple[int | None, int | None]] = set()
         for batch in chunks(ids):
             pairs.update(Quant.objects.filter(odoo_id__in=batch).values_list("product_id", "location_id"))
-        found: set[int] = set()
+        affected: set[int] = set()
         for product_id, location_id in pairs:
-            found.update(
+            affected.update(
                 Orderpoint.objects.filter(product_id=product_id, location_id=location_id).values_list(
                     "odoo_id", flat=True
                 )
             )
-        return found
+        return affected
 
     def sweep_candidates(self, sites: SiteResolver, now: datetime) -> Iterable[int]:
         return Orderpoint.objects.filter(is_archived=False, is_deleted=False).values_list("odoo_id", flat=True)
 
     def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         evaluation = Evaluation()
-        points = []
+        points: list[dict[str, Any]] = []
         for batch in chunks(subject_ids):
             points.extend(Orderpoint.objects.filter(odoo_id__in=batch).values())
         on_hand: dict[tuple[int, int], float] = {}
@@ -167,7 +168,7 @@ class InventoryVarianceDetector(Detector):
     def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         evaluation = Evaluation()
         inventory = set(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True))
-        quants = []
+        quants: list[dict[str, Any]] = []
         for batch in chunks(subject_ids):
             quants.extend(Quant.objects.filter(odoo_id__in=batch).values())
         labels = product_labels(q["product_id"] for q in quants if q["product_id"])

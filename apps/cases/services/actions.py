@@ -8,6 +8,7 @@ raises CaseError with a message a supervisor can act on when it cannot be done.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,6 +19,11 @@ from apps.audit.services import audit_record
 from apps.cases.models import Case, CaseEvent, ResolutionCode, Status
 from apps.cases.selectors import CaseFilters, can_act_on, case_list
 from apps.cases.services.publishing import publish_case
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from apps.accounts.models import User
 
 MAX_SNOOZE = timedelta(days=7)
 
@@ -33,7 +39,7 @@ def locked_case(case_id: int) -> Case:
     return case
 
 
-def record_action(case: Case, *, kind: str, actor, text: str = "", data: dict | None = None, event: str) -> None:
+def record_action(case: Case, *, kind: str, actor: User, text: str = "", data: dict | None = None, event: str) -> None:
     """Timeline, audit and screens, in that order, inside the caller's transaction."""
     now = timezone.now()
     CaseEvent.objects.create(case=case, at=now, kind=kind, actor=actor, text=text, data=data or {})
@@ -53,7 +59,7 @@ def require_active(case: Case, action: str) -> None:
 
 
 @transaction.atomic
-def case_acknowledge(*, case_id: int, actor) -> Case:
+def case_acknowledge(*, case_id: int, actor: User) -> Case:
     """Someone has seen it and owns the next step. Wakes a snoozed case."""
     case = locked_case(case_id)
     require_active(case, "acknowledged")
@@ -68,7 +74,7 @@ def case_acknowledge(*, case_id: int, actor) -> Case:
 
 
 @transaction.atomic
-def case_start(*, case_id: int, actor) -> Case:
+def case_start(*, case_id: int, actor: User) -> Case:
     """Work has started: in progress, assigned to the actor when nobody is."""
     case = locked_case(case_id)
     require_active(case, "started")
@@ -84,7 +90,7 @@ def case_start(*, case_id: int, actor) -> Case:
 
 
 @transaction.atomic
-def case_assign(*, case_id: int, actor, assignee_id: int | None) -> Case:
+def case_assign(*, case_id: int, actor: User, assignee_id: int | None) -> Case:
     """Give the case to a person who can see its site (None takes it back to the role's pool)."""
     case = locked_case(case_id)
     require_active(case, "assigned")
@@ -114,7 +120,7 @@ def case_assign(*, case_id: int, actor, assignee_id: int | None) -> Case:
 
 
 @transaction.atomic
-def case_comment(*, case_id: int, actor, text: str) -> Case:
+def case_comment(*, case_id: int, actor: User, text: str) -> Case:
     """Add a comment to the timeline. The same text from the same person twice in a row is kept once
     (a double submit)."""
     text = (text or "").strip()
@@ -134,7 +140,7 @@ def case_comment(*, case_id: int, actor, text: str) -> Case:
 
 
 @transaction.atomic
-def case_snooze(*, case_id: int, actor, until: datetime) -> Case:
+def case_snooze(*, case_id: int, actor: User, until: datetime) -> Case:
     """Hide it until a time (at most a week ahead); the sweep brings it back as open."""
     now = timezone.now()
     if until <= now:
@@ -160,7 +166,7 @@ def case_snooze(*, case_id: int, actor, until: datetime) -> Case:
 
 
 @transaction.atomic
-def case_resolve(*, case_id: int, actor, reason_code: str, note: str = "") -> Case:
+def case_resolve(*, case_id: int, actor: User, reason_code: str, note: str = "") -> Case:
     """Close it with a reason. While the detector still sees the condition it does not reopen the
     case; if the condition clears and comes back, a new case opens."""
     if reason_code not in ResolutionCode.values:
@@ -188,7 +194,7 @@ def case_resolve(*, case_id: int, actor, reason_code: str, note: str = "") -> Ca
 
 
 @transaction.atomic
-def case_escalate(*, case_id: int, actor, note: str = "", from_level: int | None = None) -> Case:
+def case_escalate(*, case_id: int, actor: User, note: str = "", from_level: int | None = None) -> Case:
     """Escalate now: one level up. `from_level` (the level the screen showed) makes a double click
     harmless: when the case has already moved past it, nothing happens."""
     case = locked_case(case_id)
@@ -209,7 +215,7 @@ def case_escalate(*, case_id: int, actor, note: str = "", from_level: int | None
     return case
 
 
-def bulk(service, *, case_ids: list[int], **kwargs) -> tuple[list[Case], dict[int, str]]:
+def bulk(service: Callable[..., Case], *, case_ids: list[int], **kwargs: Any) -> tuple[list[Case], dict[int, str]]:
     """Apply one service to many cases, each in its own transaction; returns (done, errors by id)."""
     done, errors = [], {}
     for case_id in case_ids:

@@ -28,7 +28,7 @@ def render_case_row(case: Case) -> str:
 
 def publish_case(case: Case, event: str) -> None:
     """Push the row to the site's screens: each queue inserts, swaps or drops it by its own filters."""
-    if case.site_id is None:
+    if case.site is None:
         return
     publish(
         event,
@@ -44,7 +44,7 @@ def publish_cases(changes: list[tuple[Case, str]]) -> None:
     """Publish a batch of case changes: a row each, or one refresh per site for a large batch."""
     by_site: dict[str, list[tuple[Case, str]]] = {}
     for case, event in changes:
-        if case.site_id is not None:
+        if case.site is not None:
             by_site.setdefault(case.site.code, []).append((case, event))
     for site_code, site_changes in by_site.items():
         if len(site_changes) > BULK_REFRESH_OVER:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from apps.mirror.specs import MirrorSpec, spec_for
 from apps.odoo.client import OdooClient, get_client
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass
@@ -29,7 +33,7 @@ def verify_model(odoo_model: str, *, full: bool = False, sample: int = 500, clie
     context = {"active_test": False} if spec.has_active else None
     drift = Drift(odoo_model)
     in_odoo = set(client.search(odoo_model, [], context=context))
-    in_mirror = set(spec.model.objects.filter(is_deleted=False).values_list("odoo_id", flat=True))
+    in_mirror = set(spec.model._default_manager.filter(is_deleted=False).values_list("odoo_id", flat=True))
     drift.missing = sorted(in_odoo - in_mirror)
     drift.extra = sorted(in_mirror - in_odoo)
     common = sorted(in_odoo & in_mirror)
@@ -48,13 +52,16 @@ def verify_model(odoo_model: str, *, full: bool = False, sample: int = 500, clie
     return drift
 
 
-def _pairs(spec: MirrorSpec, client: OdooClient, ids: list[int], context) -> Iterator[tuple[dict, dict]]:
+def _pairs(
+    spec: MirrorSpec, client: OdooClient, ids: list[int], context: dict[str, Any] | None
+) -> Iterator[tuple[dict, dict]]:
     chunk = 1000
     for start in range(0, len(ids), chunk):
         batch = ids[start : start + chunk]
         odoo_rows = client.read(spec.odoo_model, batch, [*spec.odoo_fields, "write_date"], context=context)
         mirror_rows = {
-            row["odoo_id"]: row for row in spec.model.objects.filter(odoo_id__in=batch).values("odoo_id", *spec.columns)
+            row["odoo_id"]: row
+            for row in spec.model._default_manager.filter(odoo_id__in=batch).values("odoo_id", *spec.columns)
         }
         for odoo_row in odoo_rows:
             if odoo_row["id"] in mirror_rows:

@@ -58,7 +58,7 @@ def needs_sms_confirmation(env: Env, ids: list[int]) -> list[int]:
 
 def sms_action(env: Env, ids: list[int], sms_pickings: list[int]) -> dict:
     """stock_sms's `_action_generate_warn_sms_wizard`: the wizard, with the validation's whole context."""
-    company = env.store.get("stock.picking", sms_pickings[0])["company_id"]
+    company = env.store.row("stock.picking", sms_pickings[0])["company_id"]
     wizard = env.store.insert("confirm.stock.sms", {"company_id": company, "pick_ids": sms_pickings})
     return {
         "context": validation_context(env, ids),

@@ -81,7 +81,7 @@ class Operation(ABC):
         """The record as Odoo has it now, or None when it does not exist (any more)."""
         spec = SPECS.get(entry.odoo_model)
         context = {"active_test": False} if spec and spec.has_active else None
-        rows = client.read(entry.odoo_model, [entry.odoo_id], self.read_fields(entry), context=context)
+        rows = client.read(entry.odoo_model, [entry.record_id], self.read_fields(entry), context=context)
         return rows[0] if rows else None
 
     @abstractmethod
@@ -106,7 +106,9 @@ class Operation(ABC):
             )
         expected = entry.preconditions.get("write_date")
         if expected and write_date_strict:
-            seen = parse_datetime(expected).replace(microsecond=0)
+            expected_at = parse_datetime(expected)
+            assert expected_at is not None  # written by the service with odoo_stamp()
+            seen = expected_at.replace(microsecond=0)
             current = parse_datetime(record.get("write_date"))
             if current is None or current.replace(microsecond=0) != seen:
                 problems.append(

@@ -65,8 +65,10 @@ class ApplyInventoryAdjustment(Operation):
 
     def perform(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> Any:
         counted = entry.arguments["counted_quantity"]
-        written = client.write("stock.quant", [entry.odoo_id], {"inventory_quantity": counted}, context=INVENTORY_MODE)
-        applied = client.call("stock.quant", "action_apply_inventory", [entry.odoo_id], context=INVENTORY_MODE)
+        written = client.write(
+            "stock.quant", [entry.record_id], {"inventory_quantity": counted}, context=INVENTORY_MODE
+        )
+        applied = client.call("stock.quant", "action_apply_inventory", [entry.record_id], context=INVENTORY_MODE)
         if is_window_action(applied):
             raise OperationRefused(
                 f"Odoo asks for a confirmation ({applied.get('res_model')}) before applying the count on "
@@ -100,7 +102,7 @@ class ConfirmPurchaseOrder(Operation):
         return record.get("state") in ("purchase", "done")
 
     def perform(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> Any:
-        return client.call("purchase.order", "button_confirm", [entry.odoo_id])
+        return client.call("purchase.order", "button_confirm", [entry.record_id])
 
     def not_visible(self, entry: OutboxEntry, record: dict | None) -> str:
         if record and record.get("state") == "to approve":

@@ -1,0 +1,35 @@
+"""Log formatting for the readable (text) log format.
+
+``logger.info("synced", extra={"model": "stock.picking", "rows": 40})`` must show the extra
+fields on a laptop as it does in production's JSON lines; Python's plain Formatter drops them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+# Attributes every LogRecord has (plus the ones Formatter adds); anything else came from `extra`.
+_STANDARD_ATTRIBUTES = frozenset(logging.LogRecord("", logging.INFO, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+
+class KeyValueFormatter(logging.Formatter):
+    """The standard text line, then each `extra` field as ``key=value`` (values with spaces quoted)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        extras = {key: value for key, value in record.__dict__.items() if key not in _STANDARD_ATTRIBUTES}
+        if not extras:
+            return line
+        pairs = " ".join(f"{key}={_quote(value)}" for key, value in sorted(extras.items()))
+        # Keep a traceback (which super() appended on new lines) below the fields, not before them.
+        first, newline, rest = line.partition("\n")
+        return f"{first} {pairs}{newline}{rest}"
+
+
+def _quote(value: object) -> str:
+    text = str(value)
+    return repr(text) if (not text or any(ch.isspace() or ch in "='\"" for ch in text)) else text
