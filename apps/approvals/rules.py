@@ -26,6 +26,7 @@ from apps.approvals.policies import PolicyError
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Location, Move, Orderpoint, Picking, Quant, SaleOrder
+from apps.writeback.selectors import own_effects, writes_in_flight
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +146,9 @@ def check_applied_counts(moves: list[Move], inventory_ids: set[int]) -> None:
     Moves and quants reach the mirror in either order; a move is judged once its quant shows the count
     (the quant's write is not older than the move), so `before` is never computed from a stale quant.
     """
+    # A count our outbox applied (an approved request) makes an inventory move: not a new count.
+    ours = own_effects(odoo_model="stock.move", write_dates={m.odoo_id: m.odoo_write_date for m in moves})
+    moves = [m for m in moves if m.odoo_id not in ours]
     costs = product_cost([m.product_id for m in moves if m.product_id])
     for move in moves:
         gain = move.location_id in inventory_ids
@@ -155,6 +159,8 @@ def check_applied_counts(moves: list[Move], inventory_ids: set[int]) -> None:
         quant = quant.first()
         if quant is None or not _reflects(quant, move):
             continue  # on_quants picks it up when the quant arrives
+        if writes_in_flight(odoo_model="stock.quant", odoo_ids=[quant.odoo_id]):
+            continue  # our outbox is applying a count there: its effects are recorded when it finishes
         after = quant.quantity
         before = after - move.quantity if gain else after + move.quantity
         _raise(
