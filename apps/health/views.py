@@ -10,6 +10,7 @@ from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role, has_role
 from apps.health.checks import readiness
 from apps.health.metrics import render_metrics
+from apps.health.selectors import first_sync_report
 from apps.mirror.selectors import sync_overview
 from apps.writeback.selectors import outbox_overview
 
@@ -24,7 +25,12 @@ def readyz(request) -> JsonResponse:
 
 @role_required(Role.ADMIN, Role.MANAGER)
 def integration(request):
-    context = {"report": readiness(), "sync": sync_overview(), "outbox": outbox_overview()}
+    context = {
+        "report": readiness(),
+        "sync": sync_overview(),
+        "outbox": outbox_overview(),
+        "first_sync": first_sync_report(),
+    }
     return render(request, "health/integration.html", context)
 
 

@@ -294,13 +294,15 @@ def start_simulator(
     frozen_clock: bool = False,
     exception_rates: dict | None = None,
     history_hours: float = 0.0,
+    inventory_history_days: float = 0.0,
 ) -> SimulatorHandle:
     """Start a simulator in background threads and return its handle (also a context manager).
 
     port=0 picks a free port. `speed` > 0 runs the scenario clock that many times faster than
     real time in the background; 0 leaves the data still unless `handle.advance()` is called.
     `frozen_clock` stops the clock entirely (only `advance` moves it) for reproducible runs.
-    `history_hours` plays that many hours of the scenario into a fresh database before serving.
+    `history_hours` plays that many hours of the scenario into a fresh database before serving;
+    `inventory_history_days` adds inventory counts applied over that many past days (one a day).
     """
     sim = Simulator(
         seed=seed,
@@ -317,6 +319,7 @@ def start_simulator(
         faults=faults,
         exception_rates=exception_rates,
         history_hours=history_hours,
+        inventory_history_days=inventory_history_days,
     )
     handle = SimulatorHandle(sim, host, port)
     if speed > 0:

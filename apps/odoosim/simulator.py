@@ -61,6 +61,7 @@ class Simulator:
         faults: dict | None = None,
         exception_rates: dict | None = None,
         history_hours: float = 0.0,
+        inventory_history_days: float = 0.0,
     ) -> None:
         from .scenario import Scenario
         from .webhooks import WebhookSender
@@ -85,6 +86,8 @@ class Simulator:
         self.scenario = Scenario(self, seed=seed, scale=scale, exception_rates=exception_rates)
         if self.store.fresh:  # history is played before webhooks are on: nobody listens yet
             self.scenario.build_initial(history=timedelta(hours=history_hours))
+            if inventory_history_days:
+                self.scenario.play_inventory_history(inventory_history_days)
         self.webhooks.install()
 
     # -- auth --------------------------------------------------------------------------

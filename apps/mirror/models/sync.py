@@ -30,6 +30,37 @@ class SyncState(models.Model):
         return self.odoo_model
 
 
+class SyncRun(models.Model):
+    """One first or full sync of the mirror (not the periodic passes): per-model progress, updated per
+    page, and what it did downstream. Shown by `sync_odoo`, the integration page and the connection
+    wizard; read it through `apps.mirror.selectors.sync_run_latest`."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", "First sync"
+        FULL = "full", "Full sync"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # {odoo_model: {"rows_done", "rows_total", "started_at", "finished_at", "seconds_left", "error"}}
+    progress = models.JSONField(default=dict, blank=True)
+    # Decisions the rules did not raise because the event was in the past (an old applied count).
+    decisions_skipped = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+
 class InboundEvent(models.Model):
     """An Odoo webhook as received. Kept whatever happens to it, so nothing is lost or unexplained."""
 
