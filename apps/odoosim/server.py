@@ -138,6 +138,10 @@ class SimulatorHandle:
     ) -> dict:
         return self.sim.slow_transaction(model, record_id, age_seconds)
 
+    def rows_served(self, model: str) -> int:
+        """Records of `model` served with their data since start (reads and search_reads)."""
+        return self.sim.rows_served.get(model, 0)
+
     def set_webhook_url(self, url: str | None) -> None:
         self.sim.webhooks.url = url
 

@@ -89,6 +89,12 @@ class Simulator:
             if inventory_history_days:
                 self.scenario.play_inventory_history(inventory_history_days)
         self.webhooks.install()
+        self.rows_served: dict[str, int] = {}  # records served with their data, per model (read, search_read)
+        self._served_lock = threading.Lock()
+
+    def count_rows_served(self, model: str, rows: int) -> None:
+        with self._served_lock:
+            self.rows_served[model] = self.rows_served.get(model, 0) + rows
 
     # -- auth --------------------------------------------------------------------------
     def check_db(self, db: Any) -> None:

@@ -10,6 +10,9 @@ class SyncState(models.Model):
     # Next run reads write_date >= cursor - overlap. Moves only after the rows before it are committed.
     cursor = models.DateTimeField(null=True)
     newest_write_date = models.DateTimeField(null=True)  # for lag: now - newest change seen
+    # Rows written before this were read after the clock had passed them by the overlap: settled, so
+    # the overlap never reaches back before it (a bulk write is not re-read by every later pass).
+    settled_until = models.DateTimeField(null=True)
     last_started_at = models.DateTimeField(null=True)
     last_finished_at = models.DateTimeField(null=True)
     last_success_at = models.DateTimeField(null=True)

@@ -25,7 +25,7 @@ from apps.mirror.services.sync_runs import sync_run_finish, sync_run_model_progr
 from apps.mirror.specs import SYNC_ORDER, MirrorSpec, spec_for
 from apps.mirror.upsert import upsert_rows
 from apps.odoo.client import OdooClient, get_client
-from apps.odoo.datetimes import format_datetime, truncate_to_second
+from apps.odoo.datetimes import format_datetime, parse_datetime, truncate_to_second
 from apps.odoo.errors import OdooError
 
 logger = logging.getLogger(__name__)
@@ -117,8 +117,17 @@ def _run(
         start = [("write_date", ">=", format_datetime(truncate_to_second(since - overlap)))] if since else []
         context = {"active_test": False} if spec.has_active else None
         result.rows_total = client.search_count(spec.odoo_model, start, context=context)
+    # Taken before the listing: every transaction that started before `read_at - overlap` has
+    # committed by then (the overlap's premise; it must also cover a clock skew with Odoo).
+    read_at = timezone.now()
     pages = client.iter_changed(
-        spec.odoo_model, spec.odoo_fields, since, overlap=overlap, include_archived=spec.has_active
+        spec.odoo_model,
+        spec.odoo_fields,
+        since,
+        overlap=overlap,
+        settled_until=state.settled_until if since else None,
+        already_read=_settled_in_mirror(spec, read_at - overlap) if since else None,
+        include_archived=spec.has_active,
     )
     for page in prefetched(pages):
         newest = _latest(newest, page.max_write_date)
@@ -144,8 +153,15 @@ def _run(
             )
             if run_progress:
                 run_progress(run, spec.odoo_model)
-    # The run read everything up to the newest change: the next one starts there (minus overlap).
-    SyncState.objects.filter(pk=state.pk).update(cursor=_latest(cursor, newest), newest_write_date=newest)
+    # The run read everything up to the newest change: the next one starts there (minus overlap),
+    # but not before what is settled: whole seconds up to the newest one read, once the clock is
+    # past them by the overlap (late commits there are impossible).
+    settled = state.settled_until
+    if newest is not None:
+        settled = _latest(settled, min(truncate_to_second(newest) + timedelta(seconds=1), read_at - overlap))
+    SyncState.objects.filter(pk=state.pk).update(
+        cursor=_latest(cursor, newest), newest_write_date=newest, settled_until=settled
+    )
 
 
 @dataclass
@@ -192,6 +208,24 @@ def sync_pass(
     if run_id is not None:
         outcome.run = sync_run_finish(run_id=run_id, error="; ".join(errors))
     return outcome
+
+
+def _settled_in_mirror(spec: MirrorSpec, settled_before: datetime) -> Callable[[list[dict]], set[int]]:
+    """Listed rows the mirror holds with the same write_date, written in a second the clock has left
+    behind by the overlap: nothing can still commit there, so the row read then is the row now."""
+
+    def already_read(listing: list[dict]) -> set[int]:
+        listed = {}
+        for row in listing:
+            written = parse_datetime(row.get("write_date"))
+            if written is not None and truncate_to_second(written) + timedelta(seconds=1) <= settled_before:
+                listed[row["id"]] = truncate_to_second(written)
+        if not listed:
+            return set()
+        held = spec.model.objects.filter(odoo_id__in=list(listed)).values_list("odoo_id", "odoo_write_date")
+        return {odoo_id for odoo_id, stored in held if stored is not None and stored == listed[odoo_id]}
+
+    return already_read
 
 
 def _record_run(state: SyncState, result: SyncResult) -> None:
