@@ -223,6 +223,7 @@ class Simulator:
             "webhook_url": self.webhooks.url,
             "webhooks_sent": self.webhooks.sent_count,
             "counts": counts,
+            "rows_served": dict(self.rows_served),
         }
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ The sweeper runs every 30 s from the default beat schedule (editable in the admi
 | ``WRITEBACK_CLAIM_STALE_S`` | 600 | a ``running`` claim this old is a dead worker's (> task time limit) |
 | ``WRITEBACK_REDISPATCH_AFTER_S`` | 60 | a due entry whose task was sent this long ago without running is sent again |
 | ``WRITEBACK_SWEEP_BATCH`` | 500 | entries the sweeper dispatches per run |
+| ``WRITEBACK_RECOVERY_RATE_PER_S`` | 10 | entries sent per second when Odoo answers again after an outage |
 """
 
 from __future__ import annotations
@@ -39,3 +40,7 @@ def redispatch_after_s() -> float:
 
 def sweep_batch() -> int:
     return int(getattr(settings, "WRITEBACK_SWEEP_BATCH", 500))
+
+
+def recovery_rate_per_s() -> float:
+    return float(getattr(settings, "WRITEBACK_RECOVERY_RATE_PER_S", 10.0))
