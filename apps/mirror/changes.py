@@ -36,6 +36,8 @@ class ChangeSet:
     # wrong now are fine). `sync_run_id`: the SyncRun to report skipped decisions to.
     historical: bool = False
     sync_run_id: int | None = None
+    # Why records are deleted, when it is not Odoo's own doing ("gone after an Odoo restore").
+    reason: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.created or self.updated or self.archived or self.deleted)
@@ -54,6 +56,7 @@ class ChangeSet:
             "deleted": list(self.deleted),
             "historical": self.historical,
             "sync_run_id": self.sync_run_id,
+            "reason": self.reason,
         }
 
     @classmethod
@@ -67,6 +70,7 @@ class ChangeSet:
             data.get("deleted", []),
             historical=bool(data.get("historical", False)),
             sync_run_id=data.get("sync_run_id"),
+            reason=data.get("reason", ""),
         )
 
 

@@ -138,6 +138,16 @@ class SimulatorHandle:
     ) -> dict:
         return self.sim.slow_transaction(model, record_id, age_seconds)
 
+    def backup(self) -> None:
+        """Take a backup of the database now; `restore_backup()` puts it back."""
+        self._backup = self.sim.store.backup()
+
+    def restore_backup(self) -> None:
+        """Restore the last backup over the running database (as an Odoo admin restoring a dump)."""
+        if getattr(self, "_backup", None) is None:
+            raise ValueError("no backup taken: POST /__sim__/backup first")
+        self.sim.store.restore(self._backup)
+
     def rows_served(self, model: str) -> int:
         """Records of `model` served with their data since start (reads and search_reads)."""
         return self.sim.rows_served.get(model, 0)
@@ -268,6 +278,12 @@ def _make_handler(handle: SimulatorHandle) -> type[BaseHTTPRequestHandler]:
                     result = sim.slow_transaction(
                         data.get("model", "stock.picking"), data.get("id"), float(data.get("age_seconds", 120))
                     )
+                elif action == "backup":
+                    handle.backup()
+                    result = {"backup": "taken"}
+                elif action == "restore":
+                    handle.restore_backup()
+                    result = {"restored": True}
                 elif action == "webhook":
                     sim.webhooks.url = data.get("url")
                     result = {"webhook_url": sim.webhooks.url}

@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from apps.audit.services import audit_record
+from apps.odoo.client import get_client
 from apps.odoo.config import OdooConfig
+from apps.odoo.errors import OdooError
 from apps.odoo.health import odoo_status
 from apps.odoo.resilience import get_breaker
-from apps.writeback.models import OutboxEntry
+from apps.writeback.models import OutboxAttempt, OutboxEntry
+from apps.writeback.operations import OPERATIONS
+from apps.writeback.recording import RecordingClient
 
 logger = logging.getLogger(__name__)
 
@@ -30,16 +35,27 @@ def _odoo_answers() -> bool:
     return bool(odoo_status(check_login=False)["ok"])
 
 
-def waiting_on_odoo(now: datetime):
-    """Entries that failed and wait for their next try (Odoo was down, or failing)."""
-    return OutboxEntry.objects.filter(status=OutboxEntry.Status.PENDING, attempts__gt=0, next_attempt_at__gt=now)
+# The failures that mean "Odoo did not answer" (not "Odoo said no"): only those wait on its return.
+UNREACHABLE = ("OdooConnectionError", "OdooTimeout", "OdooUnavailable", "SoftTimeLimitExceeded")
+
+
+def waiting_on_odoo():
+    """Pending entries whose last attempt failed because Odoo did not answer, due or not."""
+    last_error = (
+        OutboxAttempt.objects.filter(entry=OuterRef("pk")).order_by("-number").values_list("error_type", flat=True)[:1]
+    )
+    return (
+        OutboxEntry.objects.filter(status=OutboxEntry.Status.PENDING, attempts__gt=0)
+        .annotate(last_error_type=Subquery(last_error))
+        .filter(last_error_type__in=UNREACHABLE)
+    )
 
 
 def outbox_recover(*, now: datetime | None = None, probe: Probe | None = None) -> list[int]:
     """Ids of the entries made due now because Odoo answers again, oldest decision first; [] when
     nothing waits or Odoo still does not answer. Safe to repeat: a second call finds them due."""
     now = now or timezone.now()
-    waiting = waiting_on_odoo(now)
+    waiting = waiting_on_odoo()
     if not waiting.exists():
         return []
     if not (probe or _odoo_answers)():
@@ -57,3 +73,29 @@ def outbox_recover(*, now: datetime | None = None, probe: Probe | None = None) -
         data={"entries": len(ids), "first": ids[0], "last": ids[-1]},
     )
     return ids
+
+
+RESTORE_LOOKBACK = timedelta(days=1)  # without a restore point, entries done in the last day are checked
+
+
+def outbox_lost_in_restore(since: datetime | None) -> list[str]:
+    """Entries done after the restore point whose effect Odoo no longer shows: a person reissues
+    them (the decision stands; Odoo lost its effect). One line each; Odoo errors are lines too."""
+    since = since or timezone.now() - RESTORE_LOOKBACK
+    done = OutboxEntry.objects.filter(status=OutboxEntry.Status.DONE, finished_at__gte=since).order_by("finished_at")
+    client = RecordingClient(get_client())
+    lines = []
+    for entry in done:
+        operation = OPERATIONS[entry.operation]
+        try:
+            record = operation.read(client, entry)
+            if record is not None and operation.already_done(client, entry, record):
+                continue
+            why = "the record is gone" if record is None else "Odoo no longer shows its effect"
+        except OdooError as exc:
+            why = f"could not be checked ({exc})"
+        lines.append(
+            f"outbox:{entry.pk} {entry.operation} on {entry.target}, done {entry.finished_at:%Y-%m-%d %H:%M} UTC: "
+            f"{why}; reissue it from the outbox admin"
+        )
+    return lines

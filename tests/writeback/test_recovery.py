@@ -15,7 +15,7 @@ from tests.writeback.test_faults import open_deliveries
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = OutboxEntry.Status
-OUTAGE_S = 1.5
+OUTAGE_S = 4.0
 
 
 def test_entries_that_waited_on_odoo_go_as_soon_as_it_answers_again_oldest_first(outbox, simulator, faults, settings):
