@@ -81,3 +81,15 @@ def test_sync_odoo_prints_each_model_once_when_not_on_a_terminal(simulator, conn
     text = out.getvalue()
     assert "\r" not in text
     assert text.count("stock.move ") == 1 and "First sync" in text and "decisions skipped" in text
+
+
+def test_a_first_sync_that_fails_is_taken_up_again_not_recorded_once_per_pass(simulator, connected, faults):
+    faults(error_rate={"search_read": 1.0, "search_count": 1.0}, error_mode="server_error")
+    assert not sync_pass(models=["stock.warehouse"]).ok
+    assert not sync_pass(models=["stock.warehouse"]).ok
+    faults(reset=True)
+    assert sync_pass(models=["stock.warehouse"]).ok
+
+    run = SyncRun.objects.get()  # one record of the first sync, however many passes it took
+    assert run.status == SyncRun.Status.DONE and not run.error
+    assert run.progress["stock.warehouse"]["rows_done"] == run.progress["stock.warehouse"]["rows_total"] > 0

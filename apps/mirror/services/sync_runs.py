@@ -16,12 +16,24 @@ from django.utils import timezone
 from apps.mirror.models import SyncRun
 
 
+def _waiting() -> dict:
+    return {"rows_done": 0, "rows_total": None, "started_at": None, "finished_at": None}
+
+
 def sync_run_start(*, kind: str, models: Iterable[str]) -> SyncRun:
-    """Open a run with every model waiting (rows_total unknown until its pass counts them)."""
-    progress = {
-        model: {"rows_done": 0, "rows_total": None, "started_at": None, "finished_at": None} for model in models
-    }
-    return SyncRun.objects.create(kind=kind, progress=progress)
+    """Open a run with every model waiting (rows_total unknown until its pass counts them).
+
+    A first sync that has not finished (Odoo failed, the worker stopped) is taken up again rather
+    than a new row opened by every periodic pass while it keeps failing."""
+    if kind == SyncRun.Kind.FIRST:
+        unfinished = SyncRun.objects.filter(kind=kind).exclude(status=SyncRun.Status.DONE).order_by("-started_at")
+        run = unfinished.first()
+        if run is not None:
+            run.progress = {model: run.progress.get(model) or _waiting() for model in models}
+            run.status, run.error, run.finished_at = SyncRun.Status.RUNNING, "", None
+            run.save(update_fields=["progress", "status", "error", "finished_at"])
+            return run
+    return SyncRun.objects.create(kind=kind, progress={model: _waiting() for model in models})
 
 
 def _iso(value: datetime | None) -> str | None:
