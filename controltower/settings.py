@@ -371,6 +371,9 @@ WRITEBACK_CLAIM_STALE_S = env.int("WRITEBACK_CLAIM_STALE_S", default=600)  # a `
 # A due entry whose task was sent this long ago without running (a lost message) is sent again.
 WRITEBACK_REDISPATCH_AFTER_S = env.int("WRITEBACK_REDISPATCH_AFTER_S", default=60)
 WRITEBACK_SWEEP_BATCH = env.int("WRITEBACK_SWEEP_BATCH", default=500)  # entries the sweeper dispatches per run
+WRITEBACK_RECOVERY_RATE_PER_S = env.float(
+    "WRITEBACK_RECOVERY_RATE_PER_S", default=10.0
+)  # sent per second when Odoo answers again
 
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often

@@ -26,6 +26,8 @@ from apps.approvals.policies import PolicyError
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Location, Move, Orderpoint, Picking, Quant, SaleOrder
+from apps.mirror.services.sync_runs import sync_run_note_skipped
+from apps.writeback.selectors import own_effects, writes_in_flight
 
 logger = logging.getLogger(__name__)
 
@@ -136,15 +138,31 @@ def on_moves(changes: ChangeSet) -> None:
     inventory = Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True)
     created = Move.objects.filter(odoo_id__in=changes.created, state="done")
     moves = created.filter(location_id__in=inventory) | created.filter(location_dest_id__in=inventory)
-    check_applied_counts(list(moves.distinct().order_by("odoo_id")), set(inventory))
+    check_applied_counts(list(moves.distinct().order_by("odoo_id")), set(inventory), changes=changes)
 
 
-def check_applied_counts(moves: list[Move], inventory_ids: set[int]) -> None:
+def _past_counts(moves: list[Move], changes: ChangeSet) -> list[Move]:
+    """Counts applied before now that nobody can decide on any more: everything a first sync or a
+    backfill brings (the mirror is being built), and any count done longer ago than FRESH."""
+    if changes.historical:
+        return list(moves)
+    stale_before = timezone.now() - FRESH
+    return [m for m in moves if m.date is not None and m.date < stale_before]
+
+
+def check_applied_counts(moves: list[Move], inventory_ids: set[int], *, changes: ChangeSet) -> None:
     """A count applied in Odoo: the variance is the move, the books before it are the quant minus the move.
 
     Moves and quants reach the mirror in either order; a move is judged once its quant shows the count
     (the quant's write is not older than the move), so `before` is never computed from a stale quant.
+    Past counts (a first sync, a backfill) raise nothing; the sync's record counts them.
     """
+    # A count our outbox applied (an approved request) makes an inventory move: not a new count.
+    ours = own_effects(odoo_model="stock.move", write_dates={m.odoo_id: m.odoo_write_date for m in moves})
+    moves = [m for m in moves if m.odoo_id not in ours]
+    past = {m.odoo_id for m in _past_counts(moves, changes)}
+    sync_run_note_skipped(run_id=changes.sync_run_id, decisions=len(past))
+    moves = [m for m in moves if m.odoo_id not in past]
     costs = product_cost([m.product_id for m in moves if m.product_id])
     for move in moves:
         gain = move.location_id in inventory_ids
@@ -156,6 +174,8 @@ def check_applied_counts(moves: list[Move], inventory_ids: set[int]) -> None:
         )
         if quant is None or not _reflects(quant, move):
             continue  # on_quants picks it up when the quant arrives
+        if writes_in_flight(odoo_model="stock.quant", odoo_ids=[quant.odoo_id]):
+            continue  # our outbox is applying a count there: its effects are recorded when it finishes
         after = quant.quantity
         before = after - move.quantity if gain else after + move.quantity
         _raise(
@@ -210,6 +230,7 @@ def on_quants(changes: ChangeSet) -> None:
         check_applied_counts(
             _applied_counts_of(recounted),
             set(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True)),
+            changes=changes,
         )
     short = forward_shortages({(q.product_id, q.location_id) for q in quants})
     costs = product_cost([q.product_id for q in pending] + [op.product_id for op, _ in short])

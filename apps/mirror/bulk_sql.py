@@ -19,10 +19,12 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from django.db import connection, models
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.options import Options
@@ -139,7 +141,22 @@ def _max_params() -> int:
 
 
 def _sqlite_adapter(field) -> Callable[[Any], Any] | None:
-    """SQLite keeps datetimes and dates as text in Django's own format: those go through the field."""
-    if field.get_internal_type() not in {"DateTimeField", "DateField"}:
+    """SQLite keeps datetimes and dates as text in Django's own format. Aware datetimes take a short
+    path (UTC, then Django's text form: what `adapt_datetimefield_value` produces, at a fraction of
+    its cost per value: it was most of a page's upsert time); anything else goes through the field."""
+    kind = field.get_internal_type()
+    if kind not in {"DateTimeField", "DateField"}:
         return None
-    return lambda value: field.get_db_prep_save(value, connection)
+
+    def through_field(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    if kind != "DateTimeField" or not settings.USE_TZ or connection.timezone != UTC:
+        return through_field
+
+    def utc_text(value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return str(value.astimezone(UTC).replace(tzinfo=None))
+        return through_field(value)
+
+    return utc_text

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 
-from apps.mirror.models import InboundEvent, Picking, SyncState, Warehouse
+from apps.mirror.models import InboundEvent, Picking, SyncRun, SyncState, Warehouse
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.config import OdooConfig
 from apps.odoo.resilience import get_breaker
@@ -140,3 +140,50 @@ def unmapped_warehouses() -> list[Warehouse]:
     return list(
         Warehouse.objects.filter(is_archived=False, is_deleted=False).exclude(odoo_id__in=mapped).order_by("code")
     )
+
+
+def sync_run_summary(run: SyncRun) -> dict:
+    """A first or full sync as screens show it: per model rows done of total, time left, errors.
+
+    ``{"id", "kind", "kind_label", "status", "started_at", "finished_at", "error", "decisions_skipped",
+    "rows_done", "rows_total", "seconds_left", "models": [{"model", "rows_done", "rows_total",
+    "percent", "seconds_left", "finished", "error"}]}``
+    """
+    models = []
+    for odoo_model, entry in run.progress.items():
+        done, total = entry.get("rows_done", 0), entry.get("rows_total")
+        models.append(
+            {
+                "model": odoo_model,
+                "rows_done": done,
+                "rows_total": total,
+                "percent": round(100 * done / total) if total else (100 if entry.get("finished_at") else 0),
+                "seconds_left": entry.get("seconds_left"),
+                "finished": bool(entry.get("finished_at")),
+                "error": entry.get("error", ""),
+            }
+        )
+    lefts = [m["seconds_left"] for m in models if not m["finished"] and m["seconds_left"] is not None]
+    return {
+        "id": run.pk,
+        "kind": run.kind,
+        "kind_label": run.get_kind_display(),
+        "status": run.status,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "error": run.error,
+        "decisions_skipped": run.decisions_skipped,
+        "rows_done": sum(m["rows_done"] for m in models),
+        "rows_total": sum(m["rows_total"] or 0 for m in models),
+        "seconds_left": sum(lefts) if lefts else None,
+        "models": models,
+    }
+
+
+def sync_run_latest(*, kind: str | None = None) -> dict | None:
+    """The latest first (or full) sync, summarised; None before the first one."""
+    runs = SyncRun.objects.all()
+    if kind:
+        runs = runs.filter(kind=kind)
+    run = runs.order_by("-started_at", "-id").first()
+    return sync_run_summary(run) if run else None

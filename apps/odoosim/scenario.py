@@ -84,6 +84,23 @@ class Scenario:
         if history:
             self.run_until(self.sim.clock.now())
 
+    def play_inventory_history(self, days: float, *, counts_per_day: float = 1.0) -> int:
+        """Inventory counts applied over the past `days`, each in its own transaction stamped at its
+        time (its move's date and write_date in the past), as an Odoo in use for a year holds them.
+        Returns how many were applied."""
+        rng = random.Random(f"{self.seed}:inventory-history")
+        now = self.sim.clock.now()
+        span = days * 86400
+        times = sorted(
+            now - timedelta(seconds=span) + timedelta(seconds=rng.uniform(0, span - 3600))
+            for _ in range(max(1, round(days * counts_per_day)))
+        )
+        env = Env(self.sim.store, 2, {}, self.sim)
+        for at in times:
+            with self.sim.store.transaction(at=at):
+                self._exc_inventory_variance(env, rng, at)
+        return len(times)
+
     def _load(self) -> tuple[datetime, int]:
         with self.sim.store.snapshot():
             origin = self.sim.store.meta_get("scenario_origin")

@@ -62,6 +62,7 @@ class Simulator:
         faults: dict | None = None,
         exception_rates: dict | None = None,
         history_hours: float = 0.0,
+        inventory_history_days: float = 0.0,
     ) -> None:
         from .scenario import Scenario
         from .webhooks import WebhookSender
@@ -86,8 +87,16 @@ class Simulator:
         self.scenario = Scenario(self, seed=seed, scale=scale, exception_rates=exception_rates)
         if self.store.fresh:  # history is played before webhooks are on: nobody listens yet
             self.scenario.build_initial(history=timedelta(hours=history_hours))
+            if inventory_history_days:
+                self.scenario.play_inventory_history(inventory_history_days)
         ensure_connection_data(self.store)
         self.webhooks.install()
+        self.rows_served: dict[str, int] = {}  # records served with their data, per model (read, search_read)
+        self._served_lock = threading.Lock()
+
+    def count_rows_served(self, model: str, rows: int) -> None:
+        with self._served_lock:
+            self.rows_served[model] = self.rows_served.get(model, 0) + rows
 
     # -- auth --------------------------------------------------------------------------
     def check_db(self, db: Any, *, stateless: bool = False) -> None:
@@ -221,6 +230,7 @@ class Simulator:
             "webhook_url": self.webhooks.url,
             "webhooks_sent": self.webhooks.sent_count,
             "counts": counts,
+            "rows_served": dict(self.rows_served),
         }
 
     def close(self) -> None:

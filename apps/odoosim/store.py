@@ -155,6 +155,19 @@ class Store:
             self._local.conn = None
             self._readers.put(conn)
 
+    def backup(self) -> sqlite3.Connection:
+        """A copy of the whole database as it is now (what a nightly Odoo backup is)."""
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        with self._write_lock:
+            self.writer.backup(copy)
+        return copy
+
+    def restore(self, copy: sqlite3.Connection) -> None:
+        """Put a backup back over the database (an Odoo restored from a backup): records made since
+        are gone, records changed since have their old values and write_dates again."""
+        with self._write_lock:
+            copy.backup(self.writer)
+
     @contextmanager
     def transaction(self, at: datetime | None = None) -> Iterator[sqlite3.Connection]:
         """One write transaction; `at` overrides its timestamp (scenario events, slow commits).

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from apps.writeback.models import OutboxAttempt, OutboxEntry
+from apps.writeback.models import OutboxAttempt, OutboxEffect, OutboxEntry
 from apps.writeback.services import OutboxStateError, outbox_cancel, outbox_retry
 
 ATTEMPT_COLUMNS = ("number", "started_at", "finished_at", "outcome", "message", "error_type", "calls")
@@ -14,6 +14,19 @@ class OutboxAttemptInline(admin.TabularInline):
     can_delete = False
     fields = ATTEMPT_COLUMNS
     readonly_fields = ATTEMPT_COLUMNS
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OutboxEffectInline(admin.TabularInline):
+    """The Odoo records the entry made or changed: what rules recognise as our own effect."""
+
+    model = OutboxEffect
+    extra = 0
+    can_delete = False
+    fields = ["odoo_model", "odoo_id", "write_date", "created", "recorded_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -38,7 +51,7 @@ class OutboxEntryAdmin(admin.ModelAdmin):
     list_filter = ["status", "operation", "site_code"]
     search_fields = ["idempotency_key", "cause_id", "odoo_model", "last_error"]
     readonly_fields = [field.name for field in OutboxEntry._meta.fields]
-    inlines = [OutboxAttemptInline]
+    inlines = [OutboxAttemptInline, OutboxEffectInline]
     actions = ["retry", "cancel"]
 
     @admin.display(description="cause")

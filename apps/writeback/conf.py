@@ -32,3 +32,7 @@ def redispatch_after_s() -> float:
 
 def sweep_batch() -> int:
     return int(settings.WRITEBACK_SWEEP_BATCH)
+
+
+def recovery_rate_per_s() -> float:
+    return float(settings.WRITEBACK_RECOVERY_RATE_PER_S)

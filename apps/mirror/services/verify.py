@@ -20,6 +20,7 @@ class Drift:
     missing: list[int] = field(default_factory=list)  # in Odoo, not in the mirror
     extra: list[int] = field(default_factory=list)  # in the mirror, gone from Odoo
     different: list[str] = field(default_factory=list)  # "id field: mirror X != odoo Y"
+    different_ids: list[int] = field(default_factory=list)  # the records those lines are about
     checked: int = 0
 
     def __bool__(self) -> bool:
@@ -45,10 +46,14 @@ def verify_model(odoo_model: str, *, full: bool = False, sample: int = 500, clie
         except (KeyError, IndexError, TypeError, ValueError) as error:  # the sync leaves such rows out too
             drift.different.append(f"{odoo_row['id']}: Odoo's answer cannot be read ({error})")
             continue
+        differs = False
         for column in spec.verified_columns:
             value = expected[column]
             if mirror_row[column] != value:
                 drift.different.append(f"{odoo_row['id']} {column}: mirror {mirror_row[column]!r} != odoo {value!r}")
+                differs = True
+        if differs:
+            drift.different_ids.append(odoo_row["id"])
     return drift
 
 

@@ -10,6 +10,8 @@ from apps.writeback.operations.base import (
     InvalidOutboxRequest,
     Operation,
     OperationRefused,
+    ProducedRecord,
+    many2one_id,
 )
 from apps.writeback.recording import RecordingClient
 
@@ -75,6 +77,32 @@ class ApplyInventoryAdjustment(Operation):
                 f"{entry.target}; finish the adjustment in Odoo."
             )
         return {"write": written, "action_apply_inventory": applied}
+
+    def produced(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> list[ProducedRecord]:
+        """The quant, and the inventory move Odoo made for it: written in the same transaction as the
+        quant, so it carries the quant's write_date (the newest such move of that product and place)."""
+        records = super().produced(client, entry, record)
+        product, location = many2one_id(record.get("product_id")), many2one_id(record.get("location_id"))
+        if product is None or location is None or not record.get("write_date"):
+            return records
+        moves = client.search_read(
+            "stock.move",
+            [
+                ("is_inventory", "=", True),
+                ("product_id", "=", product),
+                ("state", "=", "done"),
+                ("write_date", ">=", record["write_date"]),
+                "|",
+                ("location_id", "=", location),
+                ("location_dest_id", "=", location),
+            ],
+            ["write_date"],
+            order="id desc",
+            limit=1,
+        )
+        return records + [
+            ProducedRecord("stock.move", move["id"], move.get("write_date"), created=True) for move in moves
+        ]
 
 
 class ConfirmPurchaseOrder(Operation):

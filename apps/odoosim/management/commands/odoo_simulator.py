@@ -32,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--history", type=float, default=0.0, help="hours of scenario played into a fresh database before serving"
         )
+        parser.add_argument(
+            "--inventory-history", type=float, default=0.0, help="days of past inventory counts (one a day) to add"
+        )
         parser.add_argument("--webhook-url", default=None, help="POST Odoo-style webhooks for record changes here")
         parser.add_argument("--database", default="demo")
         parser.add_argument("--login", default="admin")
@@ -64,6 +67,7 @@ class Command(BaseCommand):
             api_key=opts["api_key"],
             webhook_url=opts["webhook_url"],
             history_hours=opts["history"],
+            inventory_history_days=opts["inventory_history"],
         )
 
     def _serve(self, handle: Any, opts: dict[str, Any]) -> None:
