@@ -21,7 +21,13 @@ class KeyValueFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
-        extras = {key: value for key, value in record.__dict__.items() if key not in _STANDARD_ATTRIBUTES}
+        # An extra that is also the message's arguments is already in the line (Celery logs its task
+        # fields both ways); repeating it would double every worker line.
+        extras = {
+            key: value
+            for key, value in record.__dict__.items()
+            if key not in _STANDARD_ATTRIBUTES and value is not record.args
+        }
         if not extras:
             return line
         pairs = " ".join(f"{key}={_quote(value)}" for key, value in sorted(extras.items()))

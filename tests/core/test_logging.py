@@ -37,3 +37,20 @@ def test_the_traceback_stays_below_the_fields():
     first, *rest = KeyValueFormatter("%(message)s").format(record).splitlines()
     assert first == "row rejected odoo_id=7"
     assert rest[-1] == "ValueError: bad row"
+
+
+def test_an_extra_that_is_also_the_message_arguments_is_not_repeated():
+    # Celery logs a task's fields as the message's arguments and again as extra `data`.
+    fields = {"name": "live.publish_pulse", "id": "2530d439"}
+    logger = logging.getLogger("celery.app.trace")
+    record = logger.makeRecord(
+        logger.name,
+        logging.INFO,
+        __file__,
+        1,
+        "Task %(name)s[%(id)s] succeeded",
+        (fields,),
+        None,
+        extra={"data": fields},
+    )
+    assert KeyValueFormatter("%(message)s").format(record) == "Task live.publish_pulse[2530d439] succeeded"
