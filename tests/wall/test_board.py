@@ -37,7 +37,8 @@ def test_ships_next_counts_deliveries_at_risk_and_says_which_are_late(sites):
 
     assert '<span class="tile__number">2</span>' in html and "✖ at risk" in html
     assert "1 late · 2 not ready · 3 due in 2 h" in html
-    assert "Late Logistics" in html and "✖ overdue by 15 min" in html
+    # The late delivery says so by symbol and word beside its name, and how late on the line below.
+    assert "Late Logistics" in html and "✖ not ready" in html and "overdue by 15 min" in html
     assert "Waiting Wholesale" in html and "in 19 min" in html and "◐ not ready" in html
     assert "Ready Retail" in html and "✔ ready" in html
     assert "Tomorrow Trading" not in html and "Other Site Inc" not in html
