@@ -3,7 +3,7 @@ failures at a location."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -177,7 +177,7 @@ class InventoryVarianceDetector(Detector):
         # Our outbox is applying a count there: left as they are until its effects are recorded
         # (the sweep re-judges open cases; a new case now would be about our own count).
         applying = writes_in_flight(odoo_model="stock.quant", odoo_ids=[q["odoo_id"] for q in quants])
-        counted: list[tuple[dict[str, Any], SiteRules, dict[str, Any]]] = []
+        counted: list[tuple[dict[str, Any], SiteRules, Mapping[str, Any]]] = []
         for quant in quants:
             rules = sites.for_location(quant["location_id"])
             if rules is None or not rules.enabled(self.code) or quant["odoo_id"] in applying:
@@ -227,7 +227,7 @@ class InventoryVarianceDetector(Detector):
         return evaluation
 
 
-def _latest_count(quant: dict[str, Any], inventory: set[int]) -> dict[str, Any] | None:
+def _latest_count(quant: dict[str, Any], inventory: set[int]) -> Mapping[str, Any] | None:
     """The newest inventory move (an applied count) of the quant's product at its location."""
     return (
         Move.objects.filter(product_id=quant["product_id"], state="done")
