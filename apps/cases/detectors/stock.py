@@ -3,7 +3,7 @@ failures at a location."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,9 +14,10 @@ from apps.cases.context import site_part, stock_position
 from apps.cases.detectors.base import Detector, Evaluation, Finding, changed_ids, chunks, register
 from apps.cases.models import PickFailureReport, Severity
 from apps.cases.scoring import priority_for
-from apps.cases.site_rules import SiteResolver
+from apps.cases.site_rules import SiteResolver, SiteRules
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Location, Move, Orderpoint, Product, Quant
+from apps.writeback.selectors import own_effects, writes_in_flight
 
 
 def product_labels(product_ids: Iterable[int]) -> dict[int, str]:
@@ -141,7 +142,8 @@ def _shortage_context(rules, point: dict, quantity: float, product: str, where: 
 class InventoryVarianceDetector(Detector):
     """The latest inventory count of a product at a location moved stock by more than the site's
     threshold (units and % of stock, or value when the unit cost is known). A later count within
-    the threshold clears it."""
+    the threshold clears it, and so does a count Control Tower applied itself (an approved count:
+    its inventory move is our outbox's effect, already decided by a person)."""
 
     code = "inventory_variance"
     label = "Inventory variance"
@@ -172,24 +174,26 @@ class InventoryVarianceDetector(Detector):
         for batch in chunks(subject_ids):
             quants.extend(Quant.objects.filter(odoo_id__in=batch).values())
         labels = product_labels(q["product_id"] for q in quants if q["product_id"])
+        # Our outbox is applying a count there: left as they are until its effects are recorded
+        # (the sweep re-judges open cases; a new case now would be about our own count).
+        applying = writes_in_flight(odoo_model="stock.quant", odoo_ids=[q["odoo_id"] for q in quants])
+        counted: list[tuple[dict[str, Any], SiteRules, Mapping[str, Any]]] = []
         for quant in quants:
             rules = sites.for_location(quant["location_id"])
-            if rules is None or not rules.enabled(self.code):
+            if rules is None or not rules.enabled(self.code) or quant["odoo_id"] in applying:
+                continue
+            evaluation.checked_keys.add(self.key("stock.quant", quant["odoo_id"]))
+            move = _latest_count(quant, inventory)
+            if move is not None:
+                counted.append((quant, rules, move))
+        # A count Control Tower applied (an approved request) was decided already: no variance to chase.
+        ours = own_effects(
+            odoo_model="stock.move", write_dates={move["odoo_id"]: move["odoo_write_date"] for _, _, move in counted}
+        )
+        for quant, rules, move in counted:
+            if move["odoo_id"] in ours:
                 continue
             key = self.key("stock.quant", quant["odoo_id"])
-            evaluation.checked_keys.add(key)
-            move = (
-                Move.objects.filter(product_id=quant["product_id"], state="done")
-                .filter(
-                    Q(location_id=quant["location_id"], location_dest_id__in=inventory)
-                    | Q(location_dest_id=quant["location_id"], location_id__in=inventory)
-                )
-                .order_by("-date", "-odoo_id")
-                .values("odoo_id", "product_uom_qty", "location_id", "date")
-                .first()
-            )
-            if move is None:
-                continue
             signed = move["product_uom_qty"] if move["location_id"] in inventory else -move["product_uom_qty"]
             before = quant["quantity"] - signed
             pct = abs(signed) / before * 100 if before > 0 else 100.0
@@ -221,6 +225,20 @@ class InventoryVarianceDetector(Detector):
                 )
             )
         return evaluation
+
+
+def _latest_count(quant: dict[str, Any], inventory: set[int]) -> Mapping[str, Any] | None:
+    """The newest inventory move (an applied count) of the quant's product at its location."""
+    return (
+        Move.objects.filter(product_id=quant["product_id"], state="done")
+        .filter(
+            Q(location_id=quant["location_id"], location_dest_id__in=inventory)
+            | Q(location_dest_id=quant["location_id"], location_id__in=inventory)
+        )
+        .order_by("-date", "-odoo_id")
+        .values("odoo_id", "product_uom_qty", "location_id", "date", "odoo_write_date")
+        .first()
+    )
 
 
 def _location_name(quant: dict) -> str:
