@@ -292,7 +292,7 @@ def forward_shortages(pairs: set[tuple[int, int]]) -> list[tuple[Orderpoint, flo
 def _incoming(product_id: int, warehouse_id: int | None) -> bool:
     # Without a warehouse, the locations that belong to none (what filtering on None has always meant).
     locations = (
-        Location.objects.filter(warehouse__isnull=True)
+        Location.objects.filter(warehouse_id__isnull=True)
         if warehouse_id is None
         else Location.objects.filter(warehouse_id=warehouse_id)
     )

@@ -77,7 +77,7 @@ def stock_position(product_ids: Iterable[int], warehouse_id: int | None) -> list
     quants = Quant.objects.filter(product_id__in=product_ids, location__usage="internal", is_deleted=False)
     # Without a warehouse, the locations that belong to none (what filtering on None has always meant).
     if warehouse_id is None:
-        quants = quants.filter(location__warehouse__isnull=True)
+        quants = quants.filter(location__warehouse_id__isnull=True)
     else:
         quants = quants.filter(location__warehouse_id=warehouse_id)
     totals = {
