@@ -67,7 +67,7 @@ def check_deliveries(pickings: list[Picking], *, release_ids: set[int]) -> None:
     within credit go straight through."""
     # a partner not mirrored yet is checked when it arrives (on_partners)
     pickings = [p for p in pickings if p.partner is not None]
-    credits = partner_credit([p.partner_id for p in pickings])
+    credits = partner_credit([p.partner_id for p in pickings if p.partner_id is not None])
     for picking in pickings:
         if picking.partner_id not in credits:
             continue  # no customer, or Odoo did not answer: decide when the picking next changes
@@ -79,6 +79,7 @@ def check_deliveries(pickings: list[Picking], *, release_ids: set[int]) -> None:
 
 
 def _over_limit(picking: Picking, credit: float) -> bool:
+    assert picking.partner is not None  # check_deliveries keeps only pickings with a customer
     return not credit_facts(picking.partner, credit, builders.order_amount(picking))["credit_ok"]
 
 
@@ -167,6 +168,8 @@ def check_applied_counts(moves: list[Move], inventory_ids: set[int], *, changes:
     for move in moves:
         gain = move.location_id in inventory_ids
         internal = move.location_dest_id if gain else move.location_id
+        if move.product_id is None or internal is None:
+            continue  # Odoo requires both on a move: nothing to count against
         quant = (
             Quant.objects.filter(product_id=move.product_id, location_id=internal)
             .select_related("product", "location")
@@ -183,7 +186,7 @@ def check_applied_counts(moves: list[Move], inventory_ids: set[int], *, changes:
             quant,
             before=before,
             counted=after,
-            unit_cost=costs.get(move.product_id),
+            unit_cost=_cost(costs, move.product_id),
             already_applied=True,
             key=f"inventory_adjustment:move:{move.odoo_id}",
             rule="inventory_variance",
@@ -207,7 +210,7 @@ def _applied_counts_of(quants: list[Quant]) -> list[Move]:
     inventory = set(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True))
     found: list[Move] = []
     for quant in quants:
-        if quant.odoo_write_date is None:
+        if quant.odoo_write_date is None or quant.product_id is None or quant.location_id is None:
             continue
         done = Move.objects.filter(
             product_id=quant.product_id, state="done", date__gte=quant.odoo_write_date - timedelta(minutes=5)
@@ -232,15 +235,20 @@ def on_quants(changes: ChangeSet) -> None:
             set(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True)),
             changes=changes,
         )
-    short = forward_shortages({(q.product_id, q.location_id) for q in quants})
-    costs = product_cost([q.product_id for q in pending] + [op.product_id for op, _ in short])
+    short = forward_shortages(
+        {(q.product_id, q.location_id) for q in quants if q.product_id is not None and q.location_id is not None}
+    )
+    costs = product_cost(
+        [q.product_id for q in pending if q.product_id is not None]
+        + [op.product_id for op, _ in short if op.product_id is not None]
+    )
     for quant in pending:
         _raise(
             builders.inventory_adjustment_draft,
             quant,
             before=quant.quantity,
             counted=quant.inventory_quantity,
-            unit_cost=costs.get(quant.product_id),
+            unit_cost=_cost(costs, quant.product_id),
             already_applied=False,
             key=f"inventory_adjustment:quant:{quant.odoo_id}:{quant.inventory_quantity:g}",
             rule="inventory_count",
@@ -250,11 +258,15 @@ def on_quants(changes: ChangeSet) -> None:
             builders.emergency_purchase_draft,
             orderpoint,
             on_hand=on_hand,
-            unit_cost=costs.get(orderpoint.product_id),
+            unit_cost=_cost(costs, orderpoint.product_id),
             # one request per orderpoint and day: a decided stockout may come back tomorrow
             key=f"emergency_purchase:orderpoint:{orderpoint.odoo_id}:{timezone.now():%Y-%m-%d}",
             rule="forward_stockout",
         )
+
+
+def _cost(costs: dict[int, float], product_id: int | None) -> float | None:
+    return costs.get(product_id) if product_id is not None else None
 
 
 def forward_shortages(pairs: set[tuple[int, int]]) -> list[tuple[Orderpoint, float]]:
@@ -264,8 +276,10 @@ def forward_shortages(pairs: set[tuple[int, int]]) -> list[tuple[Orderpoint, flo
     candidates = Orderpoint.objects.filter(
         product_id__in={p for p, _ in pairs}, location_id__in={loc for _, loc in pairs}, is_archived=False
     ).select_related("product", "location")
-    found = []
+    found: list[tuple[Orderpoint, float]] = []
     for orderpoint in sorted(candidates, key=lambda op: op.odoo_id):
+        if orderpoint.product_id is None or orderpoint.location_id is None:
+            continue  # not among `pairs`, which hold ids only
         if (orderpoint.product_id, orderpoint.location_id) not in pairs:
             continue
         stock = Quant.objects.filter(product_id=orderpoint.product_id, location_id=orderpoint.location_id)
@@ -276,7 +290,13 @@ def forward_shortages(pairs: set[tuple[int, int]]) -> list[tuple[Orderpoint, flo
 
 
 def _incoming(product_id: int, warehouse_id: int | None) -> bool:
-    warehouse_locations = Location.objects.filter(warehouse_id=warehouse_id).values_list("odoo_id", flat=True)
+    # Without a warehouse, the locations that belong to none (what filtering on None has always meant).
+    locations = (
+        Location.objects.filter(warehouse_id__isnull=True)
+        if warehouse_id is None
+        else Location.objects.filter(warehouse_id=warehouse_id)
+    )
+    warehouse_locations = locations.values_list("odoo_id", flat=True)
     return Move.objects.filter(
         product_id=product_id,
         state__in=OPEN_MOVE_STATES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -28,6 +28,11 @@ def requests_visible_to(user: AnyUser) -> QuerySet[ApprovalRequest]:
     return ApprovalRequest.objects.filter(site__in=sites_visible_to(user).values("pk"))
 
 
+class InboxFilterKwargs(TypedDict):
+    site_code: str
+    request_type: str
+
+
 @dataclass(frozen=True)
 class InboxFilters:
     """The inbox's filters, as they appear in the URL of the screen and the API (?site=BRU&type=…)."""
@@ -39,7 +44,7 @@ class InboxFilters:
     def from_query(cls, params: Any) -> InboxFilters:
         return cls(site_code=params.get("site", "").strip(), request_type=params.get("type", "").strip())
 
-    def as_kwargs(self) -> dict[str, str]:
+    def as_kwargs(self) -> InboxFilterKwargs:
         return {"site_code": self.site_code, "request_type": self.request_type}
 
 

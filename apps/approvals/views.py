@@ -22,6 +22,7 @@ from apps.approvals.models import RequestStatus, RequestType
 from apps.approvals.policies import PolicyError
 from apps.approvals.selectors import (
     HistoryFilters,
+    InboxFilterKwargs,
     InboxFilters,
     audit_rows,
     history_for,
@@ -38,7 +39,7 @@ from apps.live.publisher import current_sequence
 DESK = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, *APPROVER_ROLES)
 
 
-def _inbox_filters(request) -> dict[str, str]:
+def _inbox_filters(request) -> InboxFilterKwargs:
     return InboxFilters.from_query(request.GET).as_kwargs()
 
 

@@ -1,5 +1,7 @@
 """Forms of the Odoo connection screen. Secret fields are never rendered back into the page."""
 
+from typing import cast
+
 from django import forms
 
 
@@ -20,7 +22,7 @@ class WarehouseMappingForm(forms.Form):
 
     def __init__(self, *args, warehouse_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["warehouses"].choices = warehouse_choices
+        cast(forms.MultipleChoiceField, self.fields["warehouses"]).choices = warehouse_choices
 
 
 class WebhookRulesForm(forms.Form):

@@ -37,7 +37,6 @@ from .datetimes import format_datetime, parse_datetime, truncate_to_second
 SearchRead = Callable[..., list[dict[str, Any]]]
 AlreadyRead = Callable[[list[dict[str, Any]]], set[int]]
 Read = Callable[..., list[dict[str, Any]]]
-AlreadyRead = Callable[[list[dict[str, Any]]], set[int]]
 
 
 @dataclass(frozen=True)

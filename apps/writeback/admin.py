@@ -25,8 +25,7 @@ class OutboxEffectInline(admin.TabularInline):
     model = OutboxEffect
     extra = 0
     can_delete = False
-    fields = ["odoo_model", "odoo_id", "write_date", "created", "recorded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("odoo_model", "odoo_id", "write_date", "created", "recorded_at")
 
     def has_add_permission(self, request, obj=None):
         return False

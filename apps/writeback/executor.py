@@ -279,7 +279,7 @@ def _refresh_mirror(entry: OutboxEntry, row: dict) -> None:
     spec = SPECS.get(entry.odoo_model)
     if spec is None or not set(spec.odoo_fields) <= set(row):
         return
-    if not spec.model._default_manager.filter(odoo_id=entry.odoo_id).exists():
+    if entry.odoo_id is None or not spec.model._default_manager.filter(odoo_id=entry.odoo_id).exists():
         return
     try:
         with transaction.atomic():

@@ -103,11 +103,10 @@ def own_effects(*, odoo_model: str, write_dates: Mapping[int, datetime | None]) 
 def writes_in_flight(*, odoo_model: str, odoo_ids: Iterable[int]) -> set[int]:
     """Ids among these records that an outbox entry is writing to right now (its effects are not
     recorded yet): a rule leaves them until the entry finishes."""
-    return set(
-        OutboxEntry.objects.filter(
-            odoo_model=odoo_model,
-            odoo_id__in=list(odoo_ids),
-            status=Status.RUNNING,
-            write_started_at__isnull=False,
-        ).values_list("odoo_id", flat=True)
-    )
+    running = OutboxEntry.objects.filter(
+        odoo_model=odoo_model,
+        odoo_id__in=list(odoo_ids),
+        status=Status.RUNNING,
+        write_started_at__isnull=False,
+    ).values_list("odoo_id", flat=True)
+    return {odoo_id for odoo_id in running if odoo_id is not None}  # never None: the filter asked for ids

@@ -138,7 +138,8 @@ class ApprovalRaiseInputSerializer(serializers.Serializer):
 
 class ApprovalPolicySerializer(serializers.ModelSerializer):
     site = serializers.CharField(source="site.code", default=None)
-    label = serializers.CharField()
+    # DRF's metaclass takes declared fields off the class; the stubs see this as overriding Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
 
     class Meta:
         model = ApprovalPolicy

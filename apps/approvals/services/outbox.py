@@ -23,12 +23,9 @@ def _preconditions_as_seen(effect: dict) -> dict:
     approver saw must not block the effect, changes after the decision must.)"""
     preconditions = dict(effect.get("preconditions") or {})
     mirror = MIRRORS.get(effect["odoo_model"])
-    if "write_date" in preconditions and mirror is not None:
-        seen = (
-            mirror._default_manager.filter(odoo_id=effect.get("odoo_id"))
-            .values_list("odoo_write_date", flat=True)
-            .first()
-        )
+    odoo_id = effect.get("odoo_id")
+    if "write_date" in preconditions and mirror is not None and odoo_id is not None:
+        seen = mirror._default_manager.filter(odoo_id=odoo_id).values_list("odoo_write_date", flat=True).first()
         if seen is not None:
             preconditions["write_date"] = odoo_stamp(seen)
     return preconditions

@@ -45,12 +45,16 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
         return draft
     if request_type == RequestType.CARRIER_UPGRADE:
         picking = _picking(str(data.get("picking") or ""))
-        carrier = Carrier.objects.filter(odoo_id=data.get("carrier_id")).first() if data.get("carrier_id") else None
+        carrier_id = data.get("carrier_id")
+        carrier = Carrier.objects.filter(odoo_id=carrier_id).first() if carrier_id else None
         return builders.carrier_upgrade_draft(
             picking, carrier=carrier, freight_delta=data.get("freight_delta"), reason=reason
         )
     if request_type == RequestType.INVENTORY_ADJUSTMENT:
-        quant = Quant.objects.select_related("product", "location").filter(odoo_id=data.get("quant_id")).first()
+        quant_id = data.get("quant_id")
+        quant = (
+            Quant.objects.select_related("product", "location").filter(odoo_id=quant_id).first() if quant_id else None
+        )
         if quant is None:
             raise DraftError(f"No quant {data.get('quant_id')!r} in the mirror.")
         counted = float(data["counted_quantity"])
@@ -58,14 +62,17 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
             quant,
             before=quant.quantity,
             counted=counted,
-            unit_cost=product_cost([quant.product_id]).get(quant.product_id),
+            unit_cost=_unit_cost(quant.product_id),
             already_applied=False,
             key=f"inventory_adjustment:quant:{quant.odoo_id}:{counted:g}",
             reason=reason,
         )
     if request_type == RequestType.EMERGENCY_PURCHASE:
+        orderpoint_id = data.get("orderpoint_id")
         orderpoint = (
-            Orderpoint.objects.select_related("product", "location").filter(odoo_id=data.get("orderpoint_id")).first()
+            Orderpoint.objects.select_related("product", "location").filter(odoo_id=orderpoint_id).first()
+            if orderpoint_id
+            else None
         )
         if orderpoint is None:
             raise DraftError(f"No orderpoint {data.get('orderpoint_id')!r} in the mirror.")
@@ -75,15 +82,16 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
             if order is None:
                 raise DraftError(f"No draft purchase order {data['purchase_order']!r} (only RFQs can be confirmed).")
             key = f"emergency_purchase:po:{order.odoo_id}"
-        on_hand = sum(
-            Quant.objects.filter(product_id=orderpoint.product_id, location_id=orderpoint.location_id).values_list(
-                "quantity", flat=True
-            )
+        stock = (
+            Quant.objects.filter(product_id=orderpoint.product_id, location_id=orderpoint.location_id)
+            if orderpoint.product_id is not None and orderpoint.location_id is not None
+            else Quant.objects.none()  # Odoo requires both on an orderpoint
         )
+        on_hand = sum(stock.values_list("quantity", flat=True), 0.0)
         return builders.emergency_purchase_draft(
             orderpoint,
             on_hand=on_hand,
-            unit_cost=product_cost([orderpoint.product_id]).get(orderpoint.product_id),
+            unit_cost=_unit_cost(orderpoint.product_id),
             purchase_order=order,
             key=key,
             reason=reason,
@@ -99,3 +107,7 @@ def request_raise_by_person(*, request_type: str, user: User, data: dict[str, An
     if not sites_visible_to(user).filter(pk=draft.site.pk).exists():
         raise DraftError(f"You are not a member of {draft.site.code}.")
     return request_raise(draft=draft, requested_by=user)
+
+
+def _unit_cost(product_id: int | None) -> float | None:
+    return product_cost([product_id]).get(product_id) if product_id is not None else None

@@ -49,7 +49,8 @@ class CaseDetailSerializer(CaseSerializer):
 
 class CaseBulkOutput(serializers.Serializer):
     done = serializers.ListField(child=serializers.IntegerField())
-    errors = serializers.DictField(child=serializers.CharField())
+    # DRF's metaclass takes declared fields off the class; the stubs see this as overriding Serializer.errors.
+    errors = serializers.DictField(child=serializers.CharField())  # type: ignore[assignment]
 
 
 class PickFailureReportInput(serializers.Serializer):

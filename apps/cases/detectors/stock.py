@@ -53,9 +53,13 @@ class ForwardShortageDetector(Detector):
             return found
         if changes.odoo_model != "stock.quant":
             return set()
-        pairs: set[tuple[int | None, int | None]] = set()
+        pairs: set[tuple[int, int]] = set()
         for batch in chunks(ids):
-            pairs.update(Quant.objects.filter(odoo_id__in=batch).values_list("product_id", "location_id"))
+            for product_id, location_id in Quant.objects.filter(odoo_id__in=batch).values_list(
+                "product_id", "location_id"
+            ):
+                if product_id is not None and location_id is not None:  # Odoo requires both on a quant
+                    pairs.add((product_id, location_id))
         affected: set[int] = set()
         for product_id, location_id in pairs:
             affected.update(
@@ -70,7 +74,7 @@ class ForwardShortageDetector(Detector):
 
     def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         evaluation = Evaluation()
-        points: list[dict[str, Any]] = []
+        points: list[Mapping[str, Any]] = []
         for batch in chunks(subject_ids):
             points.extend(Orderpoint.objects.filter(odoo_id__in=batch).values())
         on_hand: dict[tuple[int, int], float] = {}
@@ -119,7 +123,7 @@ class ForwardShortageDetector(Detector):
         return evaluation
 
 
-def _shortage_context(rules, point: dict, quantity: float, product: str, where: str):
+def _shortage_context(rules, point: Mapping[str, Any], quantity: float, product: str, where: str):
     def build() -> dict:
         return {
             "captured_at": timezone.now().isoformat(),
@@ -153,13 +157,14 @@ class InventoryVarianceDetector(Detector):
         if changes.odoo_model != "stock.move" or not (changes.created or changes.updated):
             return set()
         inventory = list(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True))
-        pairs = set()
+        pairs: set[tuple[int, int]] = set()
         for batch in chunks([*changes.created, *changes.updated]):
             for move in Move.objects.filter(odoo_id__in=batch, state="done").filter(
                 Q(location_id__in=inventory) | Q(location_dest_id__in=inventory)
             ):
                 counted_at = move.location_id if move.location_dest_id in inventory else move.location_dest_id
-                pairs.add((move.product_id, counted_at))
+                if move.product_id is not None and counted_at is not None:  # Odoo requires both on a move
+                    pairs.add((move.product_id, counted_at))
         found: set[int] = set()
         for product_id, location_id in pairs:
             found.update(
@@ -170,14 +175,14 @@ class InventoryVarianceDetector(Detector):
     def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         evaluation = Evaluation()
         inventory = set(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True))
-        quants: list[dict[str, Any]] = []
+        quants: list[Mapping[str, Any]] = []
         for batch in chunks(subject_ids):
             quants.extend(Quant.objects.filter(odoo_id__in=batch).values())
         labels = product_labels(q["product_id"] for q in quants if q["product_id"])
         # Our outbox is applying a count there: left as they are until its effects are recorded
         # (the sweep re-judges open cases; a new case now would be about our own count).
         applying = writes_in_flight(odoo_model="stock.quant", odoo_ids=[q["odoo_id"] for q in quants])
-        counted: list[tuple[dict[str, Any], SiteRules, Mapping[str, Any]]] = []
+        counted: list[tuple[Mapping[str, Any], SiteRules, Mapping[str, Any]]] = []
         for quant in quants:
             rules = sites.for_location(quant["location_id"])
             if rules is None or not rules.enabled(self.code) or quant["odoo_id"] in applying:
@@ -227,7 +232,7 @@ class InventoryVarianceDetector(Detector):
         return evaluation
 
 
-def _latest_count(quant: dict[str, Any], inventory: set[int]) -> Mapping[str, Any] | None:
+def _latest_count(quant: Mapping[str, Any], inventory: set[int]) -> Mapping[str, Any] | None:
     """The newest inventory move (an applied count) of the quant's product at its location."""
     return (
         Move.objects.filter(product_id=quant["product_id"], state="done")
@@ -241,11 +246,11 @@ def _latest_count(quant: dict[str, Any], inventory: set[int]) -> Mapping[str, An
     )
 
 
-def _location_name(quant: dict) -> str:
+def _location_name(quant: Mapping[str, Any]) -> str:
     return Location.objects.filter(odoo_id=quant["location_id"]).values_list("complete_name", flat=True).first() or ""
 
 
-def _variance_context(rules, quant: dict, detail: dict, product: str):
+def _variance_context(rules, quant: Mapping[str, Any], detail: dict, product: str):
     def build() -> dict:
         return {
             "captured_at": timezone.now().isoformat(),
@@ -304,7 +309,7 @@ class RepeatedPickFailureDetector(Detector):
         return evaluation
 
 
-def _failure_context(rules, location_id: int, reports: list[dict]):
+def _failure_context(rules, location_id: int, reports: list[Mapping[str, Any]]):
     def build() -> dict:
         products = Quant.objects.filter(location_id=location_id).values_list("product_id", flat=True)[:20]
         return {

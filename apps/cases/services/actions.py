@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from apps.accounts.models import User
+    from apps.accounts.types import AnyUser
 
 MAX_SNOOZE = timedelta(days=7)
 
@@ -226,11 +227,11 @@ def bulk(service: Callable[..., Case], *, case_ids: list[int], **kwargs: Any) ->
     return done, errors
 
 
-BULK_SERVICES = {"acknowledge": case_acknowledge, "assign": case_assign}
+BULK_SERVICES: dict[str, Callable[..., Case]] = {"acknowledge": case_acknowledge, "assign": case_assign}
 
 
 def cases_bulk_act(
-    *, actor, action: str, case_ids: list[int], assignee_id: int | None = None
+    *, actor: AnyUser, action: str, case_ids: list[int], assignee_id: int | None = None
 ) -> tuple[list[Case], dict[int, str]]:
     """Acknowledge or assign many cases, each in its own transaction (the queue's bulk bar and the
     API). Cases the actor cannot see, or may read but not act on, come back refused with the reason."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from apps.odoo import setup as odoo_setup
+from apps.odoo.client import OdooClient
 from apps.odoo.config import OdooConfig
 from apps.odoo.errors import (
     OdooAccessDenied,
@@ -150,7 +151,7 @@ def connection_test(*, given: ConnectionInput) -> ConnectionReport:
     return report
 
 
-def _check_modules(client, check: Check) -> None:
+def _check_modules(client: OdooClient, check: Check) -> None:
     try:
         states = odoo_setup.module_states(client, list(odoo_setup.REQUIRED_MODULES))
     except OdooError as exc:
@@ -181,7 +182,7 @@ def _check_modules(client, check: Check) -> None:
     check.warning = only_automation
 
 
-def _check_rights(client, check: Check, login: str) -> None:
+def _check_rights(client: OdooClient, check: Check, login: str) -> None:
     try:
         missing = odoo_setup.missing_rights(client, odoo_setup.REQUIRED_RIGHTS)
     except OdooError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -13,6 +14,9 @@ from apps.cases.models import CaseSettings
 from apps.odoo import setup as odoo_setup
 from apps.odoo.client import OdooClient
 from apps.sites.models import Site
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 DEFAULT_TIMEZONE = "UTC"
 
@@ -86,7 +90,7 @@ def _drift(wh: odoo_setup.OdooWarehouse, site: Site | None) -> list[str]:
     return warnings
 
 
-def sites_map_warehouses(*, client: OdooClient, warehouse_ids: list[int], actor=None) -> MappingResult:
+def sites_map_warehouses(*, client: OdooClient, warehouse_ids: list[int], actor: User | None = None) -> MappingResult:
     """Create a site for each chosen warehouse, or update the one that maps it (name, time zone).
 
     Safe to repeat: a mapped warehouse updates its site and keeps the site's code (codes appear in

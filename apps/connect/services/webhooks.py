@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,9 @@ from apps.odoo.config import OdooConfig
 from apps.odoo.errors import OdooAccessError, OdooError
 from apps.writeback.executor import outbox_execute
 from apps.writeback.services import outbox_enqueue
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 RULE_PREFIX = "Control Tower webhook: "
 #: model -> fields whose change fires the rule (what the screens and detectors react to)
@@ -75,7 +79,7 @@ def admin_client(*, admin_login: str, admin_secret: str) -> OdooClient:
     return odoo_setup.probe_client(config)
 
 
-def webhook_rules_install(*, client: OdooClient, base_url: str, actor=None) -> RulesResult:
+def webhook_rules_install(*, client: OdooClient, base_url: str, actor: User | None = None) -> RulesResult:
     """Create the rules, or bring existing ones to this URL (safe to repeat: found by name)."""
     url = intake_url(base_url)
     specs = rule_specs(url)
@@ -109,7 +113,7 @@ def webhook_rules_install(*, client: OdooClient, base_url: str, actor=None) -> R
     return result
 
 
-def webhook_rules_remove(*, client: OdooClient, actor=None) -> RulesResult:
+def webhook_rules_remove(*, client: OdooClient, actor: User | None = None) -> RulesResult:
     """Delete every rule this product installed (found by name)."""
     names = [f"{RULE_PREFIX}{model}" for model in WATCHED_FIELDS]
     result = RulesResult()
@@ -142,7 +146,7 @@ class RoundTrip:
     message: str
 
 
-def round_trip_check(*, client: OdooClient, wait_s: float = 10.0, actor=None) -> RoundTrip:
+def round_trip_check(*, client: OdooClient, wait_s: float = 10.0, actor: User | None = None) -> RoundTrip:
     """Make a harmless change in Odoo through the outbox and wait for its webhook to arrive here.
 
     The change moves an open transfer's scheduled date by one second (invisible at the minutes a

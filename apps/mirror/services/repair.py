@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,9 @@ from apps.mirror.services.verify import verify_model
 from apps.mirror.specs import spec_for
 from apps.mirror.upsert import upsert_rows
 from apps.odoo.client import OdooClient, get_client
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +67,7 @@ def restore_checks(since: datetime | None) -> list[str]:
     return [line for check in list(_restore_checks) for line in check(since)]
 
 
-def mirror_repair(odoo_model: str, *, actor=None, client: OdooClient | None = None) -> RepairReport:
+def mirror_repair(odoo_model: str, *, actor: User | None = None, client: OdooClient | None = None) -> RepairReport:
     """Make the mirror's `odoo_model` rows equal to Odoo's, whatever their write_dates; audited."""
     spec = spec_for(odoo_model)
     client = client or get_client()
@@ -77,12 +81,14 @@ def mirror_repair(odoo_model: str, *, actor=None, client: OdooClient | None = No
         rows = client.read(odoo_model, wanted, [*spec.odoo_fields, "write_date"], context=context) if wanted else []
         with transaction.atomic():
             # Forget the newer write_dates first, so Odoo's older rows are taken (upsert keeps the newest).
-            spec.model.objects.filter(odoo_id__in=drift.different_ids).update(odoo_write_date=None)
+            spec.model._default_manager.filter(odoo_id__in=drift.different_ids).update(odoo_write_date=None)
             changes = upsert_rows(spec, rows)
             report.restored = sorted(set(changes.updated))
             report.added = sorted(changes.created)
             if drift.extra:
-                spec.model.objects.filter(odoo_id__in=drift.extra).update(is_deleted=True, synced_at=timezone.now())
+                spec.model._default_manager.filter(odoo_id__in=drift.extra).update(
+                    is_deleted=True, synced_at=timezone.now()
+                )
                 changes.deleted = list(drift.extra)
                 report.removed = list(drift.extra)
             changes.reason = RESTORE_REASON

@@ -222,7 +222,7 @@ def _settled_in_mirror(spec: MirrorSpec, settled_before: datetime) -> Callable[[
                 listed[row["id"]] = truncate_to_second(written)
         if not listed:
             return set()
-        held = spec.model.objects.filter(odoo_id__in=list(listed)).values_list("odoo_id", "odoo_write_date")
+        held = spec.model._default_manager.filter(odoo_id__in=list(listed)).values_list("odoo_id", "odoo_write_date")
         return {odoo_id for odoo_id, stored in held if stored is not None and stored == listed[odoo_id]}
 
     return already_read

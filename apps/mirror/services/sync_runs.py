@@ -48,7 +48,7 @@ def sync_run_model_progress(
     with transaction.atomic():
         run = SyncRun.objects.select_for_update().get(pk=run_id)
         entry = dict(run.progress.get(odoo_model) or {})
-        started = entry.get("started_at") or _iso(now)
+        started = entry.get("started_at") or now.isoformat()
         entry.update(rows_done=rows_done, rows_total=rows_total, started_at=started)
         elapsed = (now - datetime.fromisoformat(started)).total_seconds()
         left = None

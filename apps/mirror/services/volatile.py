@@ -41,7 +41,9 @@ def refresh_volatile(odoo_model: str, *, client: OdooClient | None = None) -> Ch
             changed = [column for column in columns if old[column] != fresh[column]]
             if changed:
                 changes.updated[row["id"]] = changed
-                moved.append(spec.model(pk=old["id"], odoo_id=row["id"], synced_at=timezone.now(), **fresh))
+                record = spec.model(odoo_id=row["id"], synced_at=timezone.now(), **fresh)
+                record.pk = old["id"]  # the row to update (the abstract base names no primary key)
+                moved.append(record)
         if moved:
             with transaction.atomic():
                 spec.model._default_manager.bulk_update(moved, [*columns, "synced_at"])

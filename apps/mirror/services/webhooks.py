@@ -129,6 +129,7 @@ def event_refresh(event_id: int, *, expect_change: bool = False) -> InboundEvent
     if event is None or event.status == InboundEvent.Status.PROCESSED:
         return event
     InboundEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1)
+    assert event.odoo_id is not None  # only rejected events (excluded above) have no record id
     spec = spec_for(event.odoo_model)
     context = {"active_test": False} if spec.has_active else None
     rows = get_client().read(event.odoo_model, [event.odoo_id], [*spec.odoo_fields, "write_date"], context=context)

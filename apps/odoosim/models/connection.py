@@ -98,8 +98,9 @@ def _check_access_rights(env: Env, model: str, operation: str = "read", raise_ex
 def _server_action_create(env: Env, model: str, vals_list: dict | list):
     """A webhook action is named after its type, whatever name was given (connection/06)."""
     single = isinstance(vals_list, dict)
+    rows: list[dict] = [vals_list] if isinstance(vals_list, dict) else vals_list
     out = []
-    for vals in [vals_list] if single else vals_list:
+    for vals in rows:
         vals = dict(vals)
         if vals.get("state") == "webhook":
             vals["name"] = WEBHOOK_ACTION_NAME
@@ -111,8 +112,9 @@ def _server_action_create(env: Env, model: str, vals_list: dict | list):
 @rpc("base.automation", "create", ("vals_list",), record=False, required=1)
 def _automation_create(env: Env, model: str, vals_list: dict | list):
     single = isinstance(vals_list, dict)
+    rows: list[dict] = [vals_list] if isinstance(vals_list, dict) else vals_list
     out = []
-    for vals in [vals_list] if single else vals_list:
+    for vals in rows:
         vals = {"active": True, **vals}
         out.append(create(env, model, vals))
     return out[0] if single else out

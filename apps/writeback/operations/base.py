@@ -137,7 +137,7 @@ class Operation(ABC):
         re-read after the write). Override to add what Odoo made as a consequence (an inventory move)."""
         if not self.changes_record:
             return []
-        return [ProducedRecord(entry.odoo_model, entry.odoo_id, record.get("write_date"))]
+        return [ProducedRecord(entry.odoo_model, entry.record_id, record.get("write_date"))]
 
     def not_visible(self, entry: OutboxEntry, record: dict | None) -> str:
         """Why the effect is not visible after ``perform`` (override for a more precise sentence)."""
