@@ -5,7 +5,10 @@ shapes. The test walks the schema, so a new endpoint is held to the contract wit
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -301,3 +304,22 @@ def test_throttling_is_a_problem_with_retry_after(test_urls):
     response = APIClient().get("/api/v1/busy/")
     assert_problem(response, 429, "throttled")
     assert response["Retry-After"] == "30"
+
+
+def test_the_api_settings_resolve_in_a_fresh_process_before_any_view_is_imported():
+    # A Celery worker runs Django's checks first, which resolve DRF's settings before anything imports
+    # a view: our pagination and parser classes must import cleanly in that order too.
+    code = (
+        "import django; django.setup()\n"
+        "from rest_framework.settings import api_settings\n"
+        "print(api_settings.DEFAULT_PAGINATION_CLASS.__name__, api_settings.DEFAULT_PARSER_CLASSES[0].__name__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "controltower.settings"},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["PagePagination", "CappedJSONParser"]

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework.parsers import JSONParser
 
-from apps.core.api.problems import PayloadTooLarge
+from apps.core.api.exceptions import PayloadTooLarge
 
 
 class CappedJSONParser(JSONParser):

@@ -21,8 +21,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from apps.core.api.exceptions import PayloadTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +48,6 @@ SERVER_ERROR = "server_error"
 
 # Domain error class → HTTP status when the exception does not carry its own `status`.
 _DOMAIN_ERRORS: dict[type[Exception], int] = {}
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "payload_too_large"
 
 
 def register_problem(error: type[Exception], *, status: int = 409) -> None:
