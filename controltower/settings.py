@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.wall",
     "apps.connect",  # connecting a real Odoo: connection test, warehouse mapping, webhook rules
+    "apps.kpis",  # KPI snapshots per site and local day, targets, charts
 ]
 
 MIDDLEWARE = [
