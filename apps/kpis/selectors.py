@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role, has_role
 from apps.accounts.selectors import sites_visible_to
+from apps.core.vocabulary import severity_text
 from apps.kpis.computations import AGE_BUCKETS, SEVERITIES
 from apps.kpis.definitions import KpiDefinition, definitions
 from apps.kpis.models import KpiSnapshot, KpiTarget
@@ -213,11 +214,12 @@ def _breakdown_chart(kpi: KpiDefinition, sites: list[Site], snapshots) -> Chart 
         chart = Chart("breakdown", title, "stacked", "count", "Age", labels)
         for level in SEVERITIES:
             values = [parts["age_buckets"].get(label, {}).get(level, 0) for label in labels]
-            chart.series.append({"name": level, "values": values, "target": False})
+            chart.series.append({"name": severity_text(level), "severity": level, "values": values, "target": False})
         return chart
     groups = parts.get("by_severity") or parts.get("by_type") or {}
     x_title = "Severity" if "by_severity" in parts else "Request type"
-    chart = Chart("breakdown", title, "bar", str(kpi.unit), x_title, list(groups))
+    labels = [severity_text(level) for level in groups] if "by_severity" in parts else list(groups)
+    chart = Chart("breakdown", title, "bar", str(kpi.unit), x_title, labels)
     chart.series.append({"name": "Median", "values": list(groups.values()), "target": False})
     return chart
 

@@ -23,7 +23,7 @@
     return [css("--accent", "#0b63c5"), "#7b3fb2", "#0f8a8a", "#c4572a", "#5b6b79", "#a15c00"];
   }
 
-  const SEVERITY_COLOURS = { critical: "--bad", high: "--bad", medium: "--warn", low: "--muted" };
+  const SEVERITY_COLOURS = { critical: "--sev-critical", high: "--sev-high", medium: "--sev-medium", low: "--sev-low" };
 
   function readJson(id) {
     const element = document.getElementById(id);
@@ -68,7 +68,7 @@
     let colourIndex = 0;
     return chart.series.map(function (serie) {
       const isTarget = Boolean(serie.target);
-      const colour = SEVERITY_COLOURS[serie.name] ? css(SEVERITY_COLOURS[serie.name], "#888") : colours[colourIndex++ % colours.length];
+      const colour = SEVERITY_COLOURS[serie.severity] ? css(SEVERITY_COLOURS[serie.severity], "#888") : colours[colourIndex++ % colours.length];
       const trace = {
         name: serie.name,
         x: chart.x,

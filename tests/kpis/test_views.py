@@ -66,7 +66,7 @@ def test_a_kpi_page_has_its_definition_charts_table_and_csv_that_agree(client, m
     assert trend["series"][0]["values"] == [6 * 3600, 16 * 3600]  # on the 9th only the 30 h case, 6 h old
     buckets = charts[2]
     assert buckets["x"][:3] == ["< 1 h", "1–4 h", "4–24 h"]
-    assert {serie["name"]: serie["values"] for serie in buckets["series"]}["critical"] == [0, 0, 0, 1, 0]
+    assert {serie["severity"]: serie["values"] for serie in buckets["series"]}["critical"] == [0, 0, 0, 1, 0]
 
     export = client.get(f"/kpis/exception_aging/?site=BRU&{RANGE}&format=csv&chart=trend")
     assert export["Content-Type"].startswith("text/csv")
