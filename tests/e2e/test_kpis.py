@@ -98,7 +98,8 @@ def test_overview_and_kpi_page_draw_charts_and_follow_a_resolved_case(browser, w
     # The CSV says what the table says.
     table = page.eval_on_selector_all(
         "#table-trend tbody tr",
-        "rows => rows.map(r => [r.querySelector('th').textContent, ...[...r.querySelectorAll('td')].map(td => td.dataset.value)])",
+        "rows => rows.map(r => [r.querySelector('th').textContent,"
+        " ...[...r.querySelectorAll('td')].map(td => td.dataset.value)])",
     )
     export = page.request.get(f"{web_server.url}/kpis/exception_aging/?site=BRU&format=csv&chart=trend")
     rows = list(csv.reader(io.StringIO(export.text())))
