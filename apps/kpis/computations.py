@@ -99,6 +99,8 @@ def approval_turnaround(period: Period) -> Measure:
     spans: list[float] = []
     per_type: dict[str, list[float]] = defaultdict(list)
     for created_at, decided_at, request_type in rows:
+        if decided_at is None:  # filtered out above; the column is nullable
+            continue
         seconds = max((decided_at - created_at).total_seconds(), 0.0)
         spans.append(seconds)
         per_type[request_type].append(seconds)

@@ -48,7 +48,11 @@ def refresh_for_changes(changes: ChangeSet) -> None:
     sites = {site.code: site for site in Site.objects.filter(is_active=True)}
     site_of = picking_site_codes(changed)
     done = Picking.objects.filter(odoo_id__in=site_of, date_done__isnull=False).values_list("odoo_id", "date_done")
-    wanted = {(site_of[odoo_id], local_day_of(sites[site_of[odoo_id]], date_done)) for odoo_id, date_done in done}
+    wanted = {
+        (site_of[odoo_id], local_day_of(sites[site_of[odoo_id]], date_done))
+        for odoo_id, date_done in done
+        if date_done is not None
+    }
     for site_code, day in wanted:
         request_day_refresh(site_code, day, TRANSFER_KPIS)
 

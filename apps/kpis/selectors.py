@@ -7,10 +7,11 @@ table under it and its CSV export, so the three always agree.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import fmean
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -23,6 +24,9 @@ from apps.kpis.definitions import KpiDefinition, definitions
 from apps.kpis.models import KpiSnapshot, KpiTarget
 from apps.sites.models import Site
 
+if TYPE_CHECKING:
+    from apps.accounts.types import AnyUser
+
 KPI_ROLES = (Role.MANAGER, Role.ADMIN)
 DEFAULT_RANGE_DAYS = 30
 MAX_RANGE_DAYS = 400
@@ -32,7 +36,7 @@ class FilterError(ValueError):
     """A filter in the URL that cannot be read; the message says what to fix."""
 
 
-def kpi_sites_for(user) -> QuerySet[Site]:
+def kpi_sites_for(user: AnyUser) -> QuerySet[Site]:
     """The sites whose KPIs the user sees: managers and admins, at the sites they may see."""
     if not has_role(user, *KPI_ROLES):
         return Site.objects.none()
@@ -48,7 +52,7 @@ class KpiFilters:
     last_day: date | None = None
 
     @classmethod
-    def from_query(cls, params) -> KpiFilters:
+    def from_query(cls, params: Mapping[str, str]) -> KpiFilters:
         def day(name: str) -> date | None:
             raw = (params.get(name) or "").strip()
             if not raw:
@@ -77,7 +81,7 @@ class KpiFilters:
         return {"site": self.site_code, "from": first.isoformat(), "to": last.isoformat()}
 
 
-def selected_sites(user, filters: KpiFilters) -> list[Site]:
+def selected_sites(user: AnyUser, filters: KpiFilters) -> list[Site]:
     """The sites the filters pick among those the user may see (all of them when none is named)."""
     sites = kpi_sites_for(user)
     if filters.site_code:
@@ -138,7 +142,7 @@ def _latest(points: dict[date, KpiSnapshot]) -> KpiSnapshot | None:
     return max(measured, key=lambda snapshot: snapshot.day) if measured else None
 
 
-def kpi_overview(user, filters: KpiFilters) -> list[dict[str, Any]]:
+def kpi_overview(user: AnyUser, filters: KpiFilters) -> list[dict[str, Any]]:
     """One card per KPI and site: current value, target, the daily values of the range (sparkline),
     and the change of the range's mean against the range just before it."""
     sites = selected_sites(user, filters)
@@ -171,7 +175,7 @@ def kpi_overview(user, filters: KpiFilters) -> list[dict[str, Any]]:
     return cards
 
 
-def kpi_charts(user, kpi: KpiDefinition, filters: KpiFilters) -> list[Chart]:
+def kpi_charts(user: AnyUser, kpi: KpiDefinition, filters: KpiFilters) -> list[Chart]:
     """The KPI page's charts: trend with target per site, per-site comparison, and the breakdown of
     the last measured day."""
     sites = selected_sites(user, filters)
@@ -201,7 +205,9 @@ def kpi_charts(user, kpi: KpiDefinition, filters: KpiFilters) -> list[Chart]:
     return charts
 
 
-def _breakdown_chart(kpi: KpiDefinition, sites: list[Site], snapshots) -> Chart | None:
+def _breakdown_chart(
+    kpi: KpiDefinition, sites: list[Site], snapshots: dict[int, dict[date, KpiSnapshot]]
+) -> Chart | None:
     if not kpi.breakdown_title or len(sites) != 1:
         return None  # a breakdown reads one site; the page asks to pick one
     latest = _latest(snapshots.get(sites[0].pk, {}))
@@ -224,7 +230,7 @@ def _breakdown_chart(kpi: KpiDefinition, sites: list[Site], snapshots) -> Chart 
     return chart
 
 
-def kpi_series(user, kpi: KpiDefinition, filters: KpiFilters) -> list[dict[str, Any]]:
+def kpi_series(user: AnyUser, kpi: KpiDefinition, filters: KpiFilters) -> list[dict[str, Any]]:
     """The API's series: per site, each local day's value, sample size and breakdown, and the target."""
     sites = selected_sites(user, filters)
     first, last = filters.days()

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.kpis.definitions import KpiDefinition, Period, definition, definitions
 from apps.kpis.models import KpiSnapshot, KpiTarget
@@ -119,7 +120,7 @@ def kpi_snapshots_refresh_recent(*, now: datetime | None = None) -> int:
     return written
 
 
-def kpi_target_set(*, user, site: Site, kpi: str, value: float | None) -> KpiTarget | None:
+def kpi_target_set(*, user: User, site: Site, kpi: str, value: float | None) -> KpiTarget | None:
     """Set (or with ``None`` remove) the site's target on a KPI; audited. Setting the same value
     again changes nothing and writes no audit entry."""
     if definition(kpi) is None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import plotly
 from django.contrib.staticfiles.finders import BaseFinder
 from django.contrib.staticfiles.utils import matches_patterns
-from django.core.checks import Error
+from django.core.checks import CheckMessage, Error
 from django.core.files.storage import FileSystemStorage
 
 PLOTLY_STATIC_PATH = "vendor/plotly/plotly.min.js"
@@ -24,7 +24,7 @@ class PlotlyFinder(BaseFinder):
         self.storage = FileSystemStorage(location=str(PACKAGE_DATA))
         self.storage.prefix = "vendor/plotly"  # type: ignore[attr-defined]  # collectstatic's destination folder
 
-    def check(self, **kwargs) -> list[Error]:
+    def check(self, **kwargs: object) -> list[CheckMessage]:
         if not (PACKAGE_DATA / "plotly.min.js").is_file():
             return [Error("plotly.min.js is missing from the installed plotly package.", id="kpis.E001")]
         return []

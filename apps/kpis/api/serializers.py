@@ -6,7 +6,7 @@ class KpiDefinitionSerializer(serializers.Serializer):
     name = serializers.CharField()
     question = serializers.CharField()
     formula = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the data it is computed from (not Field.source)
     unit = serializers.ChoiceField(choices=["duration", "percent", "count"], help_text="duration values are seconds")
     good = serializers.ChoiceField(choices=["down", "up"], help_text="which direction is better")
     breakdown_title = serializers.CharField()
