@@ -8,6 +8,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from apps.kpis.models import KpiTarget
 from apps.kpis.services import kpi_snapshots_refresh
@@ -97,3 +98,12 @@ def test_supervisors_cannot_set_targets(client, supervisor, sites):
     client.force_login(supervisor)
     assert client.post("/kpis/exception_aging/target/", {"site": "BRU", "value": "5"}).status_code == 403
     assert client.get("/kpis/exception_aging/target/").status_code in (403, 405)
+
+
+def test_plotly_js_comes_from_the_installed_package_not_a_cdn(client, manager):
+    found = finders.find("vendor/plotly/plotly.min.js")
+    assert found and found.replace("\\", "/").endswith("plotly/package_data/plotly.min.js")
+    client.force_login(manager)
+    page = client.get("/kpis/").content.decode()
+    assert '<script src="/static/vendor/plotly/plotly.min.js" defer></script>' in page
+    assert "cdn" not in page.lower()
