@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.db.models import Q
 
-from apps.approvals.models import ApprovalRequest
+from apps.approvals.models import ApprovalRequest, ApprovalStep
 from apps.cases.models import Case, Severity
 from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile
 from apps.mirror.models import Picking
@@ -114,6 +114,30 @@ def approval_turnaround(period: Period) -> Measure:
     )
 
 
+def approval_sla_breaches(period: Period) -> Measure:
+    """Approval steps decided in the period after their SLA due time, as a share of all decided
+    steps, with the count and the share per step name."""
+    rows = ApprovalStep.objects.filter(
+        request__site=period.site, completed_at__gte=period.start, completed_at__lt=period.end
+    ).values_list("name", "due_at", "completed_at")
+    per_step: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # name → [decided, past due]
+    for name, due_at, completed_at in rows:
+        late = bool(due_at and completed_at and completed_at > due_at)
+        per_step[name][0] += 1
+        per_step[name][1] += late
+    decided = sum(counts[0] for counts in per_step.values())
+    breached = sum(counts[1] for counts in per_step.values())
+    return Measure(
+        value=_share(breached, decided),
+        sample_size=decided,
+        breakdown={
+            "decided": decided,
+            "breached": breached,
+            "by_step": {name: _share(counts[1], counts[0]) for name, counts in sorted(per_step.items())},
+        },
+    )
+
+
 def _done_pickings(period: Period, codes: tuple[str, ...]):
     return Picking.objects.filter(
         picking_type__warehouse_id__in=site_warehouse_ids(period.site.code),
@@ -199,6 +223,17 @@ for _definition in (
         good=Direction.DOWN,
         compute=approval_turnaround,
         breakdown_title="Median by request type",
+    ),
+    KpiDefinition(
+        code="approval_sla_breaches",
+        name="Approvals breaching SLA",
+        question="How often does a decision come after its SLA?",
+        formula="Approval steps decided that day after their SLA due time ÷ all approval steps decided that day.",
+        source="Approval steps (due, completed)",
+        unit=Unit.PERCENT,
+        good=Direction.DOWN,
+        compute=approval_sla_breaches,
+        breakdown_title="Share past SLA by step",
     ),
     KpiDefinition(
         code="pick_delay",

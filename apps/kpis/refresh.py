@@ -21,7 +21,7 @@ COALESCE_S = 2.0  # changes within this window share one recomputation
 
 TRANSFER_KPIS = ("pick_delay", "dispatch_adherence")
 CASE_KPIS = ("exception_aging", "exception_acknowledge_time", "exception_resolve_time")
-APPROVAL_KPIS = ("approval_turnaround",)
+APPROVAL_KPIS = ("approval_turnaround", "approval_sla_breaches")
 
 
 def request_day_refresh(site_code: str, day: date, kpis: tuple[str, ...]) -> None:

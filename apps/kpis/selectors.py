@@ -222,11 +222,12 @@ def _breakdown_chart(
             values = [parts["age_buckets"].get(label, {}).get(level, 0) for label in labels]
             chart.series.append({"name": severity_text(level), "severity": level, "values": values, "target": False})
         return chart
-    groups = parts.get("by_severity") or parts.get("by_type") or {}
-    x_title = "Severity" if "by_severity" in parts else "Request type"
+    groups = parts.get("by_severity") or parts.get("by_type") or parts.get("by_step") or {}
+    x_title = "Severity" if "by_severity" in parts else "Request type" if "by_type" in parts else "Step"
     labels = [severity_text(level) for level in groups] if "by_severity" in parts else list(groups)
     chart = Chart("breakdown", title, "bar", str(kpi.unit), x_title, labels)
-    chart.series.append({"name": "Median", "values": list(groups.values()), "target": False})
+    label = "Median" if kpi.unit == "duration" else kpi.name
+    chart.series.append({"name": label, "values": list(groups.values()), "target": False})
     return chart
 
 

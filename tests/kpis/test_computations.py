@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from apps.approvals.models import ApprovalStep
 from apps.kpis.models import KpiSnapshot
 from apps.kpis.services import kpi_snapshots_refresh, local_day_bounds
 from tests.cases.factories import make_picking, make_site_world
@@ -138,3 +139,24 @@ def test_recomputing_a_day_is_safe_to_repeat(sites, make_case):
 
 def test_a_future_day_is_not_computed(sites):
     assert kpi_snapshots_refresh(site=sites["BRU"], day=DAY, now=START - H) == []
+
+
+def test_approvals_breaching_sla_share_of_decided_steps(sites, make_decided_request):
+    request = make_decided_request(created_at=START, decided_at=START + 5 * H)
+    steps = [
+        ("Finance review", START + 2 * H, START + H),  # (name, due, completed): on time
+        ("Finance review", START + 2 * H, START + 3 * H),  # past due
+        ("Operations review", START + 4 * H, START + 5 * H),  # past due
+        ("Operations review", START + 4 * H, END + H),  # decided the next day: not counted
+    ]
+    for position, (name, due_at, completed_at) in enumerate(steps, start=1):
+        ApprovalStep.objects.create(
+            request=request, position=position, name=name, sla_minutes=60, reminder_minutes=30,
+            status="approved", due_at=due_at, completed_at=completed_at,
+        )  # fmt: skip
+
+    breaches = values(sites["BRU"])["approval_sla_breaches"]
+
+    assert breaches.sample_size == 3
+    assert breaches.value == round(100 * 2 / 3, 2)
+    assert breaches.breakdown["by_step"] == {"Finance review": 50.0, "Operations review": 100.0}
