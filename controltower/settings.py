@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.wall",
     "apps.connect",  # connecting a real Odoo: connection test, warehouse mapping, webhook rules
+    "apps.kpis",  # KPI snapshots per site and local day, targets, charts
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,11 @@ USE_TZ = True
 # --- Static files (whitenoise serves them from the app; no CDN anywhere) ------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "apps.kpis.staticfiles.PlotlyFinder",  # plotly.js from the installed plotly package (no CDN)
+]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -15,7 +15,7 @@ def nav_labels(client) -> list[str]:
     [
         ("supervisor", ["Overview", "Wall", "Exceptions", "Approvals", "API"]),
         ("approver", ["Overview", "Exceptions", "Approvals", "API"]),
-        ("manager", ["Overview", "Wall", "Exceptions", "Approvals", "Integration health", "API"]),
+        ("manager", ["Overview", "Wall", "Exceptions", "Approvals", "KPIs", "Integration health", "API"]),
         (
             "admin_user",
             [
@@ -23,6 +23,7 @@ def nav_labels(client) -> list[str]:
                 "Wall",
                 "Exceptions",
                 "Approvals",
+                "KPIs",
                 "Integration health",
                 "Odoo connection",
                 "API",

@@ -114,6 +114,7 @@ def real(sites, settings) -> dict[str, str]:
         "request_id": str(approval.pk),
         "entry_id": str(entry.pk),
         "secret": settings.ODOO_WEBHOOK_SECRET,
+        "kpi": "exception_aging",
     }
 
 

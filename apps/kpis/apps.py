@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class KpisConfig(AppConfig):
+    name = "apps.kpis"
+    verbose_name = "KPIs"
+
+    def ready(self) -> None:
+        from apps.kpis import computations  # noqa: F401  (registers the KPI definitions; models are loaded only now)
+        from apps.kpis.refresh import refresh_for_changes, refresh_for_published
+        from apps.live.publisher import add_listener
+        from apps.mirror.changes import subscribe
+
+        subscribe(refresh_for_changes)
+        add_listener(refresh_for_published)

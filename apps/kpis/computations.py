@@ -1,0 +1,259 @@
+"""How each KPI is computed for one site over one period, from cases, approvals and the mirror.
+
+Each function reads only the rows of its period (indexed columns), so a daily refresh never scans
+the whole history. Registered in order into ``KPIS``; apps.kpis.apps imports this module.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+from django.db.models import Q
+
+from apps.approvals.models import ApprovalRequest, ApprovalStep
+from apps.cases.models import Case, Severity
+from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile
+from apps.mirror.models import Picking
+from apps.mirror.selectors import site_warehouse_ids
+
+#: Age buckets of the exception-aging histogram: (label, upper bound); the last has none.
+AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
+    ("< 1 h", timedelta(hours=1)),
+    ("1–4 h", timedelta(hours=4)),
+    ("4–24 h", timedelta(hours=24)),
+    ("1–3 d", timedelta(days=3)),
+    ("> 3 d", None),
+)
+SEVERITIES = [str(level) for level in Severity.values]
+
+
+def age_bucket(age: timedelta) -> str:
+    for label, bound in AGE_BUCKETS:
+        if bound is None or age < bound:
+            return label
+    return AGE_BUCKETS[-1][0]
+
+
+def exception_aging(period: Period) -> Measure:
+    """Cases open at the end of the period (or now, for today), aged from when they opened."""
+    at = period.as_of
+    rows = Case.objects.filter(site=period.site, opened_at__lt=at).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=at)
+    )
+    ages: list[float] = []
+    severity: Counter[str] = Counter()
+    buckets: dict[str, Counter[str]] = {label: Counter() for label, _ in AGE_BUCKETS}
+    for opened_at, level in rows.values_list("opened_at", "severity"):
+        age = at - opened_at
+        ages.append(age.total_seconds())
+        severity[level] += 1
+        buckets[age_bucket(age)][level] += 1
+    return Measure(
+        value=median(ages),
+        sample_size=len(ages),
+        breakdown={
+            "open": len(ages),
+            "p90_s": percentile(ages, 0.9),
+            "by_severity": {level: severity[level] for level in SEVERITIES},
+            "age_buckets": {label: dict(counts) for label, counts in buckets.items()},
+        },
+    )
+
+
+def _case_durations(period: Period, *, field: str) -> Measure:
+    """Median time from opening to ``field`` (acknowledged_at, resolved_at) for cases that reached it
+    in the period, with the p90 and the median per severity."""
+    rows = Case.objects.filter(
+        site=period.site, **{f"{field}__gte": period.start, f"{field}__lt": period.end}
+    ).values_list("opened_at", field, "severity")
+    spans: list[float] = []
+    per_severity: dict[str, list[float]] = defaultdict(list)
+    for opened_at, reached_at, level in rows:
+        seconds = max((reached_at - opened_at).total_seconds(), 0.0)
+        spans.append(seconds)
+        per_severity[level].append(seconds)
+    return Measure(
+        value=median(spans),
+        sample_size=len(spans),
+        breakdown={
+            "p90_s": percentile(spans, 0.9),
+            "by_severity": {level: median(per_severity[level]) for level in SEVERITIES},
+        },
+    )
+
+
+def exception_acknowledge_time(period: Period) -> Measure:
+    return _case_durations(period, field="acknowledged_at")
+
+
+def exception_resolve_time(period: Period) -> Measure:
+    return _case_durations(period, field="resolved_at")
+
+
+def approval_turnaround(period: Period) -> Measure:
+    """Requests decided in the period: from raised to decided, median and p90, per request type."""
+    rows = ApprovalRequest.objects.filter(
+        site=period.site, decided_at__gte=period.start, decided_at__lt=period.end
+    ).values_list("created_at", "decided_at", "request_type")
+    spans: list[float] = []
+    per_type: dict[str, list[float]] = defaultdict(list)
+    for created_at, decided_at, request_type in rows:
+        if decided_at is None:  # filtered out above; the column is nullable
+            continue
+        seconds = max((decided_at - created_at).total_seconds(), 0.0)
+        spans.append(seconds)
+        per_type[request_type].append(seconds)
+    return Measure(
+        value=median(spans),
+        sample_size=len(spans),
+        breakdown={
+            "p90_s": percentile(spans, 0.9),
+            "by_type": {request_type: median(values) for request_type, values in sorted(per_type.items())},
+        },
+    )
+
+
+def approval_sla_breaches(period: Period) -> Measure:
+    """Approval steps decided in the period after their SLA due time, as a share of all decided
+    steps, with the count and the share per step name."""
+    rows = ApprovalStep.objects.filter(
+        request__site=period.site, completed_at__gte=period.start, completed_at__lt=period.end
+    ).values_list("name", "due_at", "completed_at")
+    per_step: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # name → [decided, past due]
+    for name, due_at, completed_at in rows:
+        late = bool(due_at and completed_at and completed_at > due_at)
+        per_step[name][0] += 1
+        per_step[name][1] += late
+    decided = sum(counts[0] for counts in per_step.values())
+    breached = sum(counts[1] for counts in per_step.values())
+    return Measure(
+        value=_share(breached, decided),
+        sample_size=decided,
+        breakdown={
+            "decided": decided,
+            "breached": breached,
+            "by_step": {name: _share(counts[1], counts[0]) for name, counts in sorted(per_step.items())},
+        },
+    )
+
+
+def _done_pickings(period: Period, codes: tuple[str, ...]):
+    return Picking.objects.filter(
+        picking_type__warehouse_id__in=site_warehouse_ids(period.site.code),
+        picking_type_code__in=codes,
+        state="done",
+        is_deleted=False,
+        date_done__gte=period.start,
+        date_done__lt=period.end,
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 2) if whole else None
+
+
+def pick_delay(period: Period) -> Measure:
+    """Share of internal and outgoing transfers done in the period after their scheduled date."""
+    done = late = 0
+    for scheduled, finished in _done_pickings(period, ("internal", "outgoing")).values_list(
+        "scheduled_date", "date_done"
+    ):
+        done += 1
+        late += bool(scheduled and finished > scheduled)
+    return Measure(value=_share(late, done), sample_size=done, breakdown={"done": done, "late": late})
+
+
+def dispatch_adherence(period: Period) -> Measure:
+    """Share of deliveries shipped in the period by their cutoff (deadline, else scheduled date)."""
+    shipped = on_time = 0
+    for scheduled, deadline, finished in _done_pickings(period, ("outgoing",)).values_list(
+        "scheduled_date", "date_deadline", "date_done"
+    ):
+        cutoff = deadline or scheduled
+        shipped += 1
+        on_time += bool(cutoff is None or finished <= cutoff)
+    return Measure(
+        value=_share(on_time, shipped), sample_size=shipped, breakdown={"shipped": shipped, "on_time": on_time}
+    )
+
+
+for _definition in (
+    KpiDefinition(
+        code="exception_aging",
+        name="Exception aging",
+        question="How long have the open exceptions been waiting?",
+        formula="Median age of the exception cases open at the end of the day (now, for today); "
+        "p90 and the count by age bucket and severity beside it.",
+        source="Exception cases (opened, resolved)",
+        unit=Unit.DURATION,
+        good=Direction.DOWN,
+        compute=exception_aging,
+        breakdown_title="Open exceptions by age and severity",
+    ),
+    KpiDefinition(
+        code="exception_acknowledge_time",
+        name="Time to acknowledge",
+        question="How soon does someone pick up a new exception?",
+        formula="Median time from opening to acknowledgement of the cases acknowledged that day.",
+        source="Exception cases (opened, acknowledged)",
+        unit=Unit.DURATION,
+        good=Direction.DOWN,
+        compute=exception_acknowledge_time,
+        breakdown_title="Median by severity",
+    ),
+    KpiDefinition(
+        code="exception_resolve_time",
+        name="Time to resolve",
+        question="How long does an exception take to clear?",
+        formula="Median time from opening to resolution of the cases resolved that day (by a person or by itself).",
+        source="Exception cases (opened, resolved)",
+        unit=Unit.DURATION,
+        good=Direction.DOWN,
+        compute=exception_resolve_time,
+        breakdown_title="Median by severity",
+    ),
+    KpiDefinition(
+        code="approval_turnaround",
+        name="Approval turnaround",
+        question="How long do decisions wait?",
+        formula="Median time from raising to the final decision of the approval requests decided that day.",
+        source="Approval requests (raised, decided)",
+        unit=Unit.DURATION,
+        good=Direction.DOWN,
+        compute=approval_turnaround,
+        breakdown_title="Median by request type",
+    ),
+    KpiDefinition(
+        code="approval_sla_breaches",
+        name="Approvals breaching SLA",
+        question="How often does a decision come after its SLA?",
+        formula="Approval steps decided that day after their SLA due time ÷ all approval steps decided that day.",
+        source="Approval steps (due, completed)",
+        unit=Unit.PERCENT,
+        good=Direction.DOWN,
+        compute=approval_sla_breaches,
+        breakdown_title="Share past SLA by step",
+    ),
+    KpiDefinition(
+        code="pick_delay",
+        name="Pick delay frequency",
+        question="How often is floor work done late?",
+        formula="Internal and outgoing transfers done that day after their scheduled date ÷ all done that day.",
+        source="Odoo transfers (stock.picking: scheduled date, date done)",
+        unit=Unit.PERCENT,
+        good=Direction.DOWN,
+        compute=pick_delay,
+    ),
+    KpiDefinition(
+        code="dispatch_adherence",
+        name="Dispatch adherence",
+        question="Do deliveries leave by their cutoff?",
+        formula="Deliveries shipped that day by their deadline (else their scheduled date) ÷ all shipped that day.",
+        source="Odoo deliveries (stock.picking outgoing: deadline, scheduled date, date done)",
+        unit=Unit.PERCENT,
+        good=Direction.UP,
+        compute=dispatch_adherence,
+    ),
+):
+    KPIS.register(_definition, name=_definition.code)

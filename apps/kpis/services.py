@@ -1,0 +1,147 @@
+"""Writes on KPIs: compute a site's snapshots for local days, backfill, set targets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.audit.services import audit_record
+from apps.kpis.definitions import KpiDefinition, Period, definition, definitions
+from apps.kpis.models import KpiSnapshot, KpiTarget
+from apps.live.publisher import publish
+from apps.sites.models import Site
+
+SNAPSHOT_EVENT = "kpis.snapshot"
+
+
+class KpiError(Exception):
+    """A KPI write that cannot be done as asked (unknown KPI, a target that is not a number)."""
+
+
+def local_day_bounds(site: Site, day: date) -> tuple[datetime, datetime]:
+    """The UTC instants at which ``day`` starts and ends at the site: 23 or 25 hours apart on the
+    days the clocks change."""
+    zone = site.tzinfo
+    start = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def local_day_of(site: Site, moment: datetime) -> date:
+    return moment.astimezone(site.tzinfo).date()
+
+
+@transaction.atomic
+def kpi_snapshots_refresh(
+    *, site: Site, day: date, kpis: Iterable[KpiDefinition] | None = None, now: datetime | None = None
+) -> list[KpiSnapshot]:
+    """Compute (or recompute) the site's snapshots for one local day and store them, one row per
+    KPI. Safe to repeat: the same history gives the same rows. A future day is left alone.
+
+    Screens showing the site hear ``kpis.snapshot`` after commit when a value changed.
+    """
+    now = now or timezone.now()
+    start, end = local_day_bounds(site, day)
+    if start > now:
+        return []
+    period = Period(site=site, start=start, end=end, as_of=min(end, now))
+    snapshots = []
+    changed = []
+    for kpi in kpis or definitions():
+        measure = kpi.compute(period)
+        previous = KpiSnapshot.objects.filter(site=site, kpi=kpi.code, day=day).values_list("value", flat=True).first()
+        snapshot, created = KpiSnapshot.objects.update_or_create(
+            site=site,
+            kpi=kpi.code,
+            day=day,
+            defaults={
+                "period_start": start,
+                "period_end": end,
+                "value": measure.value,
+                "sample_size": measure.sample_size,
+                "breakdown": measure.breakdown,
+                "computed_at": now,
+            },
+        )
+        snapshots.append(snapshot)
+        if created or previous != measure.value:
+            changed.append(kpi.code)
+    if changed:
+        publish(SNAPSHOT_EVENT, site.code, {"site": site.code, "day": day.isoformat(), "kpis": changed})
+    return snapshots
+
+
+@dataclass(frozen=True)
+class BackfillResult:
+    sites: int
+    days: int
+    snapshots: int
+
+
+def kpi_snapshots_backfill(
+    *,
+    sites: Iterable[Site],
+    first_day: date | None = None,
+    last_day: date | None = None,
+    days: int = 90,
+    progress: Callable[[int, int], None] | None = None,
+) -> BackfillResult:
+    """Recompute every KPI for each site over a range of its local days (default: the last ``days``
+    up to today, in each site's own zone). One transaction per site and day, so a long backfill can
+    be stopped and run again."""
+    now = timezone.now()
+    plan: list[tuple[Site, date]] = []
+    for site in sites:
+        last = last_day or local_day_of(site, now)
+        first = first_day or last - timedelta(days=days - 1)
+        plan.extend((site, first + timedelta(days=offset)) for offset in range((last - first).days + 1))
+    written = 0
+    for done, (site, day) in enumerate(plan, start=1):
+        written += len(kpi_snapshots_refresh(site=site, day=day, now=now))
+        if progress:
+            progress(done, len(plan))
+    return BackfillResult(sites=len({site.pk for site, _ in plan}), days=len(plan), snapshots=written)
+
+
+def kpi_snapshots_refresh_recent(*, now: datetime | None = None) -> int:
+    """The scheduler's pass: today and yesterday, local to each active site (a late entry of
+    yesterday lands here too). Returns how many snapshots were written."""
+    now = now or timezone.now()
+    written = 0
+    for site in Site.objects.filter(is_active=True):
+        today = local_day_of(site, now)
+        for day in (today - timedelta(days=1), today):
+            written += len(kpi_snapshots_refresh(site=site, day=day, now=now))
+    return written
+
+
+def kpi_target_set(*, user: User, site: Site, kpi: str, value: float | None) -> KpiTarget | None:
+    """Set (or with ``None`` remove) the site's target on a KPI; audited. Setting the same value
+    again changes nothing and writes no audit entry."""
+    if definition(kpi) is None:
+        raise KpiError(f"{kpi!r} is not a KPI.")
+    with transaction.atomic():
+        current = KpiTarget.objects.select_for_update().filter(site=site, kpi=kpi).first()
+        before = current.value if current else None
+        if before == value:
+            return current
+        target: KpiTarget | None = None
+        if value is None:
+            KpiTarget.objects.filter(site=site, kpi=kpi).delete()
+        else:
+            target, _ = KpiTarget.objects.update_or_create(
+                site=site, kpi=kpi, defaults={"value": value, "updated_by": user}
+            )
+        audit_record(
+            action="kpis.target_set",
+            subject=f"kpi:{kpi}",
+            actor=user,
+            site_code=site.code,
+            data={"kpi": kpi, "before": before, "after": value},
+        )
+    return target
