@@ -1,12 +1,8 @@
-"""Which board a wall shows, what comes next in rotation, and which shift is on."""
-
-from datetime import datetime
+"""Which board a wall shows and what comes next in rotation (the shift on comes from apps.sites.selectors)."""
 
 from apps.sites.models import Site
 from apps.wall.catalog import DEFAULT_TILES
 from apps.wall.models import Board
-
-SHIFTS = [(6, "Early shift"), (14, "Late shift"), (22, "Night shift")]
 
 
 def board_for(site: Site, slug: str | None) -> Board | None:
@@ -28,12 +24,3 @@ def next_board_slug(site: Site, board: Board) -> str | None:
     if len(slugs) < 2:
         return None
     return slugs[(slugs.index(board.slug) + 1) % len(slugs)]
-
-
-def shift_name(local_now: datetime) -> str:
-    hour = local_now.hour
-    name = SHIFTS[-1][1]
-    for start, label in SHIFTS:
-        if hour >= start:
-            name = label
-    return name
