@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.wall",
     "apps.connect",  # connecting a real Odoo: connection test, warehouse mapping, webhook rules
+    "apps.escalation",  # escalation contacts, on-call calendar, policies and notifications
 ]
 
 MIDDLEWARE = [
@@ -364,6 +365,12 @@ WRITEBACK_MAX_ATTEMPTS = env.int("WRITEBACK_MAX_ATTEMPTS", default=12)  # then d
 WRITEBACK_BACKOFF_BASE_S = env.int("WRITEBACK_BACKOFF_BASE_S", default=30)  # doubles per failure, with jitter
 WRITEBACK_BACKOFF_MAX_S = env.int("WRITEBACK_BACKOFF_MAX_S", default=3600)
 WRITEBACK_CLAIM_STALE_S = env.int("WRITEBACK_CLAIM_STALE_S", default=600)  # a `running` claim this old = dead worker
+
+# --- Escalation notifications --------------------------------------------------------------------
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")  # links in notifications
+ESCALATION_CLAIM_STALE_S = env.int("ESCALATION_CLAIM_STALE_S", default=300)  # a `sending` level this old = dead worker
+ESCALATION_WEBHOOK_TIMEOUT_S = env.float("ESCALATION_WEBHOOK_TIMEOUT_S", default=5)  # per chat webhook call
+ESCALATION_WEBHOOK_ATTEMPTS = env.int("ESCALATION_WEBHOOK_ATTEMPTS", default=3)  # tries of a failing chat webhook
 
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often

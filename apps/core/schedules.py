@@ -19,6 +19,7 @@ def default_schedules() -> list[dict]:
         },
         {"name": "Exception detectors sweep", "task": "cases.sweep", "every_s": 30},
         {"name": "Write-back outbox sweep", "task": "writeback.sweep", "every_s": 30},
+        {"name": "Escalation sweep", "task": "escalation.sweep", "every_s": 30},
     ]
 
 
