@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from apps.accounts.roles import Role
 from apps.accounts.selectors import sites_visible_to
+from apps.audit.models import AuditEntry
 from apps.cases.models import Case
 from apps.escalation.models import Contact, EscalationPolicy, OnCallOverride, OnCallSlot
 from apps.sites.models import Site
@@ -100,3 +101,22 @@ def policy_for_case(case: Case) -> EscalationPolicy | None:
 
 def policies_for(site: Site) -> QuerySet[EscalationPolicy]:
     return EscalationPolicy.objects.filter(site=site).prefetch_related("levels__target_contact")
+
+
+def change_history(site: Site, limit: int = 50) -> list[dict]:
+    """Escalation settings changes at a site, newest first: who changed what, from what to what."""
+    entries = AuditEntry.objects.filter(action__startswith="escalation.", site_code=site.code).order_by("-id")[:limit]
+    rows = []
+    for entry in entries:
+        changes = entry.data.get("changes", {})
+        rows.append(
+            {
+                "at": entry.at,
+                "who": entry.actor_label,
+                "action": entry.action.removeprefix("escalation.").replace("_", " "),
+                "subject": entry.data.get("name") or entry.subject,
+                "changes": [(name, change.get("from"), change.get("to")) for name, change in changes.items()],
+                "data": {k: v for k, v in entry.data.items() if k not in ("changes", "name")},
+            }
+        )
+    return rows
