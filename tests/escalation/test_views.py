@@ -1,0 +1,78 @@
+"""The settings screen: admins only, clear validation messages, every edit audited and shown in the history."""
+
+import pytest
+from django.core import mail
+
+from apps.escalation.models import Contact, Delivery, OnCallSlot
+
+pytestmark = pytest.mark.django_db
+URL = "/settings/escalation/"
+
+
+@pytest.mark.parametrize("who", ["supervisor", "manager", "display", "stranger"])
+def test_only_admins_open_the_settings(client, request, who, sites):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(URL).status_code == 403
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, sites):
+    assert client.get(URL).status_code == 302
+
+
+def test_the_page_shows_who_is_on_call_contacts_the_week_with_gaps_and_policies(client, admin_user, policy):
+    client.force_login(admin_user)
+    page = client.get(URL, {"site": "BRU"}).content.decode()
+    assert "Ann Early" in page and "Ben Late" in page
+    assert "18 shifts with nobody on call" in page  # 21 shifts a week, 3 covered (Wednesday)
+    assert "after 30 min unowned: Lea Lead" in page
+
+
+def test_an_admin_edits_a_contact_and_the_history_says_from_what_to_what(client, admin_user, contacts):
+    client.force_login(admin_user)
+    ann = contacts["ann"]
+    form = {"name": "Ann Early", "role": "supervisor", "email": "ann.desk@example.com", "is_active": "on"}
+    assert client.post(f"{URL}contacts/{ann.pk}/", form).status_code == 302
+    assert Contact.objects.get(pk=ann.pk).email == "ann.desk@example.com"
+    page = client.get(URL, {"site": "BRU"}).content.decode()
+    assert "ann@example.com → ann.desk@example.com" in page and "ada.admin" in page
+
+
+def test_an_email_that_is_not_one_comes_back_with_a_message(client, admin_user, contacts):
+    client.force_login(admin_user)
+    form = {"name": "Ann Early", "role": "supervisor", "email": "ann-at-example", "is_active": "on"}
+    answer = client.post(f"{URL}contacts/{contacts['ann'].pk}/", form)
+    assert answer.status_code == 200
+    assert "Enter a valid email address." in answer.content.decode()
+    assert Contact.objects.get(pk=contacts["ann"].pk).email == "ann@example.com"
+
+
+def test_a_supervisor_cannot_edit_a_contact_by_posting_to_its_url(client, stranger, contacts):
+    client.force_login(stranger)
+    assert client.post(f"{URL}contacts/{contacts['ann'].pk}/", {"name": "x"}).status_code == 403
+
+
+def test_the_test_button_sends_on_each_channel_and_records_the_result(client, admin_user, contacts, chat):
+    client.force_login(admin_user)
+    answer = client.post(f"{URL}contacts/{contacts['ben'].pk}/test/", follow=True)
+    assert [message.to for message in mail.outbox] == [["ben@example.com"]]
+    assert len(chat.received) == 1
+    assert set(Delivery.objects.values_list("channel", "ok")) == {("email", True), ("chat", True)}
+    assert "Test chat webhook to" in answer.content.decode()
+
+
+def test_the_test_button_is_a_post(client, admin_user, contacts):
+    client.force_login(admin_user)
+    assert client.get(f"{URL}contacts/{contacts['ann'].pk}/test/").status_code == 405
+
+
+def test_putting_someone_on_call_fills_the_week(client, admin_user, contacts):
+    client.force_login(admin_user)
+    body = {
+        "site": "BRU",
+        "role": "supervisor",
+        "weekday": 1,
+        "shift_name": "Night shift",
+        "contact": contacts["ben"].pk,
+    }
+    client.post(f"{URL}calendar/", body)
+    assert OnCallSlot.objects.get(weekday=1, shift_name="Night shift").contact == contacts["ben"]
