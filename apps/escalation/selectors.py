@@ -26,6 +26,10 @@ class OnCall:
     contact: Contact | None
     source: str  # "override", "calendar" or "nobody"
 
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
 
 def on_call_at(site: Site, role: str, when: datetime) -> OnCall:
     """The contact on call for `role` at `site` at `when`: an override covering that moment first, then the weekly

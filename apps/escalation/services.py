@@ -357,6 +357,21 @@ def deliver(
     return deliveries
 
 
+def _delivery_words(contacts: list[Contact], deliveries: list[Delivery]) -> str:
+    """'Ann Early by email and chat webhook (failed: HTTP 500)' per contact, for the timeline."""
+    parts = []
+    for contact in contacts:
+        mine = [d for d in deliveries if d.contact_id == contact.pk]
+        if not mine:
+            parts.append(f"{contact.name} (no email or chat set)")
+            continue
+        channels = " and ".join(
+            d.get_channel_display().lower() + ("" if d.ok else f" (failed: {d.error})") for d in mine
+        )
+        parts.append(f"{contact.name} by {channels}")
+    return ", ".join(parts)
+
+
 def escalation_level_send(*, timer_id: int, level_number: int, now: datetime) -> int | None:
     """Claim one level of one case, send it, put it on the case's timeline and move the timer to the next level.
     Returns the level sent, or None when someone else has it, the case is owned, or it is not due."""
@@ -383,15 +398,7 @@ def escalation_level_send(*, timer_id: int, level_number: int, now: datetime) ->
     following = timer.policy.levels.filter(number__gt=level_number).order_by("number").first()
     with transaction.atomic():
         if contacts:
-            sent = (
-                ", ".join(
-                    f"{d.contact.name if d.contact else '?'} by {d.get_channel_display().lower()}"
-                    + ("" if d.ok else f" (failed: {d.error})")
-                    for d in deliveries
-                )
-                or f"{contacts[0].name} (no email or chat set)"
-            )
-            text = f"Level {level_number}: notified {sent} — {how}."
+            text = f"Level {level_number}: notified {_delivery_words(contacts, deliveries)} — {how}."
         else:
             text = (
                 f"Level {level_number}: nobody to notify — no one {how.replace('on call (nobody) for', 'on call for')}."

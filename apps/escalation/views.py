@@ -63,6 +63,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "site": site,
         "sites": sites_visible_to(request.user),
         "role": role,
+        "role_label": Role(role).label,
         "roles": Role.choices,
         "on_call": [on_call_at(site, each, now) for each in CALENDAR_ROLES],
         "contacts": contacts_visible_to(request.user).filter(site=site),

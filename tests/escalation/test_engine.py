@@ -120,7 +120,7 @@ def test_a_failing_chat_webhook_is_retried_and_recorded_without_blocking_email(s
     email, webhook = (Delivery.objects.get(case=case, channel=channel) for channel in ("email", "chat"))
     assert email.ok and not webhook.ok
     assert (webhook.attempts, webhook.error) == (3, "HTTP 500")
-    assert "Ben Late by chat webhook (failed: HTTP 500)" in escalation_lines(case)[0]
+    assert "Ben Late by email and chat webhook (failed: HTTP 500)" in escalation_lines(case)[0]
 
 
 def test_a_working_chat_webhook_gets_a_slack_compatible_payload(sites, contacts, chat):
