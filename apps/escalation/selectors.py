@@ -107,6 +107,9 @@ def policies_for(site: Site) -> QuerySet[EscalationPolicy]:
     return EscalationPolicy.objects.filter(site=site).prefetch_related("levels__target_contact")
 
 
+FIELD_LABELS = {"chat_webhook_url": "chat webhook", "is_active": "active", "user_id": "user", "contact_id": "contact"}
+
+
 def change_history(site: Site, limit: int = 50) -> list[dict]:
     """Escalation settings changes at a site, newest first: who changed what, from what to what."""
     entries = AuditEntry.objects.filter(action__startswith="escalation.", site_code=site.code).order_by("-id")[:limit]
@@ -119,7 +122,10 @@ def change_history(site: Site, limit: int = 50) -> list[dict]:
                 "who": entry.actor_label,
                 "action": entry.action.removeprefix("escalation.").replace("_", " "),
                 "subject": entry.data.get("name") or entry.subject,
-                "changes": [(name, change.get("from"), change.get("to")) for name, change in changes.items()],
+                "changes": [
+                    (FIELD_LABELS.get(name, name), change.get("from"), change.get("to"))
+                    for name, change in changes.items()
+                ],
                 "data": {k: v for k, v in entry.data.items() if k not in ("changes", "name")},
             }
         )

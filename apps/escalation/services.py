@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,8 +52,16 @@ def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _masked_url(url: str) -> str:
+    # Incoming webhook URLs carry their secret in the path: the audit log keeps only where they point.
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…" if url else ""
+
+
 def _snapshot(contact: Contact) -> dict[str, Any]:
-    return {name: getattr(contact, name) for name in CONTACT_FIELDS}
+    values = {name: getattr(contact, name) for name in CONTACT_FIELDS}
+    values["chat_webhook_url"] = _masked_url(contact.chat_webhook_url)
+    return values
 
 
 # --- Contacts and calendar ---------------------------------------------------------------------------------------
@@ -82,6 +91,7 @@ def contact_update(*, actor, contact_id: int, **values: Any) -> Contact:
     """Change a contact's fields; records who changed what, from what to what. Repeating it changes nothing."""
     contact = Contact.objects.select_for_update().select_related("site").get(pk=contact_id)
     before = _snapshot(contact)
+    raw_before = {name: getattr(contact, name) for name in CONTACT_FIELDS}
     for name, value in values.items():
         if name not in CONTACT_FIELDS:
             raise EscalationError(f"{name!r} is not a contact field.")
@@ -91,9 +101,8 @@ def contact_update(*, actor, contact_id: int, **values: Any) -> Contact:
     except ValidationError as error:
         raise EscalationError(_messages(error)) from error
     after = _snapshot(contact)
-    changes = {
-        name: {"from": before[name], "to": after[name]} for name in CONTACT_FIELDS if before[name] != after[name]
-    }
+    changed = [name for name in CONTACT_FIELDS if raw_before[name] != getattr(contact, name)]
+    changes = {name: {"from": before[name], "to": after[name]} for name in changed}
     if not changes:
         return contact
     if not contact.is_active and contact.on_call_slots.exists() and before["is_active"]:

@@ -37,6 +37,17 @@ def test_an_admin_edits_a_contact_and_the_history_says_from_what_to_what(client,
     assert "ann@example.com → ann.desk@example.com" in page and "ada.admin" in page
 
 
+def test_a_chat_webhook_s_secret_path_stays_out_of_the_history(client, admin_user, contacts):
+    client.force_login(admin_user)
+    ann = contacts["ann"]
+    secret_url = "https://hooks.slack.com/services/T000/B000/s3cr3t-token"
+    form = {"name": "Ann Early", "role": "supervisor", "email": "ann@example.com", "chat_webhook_url": secret_url}
+    client.post(f"{URL}contacts/{ann.pk}/", {**form, "is_active": "on"})
+    assert Contact.objects.get(pk=ann.pk).chat_webhook_url == secret_url
+    page = client.get(URL, {"site": "BRU"}).content.decode()
+    assert "https://hooks.slack.com/…" in page and "s3cr3t-token" not in page
+
+
 def test_an_email_that_is_not_one_comes_back_with_a_message(client, admin_user, contacts):
     client.force_login(admin_user)
     form = {"name": "Ann Early", "role": "supervisor", "email": "ann-at-example", "is_active": "on"}

@@ -9,10 +9,15 @@ from apps.escalation.models import Contact, EscalationLevel, EscalationPolicy, O
 class ContactSerializer(serializers.ModelSerializer):
     site = serializers.CharField(source="site.code")
     username = serializers.CharField(source="user.username", default=None)
+    # The webhook URL is a secret (its path is the token): the API says only whether one is set.
+    has_chat_webhook = serializers.SerializerMethodField()
 
     class Meta:
         model = Contact
-        fields = ["id", "site", "role", "name", "username", "email", "chat_webhook_url", "phone", "is_active"]
+        fields = ["id", "site", "role", "name", "username", "email", "has_chat_webhook", "phone", "is_active"]
+
+    def get_has_chat_webhook(self, contact: Contact) -> bool:
+        return bool(contact.chat_webhook_url)
 
 
 class ContactInputSerializer(serializers.Serializer):
