@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from apps.accounts.roles import Role
@@ -14,6 +16,8 @@ from apps.cases.models import Case
 from apps.escalation.models import Contact, EscalationPolicy, OnCallOverride, OnCallSlot
 from apps.sites.models import Site
 from apps.sites.selectors import ShiftWindow, site_shift_at
+
+AnyUser = AbstractBaseUser | AnonymousUser  # what request.user is
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ def on_call_roles(site: Site) -> list[str]:
     return [role for role in Role.values if role in used]
 
 
-def on_call_board(user, when: datetime, site_code: str | None = None) -> list[OnCall]:
+def on_call_board(user: AnyUser, when: datetime, site_code: str | None = None) -> list[OnCall]:
     """Who is on call now for every role with a calendar, at each site the user can see."""
     sites = sites_visible_to(user)
     if site_code:
@@ -77,7 +81,7 @@ def on_call_board(user, when: datetime, site_code: str | None = None) -> list[On
     return [on_call_at(site, role, when) for site in sites for role in on_call_roles(site)]
 
 
-def contacts_visible_to(user) -> QuerySet[Contact]:
+def contacts_visible_to(user: AnyUser) -> QuerySet[Contact]:
     return Contact.objects.filter(site__in=sites_visible_to(user)).select_related("site", "user")
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -36,6 +38,8 @@ from apps.escalation.models import (
 )
 from apps.escalation.selectors import on_call_at, policy_for_case
 from apps.sites.models import Site
+
+Actor = AbstractBaseUser | AnonymousUser | None  # who made the change (None: the system)
 
 CONTACT_FIELDS = ("name", "role", "email", "chat_webhook_url", "phone", "is_active", "user_id")
 
@@ -68,7 +72,7 @@ def _snapshot(contact: Contact) -> dict[str, Any]:
 
 
 @transaction.atomic
-def contact_create(*, actor, site: Site, **values: Any) -> Contact:
+def contact_create(*, actor: Actor, site: Site, **values: Any) -> Contact:
     """Add a contact to a site after validating it (an email that is not one is refused with a clear message)."""
     contact = Contact(site=site, **values)
     try:
@@ -87,7 +91,7 @@ def contact_create(*, actor, site: Site, **values: Any) -> Contact:
 
 
 @transaction.atomic
-def contact_update(*, actor, contact_id: int, **values: Any) -> Contact:
+def contact_update(*, actor: Actor, contact_id: int, **values: Any) -> Contact:
     """Change a contact's fields; records who changed what, from what to what. Repeating it changes nothing."""
     contact = Contact.objects.select_for_update().select_related("site").get(pk=contact_id)
     before = _snapshot(contact)
@@ -120,7 +124,9 @@ def contact_update(*, actor, contact_id: int, **values: Any) -> Contact:
 
 
 @transaction.atomic
-def on_call_slot_set(*, actor, site: Site, role: str, weekday: int, shift_name: str, contact_id: int | None) -> None:
+def on_call_slot_set(
+    *, actor: Actor, site: Site, role: str, weekday: int, shift_name: str, contact_id: int | None
+) -> None:
     """Put a contact on call for one shift of one weekday (None clears the slot). Audited from whom to whom."""
     slot = OnCallSlot.objects.select_for_update().filter(site=site, role=role, weekday=weekday, shift_name=shift_name)
     current = slot.first()
@@ -147,7 +153,7 @@ def on_call_slot_set(*, actor, site: Site, role: str, weekday: int, shift_name: 
 
 @transaction.atomic
 def on_call_override_create(
-    *, actor, site: Site, role: str, contact_id: int, starts_at: datetime, ends_at: datetime, note: str = ""
+    *, actor: Actor, site: Site, role: str, contact_id: int, starts_at: datetime, ends_at: datetime, note: str = ""
 ) -> OnCallOverride:
     """ "I cover Tuesday night": someone on call ahead of the weekly calendar for a stretch of time."""
     if ends_at <= starts_at:
@@ -171,7 +177,7 @@ def on_call_override_create(
 @transaction.atomic
 def policy_level_add(
     *,
-    actor,
+    actor: Actor,
     policy: EscalationPolicy,
     delay_min: int,
     target_role: str = "",
@@ -442,7 +448,7 @@ def escalation_level_send(*, timer_id: int, level_number: int, now: datetime) ->
     return level_number
 
 
-def notification_test_send(*, actor, contact_id: int) -> list[Delivery]:
+def notification_test_send(*, actor: Actor, contact_id: int) -> list[Delivery]:
     """The "send test notification" button: one message on each of the contact's channels, each result recorded."""
     contact = Contact.objects.select_related("site").get(pk=contact_id)
     if not (contact.email or contact.chat_webhook_url):

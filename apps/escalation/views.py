@@ -54,7 +54,8 @@ def _page_url(site: Site, role: str = "") -> str:
 @role_required(Role.ADMIN)
 def settings_page(request: HttpRequest) -> HttpResponse:
     site = _site(request)
-    role = request.GET.get("role") if request.GET.get("role") in Role.values else Role.SUPERVISOR
+    asked = request.GET.get("role") or ""
+    role: str = asked if asked in Role.values else Role.SUPERVISOR
     now = timezone.now()
     shift_names = [name for _, name in site_shift_pattern(site)]
     week = calendar_week(site, role, shift_names)

@@ -99,4 +99,4 @@ def test_an_admin_cannot_put_a_contact_of_another_site_in_the_calendar(contacts,
 def test_on_call_now_follows_the_calendar(calendar, supervisor, wednesday_morning):
     answer = client_for(supervisor).get("/api/v1/escalation/on-call/", {"site": "BRU", "role": "supervisor"}).json()
     (entry,) = answer["on_call"]
-    assert (entry["shift"], entry["source"], entry["contact"]["name"]) == ("Early shift", "calendar", "Ann Early")
+    assert (entry["shift"], entry["origin"], entry["contact"]["name"]) == ("Early shift", "calendar", "Ann Early")

@@ -45,7 +45,7 @@ class OnCallSerializer(serializers.Serializer):
     shift = serializers.CharField(source="shift.name")
     shift_starts = serializers.DateTimeField(source="shift.starts")
     shift_ends = serializers.DateTimeField(source="shift.ends")
-    source = serializers.ChoiceField(choices=["override", "calendar", "nobody"])
+    origin = serializers.CharField(source="source", help_text="override, calendar or nobody")
     contact = ContactSerializer(allow_null=True)
 
 
