@@ -2,8 +2,7 @@
 
 from django import forms
 
-from apps.accounts.roles import Role
-from apps.escalation.models import Contact, Weekday
+from apps.escalation.models import ON_CALL_ROLES, Contact, Weekday
 
 
 class ContactForm(forms.ModelForm):
@@ -21,7 +20,7 @@ class ContactForm(forms.ModelForm):
 
 
 class SlotForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=ON_CALL_ROLES)
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
     shift_name = forms.CharField(max_length=50)
     contact = forms.IntegerField(required=False, help_text="Empty clears the slot.")

@@ -9,12 +9,15 @@ from apps.accounts.roles import Role
 from apps.cases.models import Case, Severity
 from apps.sites.models import Site
 
+# Roles a person on call can hold: every role but the wall display's (a TV is never notified).
+ON_CALL_ROLES = [(value, label) for value, label in Role.choices if value != Role.DISPLAY]
+
 
 class Contact(models.Model):
     """A person who can be notified: a user of the product or someone without an account."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="escalation_contacts")
-    role = models.CharField(max_length=30, choices=Role.choices, default=Role.SUPERVISOR)
+    role = models.CharField(max_length=30, choices=ON_CALL_ROLES, default=Role.SUPERVISOR)
     name = models.CharField(max_length=100)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     email = models.EmailField(blank=True)
@@ -47,7 +50,7 @@ class OnCallSlot(models.Model):
     """The weekly on-call calendar: who covers a role for one shift on one weekday (the local date the shift starts)."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="on_call_slots")
-    role = models.CharField(max_length=30, choices=Role.choices)
+    role = models.CharField(max_length=30, choices=ON_CALL_ROLES)
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     shift_name = models.CharField(max_length=50)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="on_call_slots")
@@ -66,7 +69,7 @@ class OnCallOverride(models.Model):
     """ "I cover Tuesday night": a contact on call for a role over a stretch of time, ahead of the weekly calendar."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="on_call_overrides")
-    role = models.CharField(max_length=30, choices=Role.choices)
+    role = models.CharField(max_length=30, choices=ON_CALL_ROLES)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="on_call_overrides")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -110,7 +113,7 @@ class EscalationLevel(models.Model):
     policy = models.ForeignKey(EscalationPolicy, on_delete=models.CASCADE, related_name="levels")
     number = models.PositiveSmallIntegerField()
     delay_min = models.PositiveIntegerField(help_text="Minutes after the case opened.")
-    target_role = models.CharField(max_length=30, choices=Role.choices, blank=True)
+    target_role = models.CharField(max_length=30, choices=ON_CALL_ROLES, blank=True)
     target_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT)
 
     class Meta:

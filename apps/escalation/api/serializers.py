@@ -2,8 +2,7 @@
 
 from rest_framework import serializers
 
-from apps.accounts.roles import Role
-from apps.escalation.models import Contact, EscalationLevel, EscalationPolicy, OnCallSlot, Weekday
+from apps.escalation.models import ON_CALL_ROLES, Contact, EscalationLevel, EscalationPolicy, OnCallSlot, Weekday
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -22,7 +21,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 class ContactInputSerializer(serializers.Serializer):
     site = serializers.CharField(help_text="Site code, e.g. BRU.")
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = serializers.ChoiceField(choices=ON_CALL_ROLES)
     name = serializers.CharField(max_length=100)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     chat_webhook_url = serializers.URLField(required=False, allow_blank=True, default="")
@@ -31,7 +30,7 @@ class ContactInputSerializer(serializers.Serializer):
 
 
 class ContactChangeSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    role = serializers.ChoiceField(choices=ON_CALL_ROLES, required=False)
     name = serializers.CharField(max_length=100, required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
     chat_webhook_url = serializers.URLField(required=False, allow_blank=True)
@@ -65,7 +64,7 @@ class SlotSerializer(serializers.ModelSerializer):
 
 class SlotInputSerializer(serializers.Serializer):
     site = serializers.CharField()
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = serializers.ChoiceField(choices=ON_CALL_ROLES)
     weekday = serializers.ChoiceField(choices=Weekday.choices)
     shift_name = serializers.CharField(max_length=50)
     contact = serializers.IntegerField(allow_null=True, help_text="Contact id; null clears the slot.")
@@ -76,6 +75,9 @@ class SlotResultSerializer(serializers.Serializer):
 
 
 class LevelSerializer(serializers.ModelSerializer):
+    # Plain text: the role enum is documented once, under `role` (one name per choice set in the schema).
+    target_role = serializers.CharField(help_text="The role whose on-call is notified; blank for a named contact.")
+
     class Meta:
         model = EscalationLevel
         fields = ["number", "delay_min", "target_role", "target_contact"]
