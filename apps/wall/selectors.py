@@ -1,5 +1,6 @@
 """Which board a wall shows and what comes next in rotation (the shift on comes from apps.sites.selectors)."""
 
+from apps.live.strips import WALL_STRIPS, WallStrip
 from apps.sites.models import Site
 from apps.wall.catalog import DEFAULT_TILES
 from apps.wall.models import Board
@@ -14,6 +15,13 @@ def board_for(site: Site, slug: str | None) -> Board | None:
     if slug is None:
         return boards[0]
     return next((board for board in boards if board.slug == slug), None)
+
+
+def strips_for(board: Board) -> list[WallStrip]:
+    """The strips a board includes (their keys in its tile list); the default board shows every one offered."""
+    if board.pk is None:
+        return list(WALL_STRIPS)
+    return [strip for strip in WALL_STRIPS if strip.key in board.tiles]
 
 
 def next_board_slug(site: Site, board: Board) -> str | None:

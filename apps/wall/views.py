@@ -8,7 +8,7 @@ from apps.live.groups import site_group
 from apps.live.publisher import current_sequence
 from apps.mirror.selectors import odoo_link_status
 from apps.sites.selectors import site_shift_at
-from apps.wall.selectors import board_for, next_board_slug
+from apps.wall.selectors import board_for, next_board_slug, strips_for
 from apps.wall.tiles import TILES, render_tile
 
 
@@ -30,6 +30,7 @@ def board(request, site_code: str, board_slug: str | None = None):
         "site": site,
         "board": shown,
         "tiles_html": [render_tile(key, site) for key in shown.tiles if key in TILES],
+        "strips_html": [strip.render(site) for strip in strips_for(shown)],
         "odoo": odoo_link_status(),
         "shift": site_shift_at(site, timezone.now()).name,
         "next_board": next_board_slug(site, shown),

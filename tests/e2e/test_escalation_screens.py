@@ -120,3 +120,9 @@ def test_an_admin_edits_a_contact_and_the_next_escalation_goes_to_the_new_addres
     timeline = page.inner_text("main")
     assert "Level 1: notified Ann Early by email and chat webhook — on call (override)" in timeline
     shoot(page, "case-timeline")
+
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{live_server.url}/wall/BRU/")
+    strip = page.inner_text("#strip-on_call-BRU")
+    assert "Ann Early" in strip and "Manager" in strip  # the manager on call depends on the real hour
+    shoot(page, "wall-strip")

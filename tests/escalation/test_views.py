@@ -1,9 +1,12 @@
 """The settings screen: admins only, clear validation messages, every edit audited and shown in the history."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
-from apps.escalation.models import Contact, Delivery, OnCallSlot
+from apps.escalation.models import Contact, Delivery, OnCallOverride, OnCallSlot
 
 pytestmark = pytest.mark.django_db
 URL = "/settings/escalation/"
@@ -87,3 +90,21 @@ def test_putting_someone_on_call_fills_the_week(client, admin_user, contacts):
     }
     client.post(f"{URL}calendar/", body)
     assert OnCallSlot.objects.get(weekday=1, shift_name="Night shift").contact == contacts["ben"]
+
+
+def test_the_wall_shows_who_is_on_call_and_a_gap(client, supervisor, calendar, monkeypatch):
+    """The default board includes the on-call strip: Ann on Wednesday's early shift, nobody for managers."""
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 4, 9, 0, tzinfo=UTC))
+    lea = Contact.objects.get(name="Lea Lead")
+    OnCallOverride.objects.create(
+        site=calendar,
+        role="manager",
+        contact=lea,
+        starts_at=datetime(2026, 3, 5, tzinfo=UTC),
+        ends_at=datetime(2026, 3, 6, tzinfo=UTC),
+    )
+    client.force_login(supervisor)
+    page = client.get("/wall/BRU/").content.decode()
+    assert 'id="strip-on_call-BRU"' in page
+    strip = page[page.index('id="strip-on_call-BRU"') :]
+    assert "Ann Early" in strip and "▲ nobody" in strip
