@@ -24,3 +24,13 @@ class SlotForm(forms.Form):
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
     shift_name = forms.CharField(max_length=50)
     contact = forms.IntegerField(required=False, help_text="Empty clears the slot.")
+
+
+class OverrideForm(forms.Form):
+    """ "I cover Tuesday night": times are typed in the site's local time."""
+
+    role = forms.ChoiceField(choices=ON_CALL_ROLES)
+    contact = forms.IntegerField()
+    starts_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M"], label="From (site time)")
+    ends_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M"], label="Until (site time)")
+    note = forms.CharField(max_length=200, required=False)

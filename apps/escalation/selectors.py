@@ -66,6 +66,11 @@ def on_call_at(site: Site, role: str, when: datetime) -> OnCall:
     return OnCall(site=site, role=role, shift=shift, contact=None, source="nobody")
 
 
+def overrides_ahead(site: Site, now: datetime) -> QuerySet[OnCallOverride]:
+    """Covers that are on now or still to come, soonest first."""
+    return OnCallOverride.objects.filter(site=site, ends_at__gt=now).select_related("contact").order_by("starts_at")
+
+
 def on_call_roles(site: Site) -> list[str]:
     """Roles that have anyone in the site's on-call calendar, in the order of the Role enum."""
     used = set(OnCallSlot.objects.filter(site=site).values_list("role", flat=True))

@@ -10,4 +10,5 @@ urlpatterns = [
     path("contacts/<int:contact_id>/", views.contact_edit, name="contact-edit"),
     path("contacts/<int:contact_id>/test/", views.contact_test, name="contact-test"),
     path("calendar/", views.slot_set, name="slot-set"),
+    path("overrides/", views.override_add, name="override-add"),
 ]

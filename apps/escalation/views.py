@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
 from apps.accounts.selectors import sites_visible_to
-from apps.escalation.forms import ContactForm, SlotForm
+from apps.escalation.forms import ContactForm, OverrideForm, SlotForm
 from apps.escalation.models import Weekday
 from apps.escalation.selectors import (
     calendar_week,
     change_history,
     contacts_visible_to,
     on_call_at,
+    overrides_ahead,
     policies_for,
 )
 from apps.escalation.services import (
@@ -27,6 +28,7 @@ from apps.escalation.services import (
     contact_create,
     contact_update,
     notification_test_send,
+    on_call_override_create,
     on_call_slot_set,
 )
 from apps.sites.models import Site
@@ -73,6 +75,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "week": week,
         "gaps": gaps,
         "policies": policies_for(site),
+        "overrides": overrides_ahead(site, now),
         "history": change_history(site),
     }
     return render(request, "escalation/settings.html", context)
@@ -138,3 +141,33 @@ def slot_set(request: HttpRequest) -> HttpResponse:
     except EscalationError as error:
         messages.error(request, str(error))
     return redirect(_page_url(site, data["role"]))
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def override_add(request: HttpRequest) -> HttpResponse:
+    """Someone covers a stretch ahead of the weekly calendar; the times are the site's local time."""
+    site = _site(request)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role, a contact, and when the cover starts and ends.")
+        return redirect(_page_url(site) + "#overrides")
+    data = form.cleaned_data
+    # The form's datetimes are naive wall-clock times at the site, not in the server's zone.
+    starts = data["starts_at"].replace(tzinfo=None).replace(tzinfo=site.tzinfo)
+    ends = data["ends_at"].replace(tzinfo=None).replace(tzinfo=site.tzinfo)
+    try:
+        on_call_override_create(
+            actor=request.user,
+            site=site,
+            role=data["role"],
+            contact_id=data["contact"],
+            starts_at=starts,
+            ends_at=ends,
+            note=data["note"],
+        )
+    except EscalationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Cover saved.")
+    return redirect(_page_url(site) + "#overrides")

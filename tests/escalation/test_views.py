@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.escalation.models import Contact, Delivery, OnCallOverride, OnCallSlot
+from apps.escalation.selectors import on_call_at
 
 pytestmark = pytest.mark.django_db
 URL = "/settings/escalation/"
@@ -108,3 +109,22 @@ def test_the_wall_shows_who_is_on_call_and_a_gap(client, supervisor, calendar, m
     assert 'id="strip-on_call-BRU"' in page
     strip = page[page.index('id="strip-on_call-BRU"') :]
     assert "Ann Early" in strip and "▲ nobody" in strip
+
+
+def test_a_cover_is_typed_in_the_site_s_local_time_and_wins_over_the_calendar(client, admin_user, calendar, contacts):
+    client.force_login(admin_user)
+    body = {
+        "site": "BRU",
+        "role": "supervisor",
+        "contact": contacts["ben"].pk,
+        "starts_at": "2026-03-04T08:00",  # Brussels, UTC+1 in March
+        "ends_at": "2026-03-04T12:00",
+        "note": "I cover Wednesday morning",
+    }
+    client.post("/settings/escalation/overrides/", body)
+    cover = OnCallOverride.objects.get()
+    assert cover.starts_at == datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
+    assert on_call_at(calendar, "supervisor", datetime(2026, 3, 4, 9, 0, tzinfo=UTC)).contact == contacts["ben"]
+    backwards = {**body, "starts_at": "2026-03-04T12:00", "ends_at": "2026-03-04T08:00"}
+    page = client.post("/settings/escalation/overrides/", backwards, follow=True).content.decode()
+    assert "The cover must end after it starts." in page
