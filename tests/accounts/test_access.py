@@ -25,6 +25,7 @@ def nav_labels(client) -> list[str]:
                 "Approvals",
                 "Integration health",
                 "Odoo connection",
+                "Escalation",
                 "API",
                 "Administration",
             ],
