@@ -288,7 +288,7 @@ def escalations_sweep(*, now: datetime | None = None) -> SweepOutcome:
 def escalation_stop(*, timer_id: int, now: datetime) -> bool:
     """Stop further levels of a case that is acknowledged, assigned or closed; notes it on the timeline once."""
     with transaction.atomic():
-        timer = EscalationTimer.objects.select_for_update().select_related("case__site").get(pk=timer_id)
+        timer = EscalationTimer.objects.select_for_update(of=("self",)).select_related("case__site").get(pk=timer_id)
         reason = _stop_reason(timer.case)
         if not reason or timer.state in (EscalationTimer.State.STOPPED, EscalationTimer.State.DONE):
             return False
