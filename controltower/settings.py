@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.wall",
     "apps.connect",  # connecting a real Odoo: connection test, warehouse mapping, webhook rules
     "apps.kpis",  # KPI snapshots per site and local day, targets, charts
+    "apps.escalation",  # escalation contacts, on-call calendar, policies and notifications
 ]
 
 MIDDLEWARE = [
@@ -380,6 +381,12 @@ WRITEBACK_SWEEP_BATCH = env.int("WRITEBACK_SWEEP_BATCH", default=500)  # entries
 WRITEBACK_RECOVERY_RATE_PER_S = env.float(
     "WRITEBACK_RECOVERY_RATE_PER_S", default=10.0
 )  # sent per second when Odoo answers again
+
+# --- Escalation notifications --------------------------------------------------------------------
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")  # links in notifications
+ESCALATION_CLAIM_STALE_S = env.int("ESCALATION_CLAIM_STALE_S", default=300)  # a `sending` level this old = dead worker
+ESCALATION_WEBHOOK_TIMEOUT_S = env.float("ESCALATION_WEBHOOK_TIMEOUT_S", default=5)  # per chat webhook call
+ESCALATION_WEBHOOK_ATTEMPTS = env.int("ESCALATION_WEBHOOK_ATTEMPTS", default=3)  # tries of a failing chat webhook
 
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often

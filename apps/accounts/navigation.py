@@ -29,6 +29,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("KPIs", "kpis:overview", frozenset({Role.MANAGER, Role.ADMIN})),
     NavEntry("Integration health", "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
     NavEntry("Odoo connection", "connect:odoo", frozenset({Role.ADMIN})),
+    NavEntry("Escalation", "escalation:settings", frozenset({Role.ADMIN})),
     NavEntry("API", "api-docs", DESK_ROLES),
     NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True),
 )

@@ -22,6 +22,7 @@ def default_schedules() -> list[dict]:
         # cheap while nothing waits (one query); when entries wait, one probe of Odoo
         {"name": "Write-back after an Odoo outage", "task": "writeback.recover", "every_s": 3},
         {"name": "KPI snapshots of today and yesterday", "task": "kpis.refresh_recent", "every_s": 900},
+        {"name": "Escalation sweep", "task": "escalation.sweep", "every_s": 30},
     ]
 
 

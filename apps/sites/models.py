@@ -35,3 +35,25 @@ class Site(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Shift(models.Model):
+    """A named shift of a site, starting each day at a local wall-clock time and running until the next one starts.
+
+    Stored as a local time in the site's time zone (a 06:00 shift starts at 06:00 local on both sides of a
+    DST change); a site with no shifts uses DEFAULT_SHIFTS.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="shifts")
+    name = models.CharField(max_length=50)
+    starts_at = models.TimeField(help_text="Local time in the site's time zone.")
+
+    class Meta:
+        ordering = ["site", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "starts_at"], name="shift_one_start_per_time"),
+            models.UniqueConstraint(fields=["site", "name"], name="shift_unique_name_per_site"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site.code} {self.name} from {self.starts_at:%H:%M}"

@@ -3,13 +3,15 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from apps.live.strips import WALL_STRIPS
 from apps.wall.catalog import DEFAULT_TILES, TILE_QUESTIONS
 
 
 def validate_tile_keys(value) -> None:
-    unknown = [key for key in value or [] if key not in TILE_QUESTIONS] if isinstance(value, list) else value
+    known = [*TILE_QUESTIONS, *WALL_STRIPS.names()]  # tiles, and strips other apps offer (e.g. "on_call")
+    unknown = [key for key in value or [] if key not in known] if isinstance(value, list) else value
     if not isinstance(value, list) or unknown:
-        raise ValidationError(f"Tiles must be a list of: {', '.join(TILE_QUESTIONS)}; unknown: {unknown}")
+        raise ValidationError(f"Tiles must be a list of: {', '.join(known)}; unknown: {unknown}")
 
 
 def default_tiles() -> list[str]:

@@ -9,6 +9,7 @@ from celery import current_app
 from apps.core.redis import get_redis
 from apps.live.groups import site_group
 from apps.live.publisher import send_now
+from apps.live.strips import WALL_STRIPS, strip_element_id
 from apps.mirror.changes import ChangeSet
 from apps.mirror.selectors import picking_site_codes
 from apps.sites.models import Site
@@ -63,4 +64,20 @@ def refresh_time_based_tiles() -> int:
     for site_code in sites:
         for key in TILES:
             tile_publish(site_code, key)
+        strips_publish(site_code)
     return len(sites)
+
+
+def strips_publish(site_code: str) -> None:
+    """Re-render every offered strip (who is on call changes with the shift) for the site's screens."""
+    site = Site.objects.filter(code=site_code, is_active=True).first()
+    if site is None:
+        return
+    for strip in WALL_STRIPS:
+        send_now(
+            site_group(site_code),
+            "strip",
+            {"strip": strip.key},
+            html=strip.render(site),
+            target=strip_element_id(strip.key, site_code),
+        )

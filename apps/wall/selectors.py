@@ -1,12 +1,9 @@
-"""Which board a wall shows, what comes next in rotation, and which shift is on."""
+"""Which board a wall shows and what comes next in rotation (the shift on comes from apps.sites.selectors)."""
 
-from datetime import datetime
-
+from apps.live.strips import WALL_STRIPS, WallStrip
 from apps.sites.models import Site
 from apps.wall.catalog import DEFAULT_TILES
 from apps.wall.models import Board
-
-SHIFTS = [(6, "Early shift"), (14, "Late shift"), (22, "Night shift")]
 
 
 def board_for(site: Site, slug: str | None) -> Board | None:
@@ -20,6 +17,13 @@ def board_for(site: Site, slug: str | None) -> Board | None:
     return next((board for board in boards if board.slug == slug), None)
 
 
+def strips_for(board: Board) -> list[WallStrip]:
+    """The strips a board includes (their keys in its tile list); the default board shows every one offered."""
+    if board.pk is None:
+        return list(WALL_STRIPS)
+    return [strip for strip in WALL_STRIPS if strip.key in board.tiles]
+
+
 def next_board_slug(site: Site, board: Board) -> str | None:
     """The board to rotate to after board.rotate_after_s, or None to stay."""
     if not board.rotate_after_s or board.pk is None:
@@ -28,12 +32,3 @@ def next_board_slug(site: Site, board: Board) -> str | None:
     if len(slugs) < 2:
         return None
     return slugs[(slugs.index(board.slug) + 1) % len(slugs)]
-
-
-def shift_name(local_now: datetime) -> str:
-    hour = local_now.hour
-    name = SHIFTS[-1][1]
-    for start, label in SHIFTS:
-        if hour >= start:
-            name = label
-    return name

@@ -7,7 +7,8 @@ from apps.accounts.selectors import sites_visible_to
 from apps.live.groups import site_group
 from apps.live.publisher import current_sequence
 from apps.mirror.selectors import odoo_link_status
-from apps.wall.selectors import board_for, next_board_slug, shift_name
+from apps.sites.selectors import site_shift_at
+from apps.wall.selectors import board_for, next_board_slug, strips_for
 from apps.wall.tiles import TILES, render_tile
 
 
@@ -25,13 +26,13 @@ def board(request, site_code: str, board_slug: str | None = None):
     shown = board_for(site, board_slug)
     if shown is None:
         raise Http404("No such board for this site.")
-    local_now = timezone.now().astimezone(site.tzinfo)
     context = {
         "site": site,
         "board": shown,
         "tiles_html": [render_tile(key, site) for key in shown.tiles if key in TILES],
+        "strips_html": [strip.render(site) for strip in strips_for(shown)],
         "odoo": odoo_link_status(),
-        "shift": shift_name(local_now),
+        "shift": site_shift_at(site, timezone.now()).name,
         "next_board": next_board_slug(site, shown),
         "live_groups": [site_group(site.code)],
         "app_version": settings.APP_VERSION,

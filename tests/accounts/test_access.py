@@ -26,6 +26,7 @@ def nav_labels(client) -> list[str]:
                 "KPIs",
                 "Integration health",
                 "Odoo connection",
+                "Escalation",
                 "API",
                 "Administration",
             ],

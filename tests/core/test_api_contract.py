@@ -25,6 +25,7 @@ from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.models import Case
 from apps.core.api import problems
+from apps.escalation.models import Contact
 from apps.writeback.models import OutboxEntry
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,9 @@ def real(sites, settings) -> dict[str, str]:
         site_code="BRU",
         status=OutboxEntry.Status.NEEDS_ATTENTION,
     )
+    contact = Contact.objects.create(site=sites["BRU"], name="Ann Early", email="ann@example.com")
     return {
+        "contact_id": str(contact.pk),
         "case_id": str(case.pk),
         "request_id": str(approval.pk),
         "entry_id": str(entry.pk),

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from apps.escalation import views
+
+app_name = "escalation"
+
+urlpatterns = [
+    path("", views.settings_page, name="settings"),
+    path("contacts/new/", views.contact_edit, name="contact-new"),
+    path("contacts/<int:contact_id>/", views.contact_edit, name="contact-edit"),
+    path("contacts/<int:contact_id>/test/", views.contact_test, name="contact-test"),
+    path("calendar/", views.slot_set, name="slot-set"),
+    path("overrides/", views.override_add, name="override-add"),
+]
