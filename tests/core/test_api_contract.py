@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.models import Case
 from apps.core.api import problems
+from apps.docks.models import Appointment, DockDoor
 from apps.writeback.models import OutboxEntry
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +108,13 @@ def real(sites, settings) -> dict[str, str]:
         site_code="BRU",
         status=OutboxEntry.Status.NEEDS_ATTENTION,
     )
+    door = DockDoor.objects.create(site=sites["BRU"], name="D1")
+    planned = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    appointment = Appointment.objects.create(
+        site=sites["BRU"], door=door, planned_start=planned, planned_end=planned + timedelta(hours=1)
+    )
     return {
+        "appointment_id": str(appointment.pk),
         "case_id": str(case.pk),
         "request_id": str(approval.pk),
         "entry_id": str(entry.pk),
