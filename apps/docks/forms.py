@@ -24,13 +24,16 @@ class SiteDateTimeField(serializers.DateTimeField):
         return value
 
 
-def in_site_time(value: datetime | None, site: Site) -> datetime | None:
-    """The instant in UTC (storage, and arithmetic that does not jump with the clocks)."""
-    if value is None:
-        return None
+def site_instant(value: datetime, site: Site) -> datetime:
+    """A required time (never None) in UTC; naive means the site's local time."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=site.tzinfo)
     return value.astimezone(UTC)
+
+
+def in_site_time(value: datetime | None, site: Site) -> datetime | None:
+    """The instant in UTC (storage, and arithmetic that does not jump with the clocks)."""
+    return None if value is None else site_instant(value, site)
 
 
 TIME_HELP = "ISO 8601; without an offset it is the site's local time."
@@ -116,8 +119,8 @@ def move_with_input(*, user, appointment: Appointment, data: Any) -> Appointment
     return services.appointment_move(
         appointment=appointment,
         door=_door_of(site, values["door"]),
-        planned_start=in_site_time(values["planned_start"], site),
-        planned_end=in_site_time(values["planned_end"], site),
+        planned_start=site_instant(values["planned_start"], site),
+        planned_end=site_instant(values["planned_end"], site),
         actor=user,
     )
 

@@ -15,7 +15,7 @@ MARKS: dict[str, Label] = {
     "arrived": {"symbol": "➜", "word": "Arrived", "tone": "ok"},
     "at_door": {"symbol": "▣", "word": "At door", "tone": "ok"},
     "working": {"symbol": "⇅", "word": "Loading/unloading", "tone": "ok"},
-    "overrun": {"symbol": "⧗", "word": "Overrun", "tone": "warn"},
+    "overrun": {"symbol": "⇥", "word": "Overrun", "tone": "warn"},
     "done": {"symbol": "■", "word": "Done", "tone": "muted"},
     "cancelled": {"symbol": "–", "word": "Cancelled", "tone": "muted"},
 }

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -27,8 +29,10 @@ READING_ROLES = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DOCK_CLERK)
 CLERK_ROLES = (Role.DOCK_CLERK, Role.SUPERVISOR, Role.ADMIN)
 PLANNING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
+Person = AbstractBaseUser | AnonymousUser  # whoever is asking (request.user)
 
-def site_for(user, site_code: str) -> Site:
+
+def site_for(user: Person, site_code: str) -> Site:
     """The site if the user may see it; 404 otherwise (no hint that it exists)."""
     site = sites_visible_to(user).filter(code=site_code).first()
     if site is None:
@@ -36,24 +40,24 @@ def site_for(user, site_code: str) -> Site:
     return site
 
 
-def appointments_visible_to(user) -> QuerySet[Appointment]:
+def appointments_visible_to(user: Person) -> QuerySet[Appointment]:
     return Appointment.objects.filter(site__in=sites_visible_to(user).values("pk")).select_related("site", "door")
 
 
-def appointment_get(*, user, appointment_id: int) -> Appointment:
+def appointment_get(*, user: Person, appointment_id: int) -> Appointment:
     appointment = appointments_visible_to(user).filter(pk=appointment_id).first()
     if appointment is None:
         raise Http404("No such appointment at your sites.")
     return appointment
 
 
-def doors_visible_to(user, *, site_code: str = "") -> QuerySet[DockDoor]:
+def doors_visible_to(user: Person, *, site_code: str = "") -> QuerySet[DockDoor]:
     doors = DockDoor.objects.filter(site__in=sites_visible_to(user).values("pk"), is_active=True).select_related("site")
     return doors.filter(site__code=site_code) if site_code else doors
 
 
 def appointment_list(
-    *, user, site_code: str = "", start: datetime | None = None, end: datetime | None = None, status: str = ""
+    *, user: Person, site_code: str = "", start: datetime | None = None, end: datetime | None = None, status: str = ""
 ) -> QuerySet[Appointment]:
     appointments = appointments_visible_to(user)
     if site_code:
@@ -98,14 +102,15 @@ class AppointmentView:
     def next_events(self) -> list[str]:
         """The clerk's next possible steps, in order."""
         status = self.appointment.status
-        return {
+        steps: dict[str, list[str]] = {
             S.PLANNED: ["arrive"],
             S.NO_SHOW: ["arrive"],
             S.ARRIVED: ["on_door"],
             S.AT_DOOR: ["start", "off_door"],
             S.WORKING: ["off_door"],
             S.DONE: [] if self.appointment.departed_at else ["depart"],
-        }.get(status, [])
+        }
+        return steps.get(status, [])
 
 
 def describe(
@@ -159,7 +164,7 @@ def _pct(moment: datetime, start: datetime, end: datetime) -> float:
     return round(max(0.0, min(1.0, (moment - start).total_seconds() / span)) * 100, 3)
 
 
-def timeline(*, user, site_code: str, day: date | None = None, now: datetime | None = None) -> Timeline:
+def timeline(*, user: Person, site_code: str, day: date | None = None, now: datetime | None = None) -> Timeline:
     """The site's doors for one local day, each with its appointments placed on the day, the
     closed periods greyed, and every appointment judged (late, conflict, no-show, overrun)."""
     site = site_for(user, site_code)
@@ -202,10 +207,10 @@ def timeline(*, user, site_code: str, day: date | None = None, now: datetime | N
         if view.state in counts:
             counts[view.state] += 1
     rows = []
-    for door in doors:
-        door_fact = facts[door.pk]
+    for dock_door in doors:
+        door_fact = facts[dock_door.pk]
         gaps = _closed_spans(door_fact, start, end)
-        rows.append(DoorRow(door=door, facts=door_fact, appointments=by_door[door.pk], closed_spans=gaps))
+        rows.append(DoorRow(door=dock_door, facts=door_fact, appointments=by_door[dock_door.pk], closed_spans=gaps))
     hours = []
     moment = start
     while moment < end:
@@ -228,8 +233,9 @@ def _closed_spans(door: rules.DoorFacts, start: datetime, end: datetime) -> list
     return [(_pct(s, start, end), round(_pct(e, start, end) - _pct(s, start, end), 3)) for s, e in spans if e > s]
 
 
-def clerk_list(*, user, site_code: str, now: datetime | None = None) -> dict[str, Any]:
-    """Today's appointments at the site in order of planned start, each with the clerk's next steps."""
+def clerk_list(*, user: Person, site_code: str, now: datetime | None = None) -> dict[str, Any]:
+    """Today's appointments at the site still to handle, in order of planned start, each with the
+    clerk's next steps; trucks that have left are only counted (the list stays short on a busy day)."""
     site = site_for(user, site_code)
     now = now or timezone.now()
     start, end = local_day_window(site, site_today(site, now))
@@ -241,15 +247,19 @@ def clerk_list(*, user, site_code: str, now: datetime | None = None) -> dict[str
         .order_by("planned_start", "id")
     )
     rows = []
+    departed = 0
     for appointment in appointments:
+        if appointment.departed_at is not None:
+            departed += 1
+            continue
         view = describe(appointment, now=now, site_rules_=dock_rules)
         view.local_start = appointment.planned_start.astimezone(site.tzinfo)
         view.local_end = appointment.planned_end.astimezone(site.tzinfo)
         rows.append(view)
-    return {"site": site, "rows": rows, "now": now}
+    return {"site": site, "rows": rows, "departed": departed, "now": now}
 
 
-def appointment_view(*, user, appointment_id: int, now: datetime | None = None) -> AppointmentView:
+def appointment_view(*, user: Person, appointment_id: int, now: datetime | None = None) -> AppointmentView:
     """One appointment with its state and every conflict of its plan (including overlaps)."""
     appointment = appointment_get(user=user, appointment_id=appointment_id)
     site = appointment.site

@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.docks import rules
 from apps.docks.facts import door_facts, site_rules
@@ -22,6 +24,7 @@ from apps.sites.models import Site
 LIVE_EVENT = "dock.changed"
 # A clerk may record an actual time a little ahead of the server's clock (clock drift), no more.
 CLOCK_TOLERANCE = timedelta(minutes=5)
+Actor = User | AnonymousUser | None  # the person acting (request.user); None for the system (sweeps)
 
 
 class DockError(Exception):
@@ -79,7 +82,7 @@ def _announce(appointment: Appointment, change: str) -> None:
     )
 
 
-def _audit(appointment: Appointment, *, action: str, actor, data: dict) -> None:
+def _audit(appointment: Appointment, *, action: str, actor: Actor, data: dict) -> None:
     audit_record(
         action=f"dock.{action}",
         subject=f"dock_appointment:{appointment.pk}",
@@ -126,7 +129,7 @@ def appointment_create(
     picking_odoo_ids: list[int] | None = None,
     needs: list[str] | None = None,
     load_lines: int = 0,
-    actor=None,
+    actor: Actor = None,
 ) -> Appointment:
     """Book a door. Without an end, the load's door time (per-site rules) decides it."""
     planned_start = planned_start.astimezone(UTC)
@@ -144,7 +147,7 @@ def appointment_create(
         load_lines=load_lines,
         planned_start=planned_start,
         planned_end=planned_end,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor if isinstance(actor, User) else None,
     )
     _audit(appointment, action="appointment_created", actor=actor, data={"start": planned_start, "end": planned_end})
     _announce(appointment, "created")
@@ -153,7 +156,7 @@ def appointment_create(
 
 @transaction.atomic
 def appointment_move(
-    *, appointment: Appointment, door: DockDoor, planned_start: datetime, planned_end: datetime, actor=None
+    *, appointment: Appointment, door: DockDoor, planned_start: datetime, planned_end: datetime, actor: Actor = None
 ) -> Appointment:
     """Move or resize an appointment (a person's decision: it is pinned from now on, so a later
     date change in Odoo no longer moves it). Moving it to where it already is changes nothing."""
@@ -189,7 +192,9 @@ def appointment_move(
 
 
 @transaction.atomic
-def appointment_record(*, appointment: Appointment, event: str, at: datetime | None = None, actor=None) -> Appointment:
+def appointment_record(
+    *, appointment: Appointment, event: str, at: datetime | None = None, actor: Actor = None
+) -> Appointment:
     """Record one of the clerk's actual times (check-in, on door, start, off door, departed).
 
     Recording a time already recorded changes nothing; an event out of order is refused with
@@ -223,7 +228,7 @@ def appointment_record(*, appointment: Appointment, event: str, at: datetime | N
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment: Appointment, actor=None, reason: str = "") -> Appointment:
+def appointment_cancel(*, appointment: Appointment, actor: Actor = None, reason: str = "") -> Appointment:
     """Cancel a planned appointment (frees its door). Cancelling twice changes nothing."""
     appointment = _locked(appointment)
     if appointment.status == S.CANCELLED:

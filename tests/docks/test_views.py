@@ -92,6 +92,6 @@ def test_the_wall_tile_shows_the_doors_and_what_is_late_or_blocking(make_appoint
     make_appointment(door="D1", start=now + timedelta(hours=1), carrier="Later")
     html = render_tile("docks", sites["BRU"])
     assert "What is at the dock?" in html and 'class="tile tile--bad"' in html
-    assert "✖ 1 late" in html and "⧗ 1 blocking a door" in html
+    assert "✖ 1 late" in html and "⇥ 1 blocking a door" in html
     assert html.index("D3") < html.index("D2") < html.index("D1")  # the door blocked first, then the late truck
     assert "Overrun" in html and "over by 1 h" in html and "Later" in html
