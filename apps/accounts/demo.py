@@ -24,6 +24,7 @@ DEMO_USERS = [
     {"username": "manager", "role": Role.MANAGER, "sites": ALL},
     {"username": "admin", "role": Role.ADMIN, "sites": ALL},
     {"username": "display", "role": Role.DISPLAY, "sites": ["BRU"]},
+    {"username": "clerk", "role": Role.DOCK_CLERK, "sites": ["BRU"]},
 ]
 
 

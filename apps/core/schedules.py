@@ -19,6 +19,7 @@ def default_schedules() -> list[dict]:
         },
         {"name": "Exception detectors sweep", "task": "cases.sweep", "every_s": 30},
         {"name": "Write-back outbox sweep", "task": "writeback.sweep", "every_s": 30},
+        {"name": "Dock no-show sweep", "task": "docks.no_show_sweep", "every_s": 60},
     ]
 
 

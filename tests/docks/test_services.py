@@ -137,3 +137,12 @@ def test_only_a_planned_appointment_can_be_cancelled(make_appointment, superviso
     assert appointment_cancel(appointment=planned, actor=supervisor).status == S.CANCELLED
     with pytest.raises(DockError, match="already here"):
         appointment_cancel(appointment=arrived, actor=supervisor)
+
+
+def test_the_no_show_sweep_is_a_scheduled_task(make_appointment):
+    from apps.core.schedules import default_schedules
+    from apps.docks.tasks import no_show_sweep
+
+    make_appointment(start=timezone.now() - timedelta(hours=2))
+    assert "docks.no_show_sweep" in {spec["task"] for spec in default_schedules()}
+    assert no_show_sweep() == {"marked": 1}
