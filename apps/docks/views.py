@@ -18,6 +18,7 @@ from apps.accounts.roles import has_role
 from apps.accounts.selectors import sites_visible_to
 from apps.core.api import validation_sentence
 from apps.docks import forms
+from apps.docks.blocks import door_blocks
 from apps.docks.selectors import (
     CLERK_ROLES,
     PLANNING_ROLES,
@@ -66,6 +67,10 @@ def _timeline_context(request: HttpRequest, site_code: str) -> dict:
         selected = appointment_view(user=request.user, appointment_id=int(request.GET["selected"]))
         if selected.appointment.site_id != board.site.pk:
             selected = None
+    day_query = f"day={board.day.isoformat()}&amp;"
+    selected_id = selected.appointment.pk if selected else None
+    for row in board.doors:
+        row.blocks = door_blocks(row.appointments, day_query=day_query, selected_id=selected_id)
     return {
         "board": board,
         "selected": selected,

@@ -15,6 +15,8 @@
   window.ControlTowerDocks = state; // read by browser tests
 
   function place(root) {
+    root.querySelectorAll(".tl[data-hours]").forEach(function (el) { el.style.setProperty("--hours", el.dataset.hours); });
+    if (root.matches && root.matches(".tl[data-hours]")) root.style.setProperty("--hours", root.dataset.hours);
     root.querySelectorAll("[data-left]").forEach(function (el) {
       el.style.left = el.dataset.left + "%";
       if (el.dataset.width !== undefined) el.style.width = Math.max(Number(el.dataset.width), 0.35) + "%";
@@ -119,7 +121,7 @@
     body.append("door", door);
     body.append("planned_start", start);
     body.append("planned_end", end);
-    fetch(block.dataset.moveUrl, {
+    fetch(board().dataset.moveUrl.replace("/0/", "/" + block.dataset.id + "/"), {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrf(), "X-Requested-With": "docks.js" },
     })
