@@ -19,6 +19,7 @@ from apps.accounts.selectors import sites_visible_to
 from apps.core.vocabulary import Label, duration_words
 from apps.docks import rules
 from apps.docks.facts import SiteDockRules, bookings, door_facts, holding, site_rules
+from apps.docks.following import odoo_planned_start
 from apps.docks.marks import mark
 from apps.docks.models import Appointment, AppointmentStatus, DockDoor
 from apps.sites.models import Site
@@ -284,6 +285,13 @@ def appointment_view(*, user: Person, appointment_id: int, now: datetime | None 
             others=bookings(site, appointment.planned_start, appointment.planned_end),
             booking_id=appointment.pk,
         )
+        if appointment.pinned and appointment.picking_odoo_ids:
+            odoo_start = odoo_planned_start(appointment.picking_odoo_ids)
+            if odoo_start is not None and odoo_start != appointment.planned_start:
+                local = odoo_start.astimezone(site.tzinfo).strftime("%a %d %b %H:%M")
+                conflicts.append(
+                    rules.Conflict("odoo_date", f"Odoo now plans it for {local}; pinned here by a person.")
+                )
     view = describe(appointment, now=now, site_rules_=site_rules(site), conflicts=conflicts)
     view.local_start = appointment.planned_start.astimezone(site.tzinfo)
     view.local_end = appointment.planned_end.astimezone(site.tzinfo)

@@ -38,16 +38,17 @@ def test_a_move_and_a_check_in_show_live_on_other_timelines(browser, web_server,
     clerk = user_upsert(username="cleo.clerk", password=PASSWORD, roles=[Role.DOCK_CLERK], sites=[sites["BRU"]])
     assert dock_day_fill(site=sites["BRU"], doors=10) > 50
     now = timezone.now()
-    # Outbound doors D08–D10 are open around the clock, so the test does not depend on the hour.
-    d09, d10 = DockDoor.objects.get(site=sites["BRU"], name="D09"), DockDoor.objects.get(site=sites["BRU"], name="D10")
+    # Two yard doors of its own, open around the clock and free of the demo's trucks, so the test
+    # does not depend on the hour it runs at.
+    yard2 = DockDoor.objects.create(site=sites["BRU"], name="Y2", direction="both", position=98)
+    yard1 = DockDoor.objects.create(site=sites["BRU"], name="Y1", direction="both", position=99)
     start = now.replace(second=0, microsecond=0) + timedelta(minutes=20)
     mover = Appointment.objects.create(
-        site=sites["BRU"], door=d09, direction="outbound", carrier="MoveMe", planned_start=start,
+        site=sites["BRU"], door=yard2, direction="inbound", carrier="MoveMe", planned_start=start,
         planned_end=start + timedelta(minutes=45),
     )  # fmt: skip
-    yard = DockDoor.objects.create(site=sites["BRU"], name="Y1", direction="both", position=99)  # nothing else on it
     arriving = Appointment.objects.create(
-        site=sites["BRU"], door=yard, direction="inbound", carrier="CheckMeIn",
+        site=sites["BRU"], door=yard1, direction="inbound", carrier="CheckMeIn",
         planned_start=start - timedelta(minutes=40), planned_end=start - timedelta(minutes=5),
     )  # fmt: skip
 
@@ -56,21 +57,21 @@ def test_a_move_and_a_check_in_show_live_on_other_timelines(browser, web_server,
     for page in (wall, desk):
         page.goto(f"{web_server.url}/docks/BRU/")
         live(page)
-    assert desk.locator(f'.tl-track[data-door="{d09.pk}"] #appt-{mover.pk}').count() == 1
+    assert desk.locator(f'.tl-track[data-door="{yard2.pk}"] #appt-{mover.pk}').count() == 1
 
-    # Move with the form (the keyboard way): D10, an hour later, in the site's local time.
+    # Move with the form (the keyboard way): to Y1, an hour later, in the site's local time.
     wall.click(f"#appt-{mover.pk}")
     wall.wait_for_selector(".appt-move")
     local_start = (start + timedelta(hours=1)).astimezone(sites["BRU"].tzinfo)
-    wall.select_option(".appt-move select[name=door]", str(d10.pk))
+    wall.select_option(".appt-move select[name=door]", str(yard1.pk))
     wall.fill(".appt-move input[name=planned_start]", local_start.strftime("%Y-%m-%dT%H:%M"))
     wall.fill(".appt-move input[name=planned_end]", (local_start + timedelta(minutes=45)).strftime("%Y-%m-%dT%H:%M"))
     wall.click(".appt-move button[type=submit]")
     wall.wait_for_selector("text=Appointment moved.")
-    # The other open timeline shows it on D10 without a reload.
-    desk.wait_for_selector(f'.tl-track[data-door="{d10.pk}"] #appt-{mover.pk}', timeout=15000)
+    # The other open timeline shows it on Y1 without a reload.
+    desk.wait_for_selector(f'.tl-track[data-door="{yard1.pk}"] #appt-{mover.pk}', timeout=15000)
     mover.refresh_from_db()
-    assert mover.door == d10 and mover.pinned
+    assert mover.door == yard1 and mover.pinned
 
     # The clerk checks a truck in on the tablet; the timelines mark it as arrived.
     clerk_context, tablet = sign_in(browser, web_server, clerk, {"width": 1280, "height": 800})
