@@ -36,6 +36,7 @@ def in_site_time(value: datetime | None, site: Site) -> datetime | None:
     return None if value is None else site_instant(value, site)
 
 
+DIRECTIONS = [(Direction.INBOUND, "Inbound"), (Direction.OUTBOUND, "Outbound")]  # an appointment's, as the model's
 TIME_HELP = "ISO 8601; without an offset it is the site's local time."
 
 
@@ -46,7 +47,7 @@ class AppointmentCreateInput(serializers.Serializer):
     planned_end = SiteDateTimeField(
         required=False, allow_null=True, default=None, help_text=TIME_HELP + " Empty: from the load."
     )
-    direction = serializers.ChoiceField(choices=[Direction.INBOUND, Direction.OUTBOUND], default=Direction.INBOUND)
+    direction = serializers.ChoiceField(choices=DIRECTIONS, default=Direction.INBOUND)
     carrier = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     reference = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     picking_odoo_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
@@ -68,7 +69,7 @@ class AppointmentEventInput(serializers.Serializer):
 
 class SlotFindInput(serializers.Serializer):
     site = serializers.CharField(max_length=20)
-    direction = serializers.ChoiceField(choices=[Direction.INBOUND, Direction.OUTBOUND], default=Direction.INBOUND)
+    direction = serializers.ChoiceField(choices=DIRECTIONS, default=Direction.INBOUND)
     load_lines = serializers.IntegerField(min_value=0, max_value=100000, required=False, default=0)
     minutes = serializers.IntegerField(
         min_value=5,

@@ -7,6 +7,8 @@ from apps.docks.models import Appointment, DockDoor
 
 class DockDoorSerializer(serializers.ModelSerializer):
     site = serializers.CharField(source="site.code", read_only=True)
+    # Plain strings in the schema: one "direction" enum name per component set would collide.
+    direction = serializers.CharField(read_only=True, help_text="inbound, outbound or both.")
 
     class Meta:
         model = DockDoor
@@ -17,6 +19,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
     site = serializers.CharField(source="site.code", read_only=True)
     door = serializers.IntegerField(source="door_id", read_only=True)
     door_name = serializers.CharField(source="door.name", read_only=True)
+    direction = serializers.CharField(read_only=True, help_text="inbound or outbound.")
     # Plain strings in the schema (the enum names stay free for other apps' "status" fields).
     status = serializers.CharField(
         read_only=True, help_text="planned, arrived, at_door, working, done, no_show or cancelled."
