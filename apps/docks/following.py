@@ -26,7 +26,7 @@ def odoo_planned_start(picking_odoo_ids: list[int]) -> datetime | None:
     dates = Picking.objects.filter(odoo_id__in=picking_odoo_ids, scheduled_date__isnull=False).values_list(
         "scheduled_date", flat=True
     )
-    return min(dates, default=None)
+    return min((d for d in dates if d is not None), default=None)
 
 
 def appointments_follow_changes(changes: ChangeSet) -> None:
