@@ -43,6 +43,7 @@ lock: install-dev
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py dock_demo_day
 	$(BIN)/python manage.py ensure_schedules
 	$(BIN)/python manage.py approvals_defaults
 	$(BIN)/python manage.py run_demo

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.writeback",
     "apps.cases",
     "apps.approvals",
+    "apps.docks",  # dock doors, appointments and the timeline (issue 18)
     "apps.wall",
     "apps.connect",  # connecting a real Odoo: connection test, warehouse mapping, webhook rules
     "apps.kpis",  # KPI snapshots per site and local day, targets, charts

@@ -33,6 +33,7 @@ DEMO_USERS: list[DemoUser] = [
     {"username": "manager", "role": Role.MANAGER, "sites": ALL},
     {"username": "admin", "role": Role.ADMIN, "sites": ALL},
     {"username": "display", "role": Role.DISPLAY, "sites": ["BRU"]},
+    {"username": "clerk", "role": Role.DOCK_CLERK, "sites": ["BRU"]},
 ]
 
 

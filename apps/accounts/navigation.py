@@ -26,6 +26,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Wall", "wall:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DISPLAY})),
     NavEntry("Exceptions", "cases:queue", DESK_ROLES),
     NavEntry("Approvals", "approvals:inbox", DESK_ROLES),
+    NavEntry("Docks", "docks:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DOCK_CLERK})),
     NavEntry("KPIs", "kpis:overview", frozenset({Role.MANAGER, Role.ADMIN})),
     NavEntry("Integration health", "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
     NavEntry("Odoo connection", "connect:odoo", frozenset({Role.ADMIN})),

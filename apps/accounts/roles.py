@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Manager"
     ADMIN = "admin", "Administrator"
     DISPLAY = "display", "Display (read-only screens)"
+    DOCK_CLERK = "dock_clerk", "Dock clerk"  # site-scoped: checks trucks in and out, does not reschedule
 
 
 APPROVER_ROLES = frozenset({Role.APPROVER_FINANCE, Role.APPROVER_OPERATIONS, Role.APPROVER_PROCUREMENT})

@@ -23,6 +23,7 @@ def default_schedules() -> list[dict]:
         {"name": "Write-back after an Odoo outage", "task": "writeback.recover", "every_s": 3},
         {"name": "KPI snapshots of today and yesterday", "task": "kpis.refresh_recent", "every_s": 900},
         {"name": "Escalation sweep", "task": "escalation.sweep", "every_s": 30},
+        {"name": "Dock no-show sweep", "task": "docks.no_show_sweep", "every_s": 60},
     ]
 
 

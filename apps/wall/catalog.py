@@ -4,5 +4,6 @@ TILE_QUESTIONS = {
     "on_fire": "What is on fire?",
     "ships_next": "What ships next?",
     "decisions": "What waits on a decision?",
+    "docks": "What is at the dock?",
 }
 DEFAULT_TILES = ["on_fire", "ships_next", "decisions"]

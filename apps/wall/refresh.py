@@ -49,13 +49,15 @@ def refresh_tiles_for_changes(changes: ChangeSet) -> None:
 
 
 def refresh_tiles_for_published(event: str, site_code: str | None, payload: dict) -> None:
-    """Publish listener: a case or an approval request changed on a site → that site's tile."""
+    """Publish listener: a case, an approval request or a dock appointment changed on a site → that site's tile."""
     if not site_code:
         return
     if event.startswith("case"):
         request_tile_refresh(site_code, "on_fire")
     elif event.startswith("approval"):
         request_tile_refresh(site_code, "decisions")
+    elif event.startswith("dock"):
+        request_tile_refresh(site_code, "docks")
 
 
 def refresh_time_based_tiles() -> int:

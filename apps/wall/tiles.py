@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.roles import Role
 from apps.approvals.selectors import site_decision_summary
 from apps.cases.selectors import site_fire_summary
+from apps.docks.selectors import site_dock_summary
 from apps.mirror.selectors import SHIPS_NEXT_WINDOW, outgoing_due
 from apps.sites.models import Site
 from apps.wall.catalog import TILE_QUESTIONS
@@ -72,9 +73,37 @@ def _decisions(site: Site) -> dict:
     return {**summary, "level": level}
 
 
+DOCK_TILE_DOORS = 8  # rows readable from five metres; doors with trouble come first
+
+
+def _docks(site: Site) -> dict:
+    summary = site_dock_summary(site.code)
+    doors = sorted(
+        summary["doors"],
+        key=lambda row: (
+            not (row["occupied"] and row["occupied"].state == "overrun"),
+            not any(v.state == "late" for v in row["next"]),
+            not (row["occupied"] or row["next"]),
+            row["door"].position,
+        ),
+    )
+    level = "bad" if summary["late"] or summary["blocking"] else "ok"
+    return {
+        **summary,
+        "rows": doors[:DOCK_TILE_DOORS],
+        "more_doors": max(0, len(doors) - DOCK_TILE_DOORS),
+        "level": level,
+    }
+
+
 TILES: dict[str, Tile] = {
     tile.key: tile
-    for tile in [Tile("on_fire", _on_fire), Tile("ships_next", _ships_next), Tile("decisions", _decisions)]
+    for tile in [
+        Tile("on_fire", _on_fire),
+        Tile("ships_next", _ships_next),
+        Tile("decisions", _decisions),
+        Tile("docks", _docks),
+    ]
 }
 
 

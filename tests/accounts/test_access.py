@@ -13,9 +13,9 @@ def nav_labels(client) -> list[str]:
 @pytest.mark.parametrize(
     ("user_fixture", "expected"),
     [
-        ("supervisor", ["Overview", "Wall", "Exceptions", "Approvals", "API"]),
+        ("supervisor", ["Overview", "Wall", "Exceptions", "Approvals", "Docks", "API"]),
         ("approver", ["Overview", "Exceptions", "Approvals", "API"]),
-        ("manager", ["Overview", "Wall", "Exceptions", "Approvals", "KPIs", "Integration health", "API"]),
+        ("manager", ["Overview", "Wall", "Exceptions", "Approvals", "Docks", "KPIs", "Integration health", "API"]),
         (
             "admin_user",
             [
@@ -23,6 +23,7 @@ def nav_labels(client) -> list[str]:
                 "Wall",
                 "Exceptions",
                 "Approvals",
+                "Docks",
                 "KPIs",
                 "Integration health",
                 "Odoo connection",

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.models import Case
 from apps.core.api import problems
+from apps.docks.models import Appointment, DockDoor
 from apps.escalation.models import Contact
 from apps.writeback.models import OutboxEntry
 
@@ -110,8 +112,14 @@ def real(sites, settings) -> dict[str, str]:
         site_code="BRU",
         status=OutboxEntry.Status.NEEDS_ATTENTION,
     )
+    door = DockDoor.objects.create(site=sites["BRU"], name="D1")
+    planned = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    appointment = Appointment.objects.create(
+        site=sites["BRU"], door=door, planned_start=planned, planned_end=planned + timedelta(hours=1)
+    )
     contact = Contact.objects.create(site=sites["BRU"], name="Ann Early", email="ann@example.com")
     return {
+        "appointment_id": str(appointment.pk),
         "contact_id": str(contact.pk),
         "case_id": str(case.pk),
         "request_id": str(approval.pk),

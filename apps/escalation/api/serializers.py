@@ -53,7 +53,7 @@ class OnCallListSerializer(serializers.Serializer):
     on_call = OnCallSerializer(many=True)
 
 
-class SlotSerializer(serializers.ModelSerializer):
+class OnCallSlotSerializer(serializers.ModelSerializer):
     site = serializers.CharField(source="site.code")
     contact_name = serializers.CharField(source="contact.name")
 
@@ -62,7 +62,7 @@ class SlotSerializer(serializers.ModelSerializer):
         fields = ["id", "site", "role", "weekday", "shift_name", "contact", "contact_name"]
 
 
-class SlotInputSerializer(serializers.Serializer):
+class OnCallSlotInputSerializer(serializers.Serializer):
     site = serializers.CharField()
     role = serializers.ChoiceField(choices=ON_CALL_ROLES)
     weekday = serializers.ChoiceField(choices=Weekday.choices)
@@ -70,8 +70,8 @@ class SlotInputSerializer(serializers.Serializer):
     contact = serializers.IntegerField(allow_null=True, help_text="Contact id; null clears the slot.")
 
 
-class SlotResultSerializer(serializers.Serializer):
-    slot = SlotSerializer(allow_null=True, help_text="The slot as it is now; null when it was cleared.")
+class OnCallSlotResultSerializer(serializers.Serializer):
+    slot = OnCallSlotSerializer(allow_null=True, help_text="The slot as it is now; null when it was cleared.")
 
 
 class LevelSerializer(serializers.ModelSerializer):

@@ -19,10 +19,10 @@ from apps.escalation.api.serializers import (
     ContactInputSerializer,
     ContactSerializer,
     OnCallListSerializer,
+    OnCallSlotInputSerializer,
+    OnCallSlotResultSerializer,
+    OnCallSlotSerializer,
     PolicySerializer,
-    SlotInputSerializer,
-    SlotResultSerializer,
-    SlotSerializer,
 )
 from apps.escalation.models import EscalationPolicy, OnCallSlot
 from apps.escalation.selectors import contacts_visible_to, on_call_board
@@ -117,7 +117,7 @@ class SlotListView(ListAPIView):
     """The weekly on-call calendar (GET, desk roles); POST sets or clears one slot (admins)."""
 
     pagination_class = PagePagination
-    serializer_class = SlotSerializer
+    serializer_class = OnCallSlotSerializer
 
     def get_permissions(self):
         return [ADMIN()] if self.request.method == "POST" else [DESK()]
@@ -133,9 +133,9 @@ class SlotListView(ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=SlotInputSerializer, responses={200: SlotResultSerializer})
+    @extend_schema(request=OnCallSlotInputSerializer, responses={200: OnCallSlotResultSerializer})
     def post(self, request):
-        data = SlotInputSerializer(data=request.data)
+        data = OnCallSlotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         site = _site(request.user, values["site"])
@@ -154,7 +154,7 @@ class SlotListView(ListAPIView):
             .select_related("site", "contact")
             .first()
         )
-        return Response(SlotResultSerializer({"slot": slot}).data)
+        return Response(OnCallSlotResultSerializer({"slot": slot}).data)
 
 
 class PolicyListView(ListAPIView):

@@ -1,0 +1,362 @@
+"""Reads on the dock schedule, always scoped to the sites the user may see: the timeline by door,
+the clerk's list, one appointment, the wall tile's summary and the "find a slot" proposal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from apps.accounts.roles import Role
+from apps.accounts.selectors import sites_visible_to
+from apps.core.vocabulary import Label, duration_words
+from apps.docks import rules
+from apps.docks.facts import SiteDockRules, bookings, door_facts, holding, site_rules
+from apps.docks.following import odoo_planned_start
+from apps.docks.marks import mark
+from apps.docks.models import Appointment, AppointmentStatus, DockDoor
+from apps.sites.models import Site
+
+S = AppointmentStatus
+# Who may open the dock screens and API, who may record the clerk's times, who may plan.
+READING_ROLES = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DOCK_CLERK)
+CLERK_ROLES = (Role.DOCK_CLERK, Role.SUPERVISOR, Role.ADMIN)
+PLANNING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+
+Person = AbstractBaseUser | AnonymousUser  # whoever is asking (request.user)
+
+
+def site_for(user: Person, site_code: str) -> Site:
+    """The site if the user may see it; 404 otherwise (no hint that it exists)."""
+    site = sites_visible_to(user).filter(code=site_code).first()
+    if site is None:
+        raise Http404("No such site among yours.")
+    return site
+
+
+def appointments_visible_to(user: Person) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(site__in=sites_visible_to(user).values("pk")).select_related("site", "door")
+
+
+def appointment_get(*, user: Person, appointment_id: int) -> Appointment:
+    appointment = appointments_visible_to(user).filter(pk=appointment_id).first()
+    if appointment is None:
+        raise Http404("No such appointment at your sites.")
+    return appointment
+
+
+def doors_visible_to(user: Person, *, site_code: str = "") -> QuerySet[DockDoor]:
+    doors = DockDoor.objects.filter(site__in=sites_visible_to(user).values("pk"), is_active=True).select_related("site")
+    return doors.filter(site__code=site_code) if site_code else doors
+
+
+def appointment_list(
+    *, user: Person, site_code: str = "", start: datetime | None = None, end: datetime | None = None, status: str = ""
+) -> QuerySet[Appointment]:
+    appointments = appointments_visible_to(user)
+    if site_code:
+        appointments = appointments.filter(site__code=site_code)
+    if start:
+        appointments = appointments.filter(planned_end__gt=start)
+    if end:
+        appointments = appointments.filter(planned_start__lt=end)
+    if status:
+        appointments = appointments.filter(status=status)
+    return appointments.order_by("planned_start", "id")
+
+
+def local_day_window(site: Site, day: date) -> tuple[datetime, datetime]:
+    """The site's local day as UTC instants: 23 or 25 hours long on a DST change."""
+    tz = site.tzinfo
+    start = datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz).astimezone(UTC)
+    return start, end
+
+
+def site_today(site: Site, now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(site.tzinfo).date()
+
+
+# --- what a row says about itself ------------------------------------------------------------
+@dataclass
+class AppointmentView:
+    """An appointment with what the screens show about it now."""
+
+    appointment: Appointment
+    state: str  # a key of apps/docks/marks.py
+    label: Label
+    detail: str  # "late by 20 min", "overlaps another on D3", …
+    conflicts: list[rules.Conflict] = field(default_factory=list)
+    left_pct: float = 0.0
+    width_pct: float = 0.0
+    local_start: datetime | None = None
+    local_end: datetime | None = None
+
+    @property
+    def next_events(self) -> list[str]:
+        """The clerk's next possible steps, in order."""
+        status = self.appointment.status
+        steps: dict[str, list[str]] = {
+            S.PLANNED: ["arrive"],
+            S.NO_SHOW: ["arrive"],
+            S.ARRIVED: ["on_door"],
+            S.AT_DOOR: ["start", "off_door"],
+            S.WORKING: ["off_door"],
+            S.DONE: [] if self.appointment.departed_at else ["depart"],
+        }
+        return steps.get(status, [])
+
+
+def describe(
+    appointment: Appointment, *, now: datetime, site_rules_: SiteDockRules, conflicts: Iterable[rules.Conflict] = ()
+) -> AppointmentView:
+    """Derive the state a person sees: late and overrun come from the clock, not from a stored status."""
+    conflicts = list(conflicts)
+    status = appointment.status
+    late_after = timedelta(minutes=site_rules_.late_after_min)
+    detail = ""
+    if status == S.PLANNED and now > appointment.planned_start + late_after:
+        state, detail = "late", f"late by {duration_words((now - appointment.planned_start).total_seconds())}"
+    elif status in (S.AT_DOOR, S.WORKING) and now > appointment.planned_end:
+        state, detail = "overrun", f"over by {duration_words((now - appointment.planned_end).total_seconds())}"
+    elif status == S.PLANNED:
+        state = "planned"
+    else:
+        state = status
+    if appointment.arrived_at and appointment.arrived_at > appointment.planned_start + late_after and not detail:
+        detail = f"arrived {duration_words((appointment.arrived_at - appointment.planned_start).total_seconds())} late"
+    if conflicts and status not in (S.DONE, S.NO_SHOW, S.CANCELLED):
+        state = "conflict" if state in ("planned", "arrived") else state
+        detail = "; ".join(c.message for c in conflicts) + (f"; {detail}" if detail else "")
+    return AppointmentView(appointment=appointment, state=state, label=mark(state), detail=detail, conflicts=conflicts)
+
+
+# --- the timeline ------------------------------------------------------------------------
+@dataclass
+class DoorRow:
+    door: DockDoor
+    facts: rules.DoorFacts
+    appointments: list[AppointmentView]
+    closed_spans: list[tuple[float, float]]  # (left %, width %) where the door is closed or out of service
+    blocks: str = ""  # the appointments' markup, filled by the view (apps/docks/blocks.py)
+
+
+@dataclass
+class Timeline:
+    site: Site
+    day: date
+    start: datetime
+    end: datetime
+    now: datetime
+    now_pct: float | None
+    hours: list[tuple[float, str]]  # (left %, local "HH:MM") for each local hour
+    doors: list[DoorRow]
+    counts: dict[str, int]
+
+
+def _pct(moment: datetime, start: datetime, end: datetime) -> float:
+    span = (end - start).total_seconds()
+    return round(max(0.0, min(1.0, (moment - start).total_seconds() / span)) * 100, 3)
+
+
+TIMELINE_FIELDS = (
+    "id", "door_id", "carrier", "reference", "planned_start", "planned_end", "status", "arrived_at", "departed_at",
+)  # fmt: skip
+
+
+def timeline(*, user: Person, site_code: str, day: date | None = None, now: datetime | None = None) -> Timeline:
+    """The site's doors for one local day, each with its appointments placed on the day, the
+    closed periods greyed, and every appointment judged (late, conflict, no-show, overrun)."""
+    site = site_for(user, site_code)
+    now = now or timezone.now()
+    day = day or site_today(site, now)
+    start, end = local_day_window(site, day)
+    dock_rules = site_rules(site)
+    doors = list(DockDoor.objects.filter(site=site, is_active=True))
+    facts = {f.id: f for f in door_facts(doors, site, start, end)}
+    appointments = list(
+        Appointment.objects.filter(site=site, planned_start__lt=end, planned_end__gt=start)
+        .exclude(status=S.CANCELLED)
+        .only(*TIMELINE_FIELDS)  # a busy day has 1,500: only what a block shows (tests/perf/bench_docks.py)
+    )
+    held = [
+        rules.Booking(a.pk, a.door_id, a.planned_start, a.planned_end)
+        for a in appointments
+        if a.status not in (S.CANCELLED, S.NO_SHOW)
+    ]
+    overlapping = rules.overlapping_ids(held)
+    by_door: dict[int, list[AppointmentView]] = {door.pk: [] for door in doors}
+    counts = {"total": 0, "late": 0, "conflict": 0, "no_show": 0, "overrun": 0}
+    tz = site.tzinfo
+    for appointment in appointments:
+        door = facts.get(appointment.door_id)
+        if door is None:
+            continue
+        conflicts = []
+        if appointment.status not in (S.CANCELLED, S.NO_SHOW, S.DONE):
+            conflicts = rules.blocking_conflicts(door, appointment.planned_start, appointment.planned_end)
+            if appointment.pk in overlapping:
+                conflicts.append(rules.Conflict("overlap", f"Door {door.name} is double-booked."))
+        view = describe(appointment, now=now, site_rules_=dock_rules, conflicts=conflicts)
+        view.left_pct = _pct(appointment.planned_start, start, end)
+        view.width_pct = round(_pct(appointment.planned_end, start, end) - view.left_pct, 3)
+        view.local_start = appointment.planned_start.astimezone(tz)
+        view.local_end = appointment.planned_end.astimezone(tz)
+        by_door[appointment.door_id].append(view)
+        counts["total"] += 1
+        if view.state in counts:
+            counts[view.state] += 1
+    rows = []
+    for dock_door in doors:
+        door_fact = facts[dock_door.pk]
+        gaps = _closed_spans(door_fact, start, end)
+        rows.append(DoorRow(door=dock_door, facts=door_fact, appointments=by_door[dock_door.pk], closed_spans=gaps))
+    hours = []
+    moment = start
+    while moment < end:
+        hours.append((_pct(moment, start, end), moment.astimezone(tz).strftime("%H:%M")))
+        moment += timedelta(hours=1)
+    now_pct = _pct(now, start, end) if start <= now < end else None
+    return Timeline(site, day, start, end, now, now_pct, hours, rows, counts)
+
+
+def _closed_spans(door: rules.DoorFacts, start: datetime, end: datetime) -> list[tuple[float, float]]:
+    spans: list[tuple[datetime, datetime]] = []
+    cursor = start
+    for opens, closes in rules.open_intervals(door, start, end):
+        if opens > cursor:
+            spans.append((cursor, min(opens, end)))
+        cursor = max(cursor, closes)
+    if cursor < end:
+        spans.append((cursor, end))
+    spans.extend((max(s, start), min(e, end)) for s, e in door.closures)
+    return [(_pct(s, start, end), round(_pct(e, start, end) - _pct(s, start, end), 3)) for s, e in spans if e > s]
+
+
+def clerk_list(*, user: Person, site_code: str, now: datetime | None = None) -> dict[str, Any]:
+    """Today's appointments at the site still to handle, in order of planned start, each with the
+    clerk's next steps; trucks that have left are only counted (the list stays short on a busy day)."""
+    site = site_for(user, site_code)
+    now = now or timezone.now()
+    start, end = local_day_window(site, site_today(site, now))
+    dock_rules = site_rules(site)
+    appointments = (
+        Appointment.objects.filter(site=site, planned_start__gte=start, planned_start__lt=end)
+        .exclude(status=S.CANCELLED)
+        .select_related("door")
+        .order_by("planned_start", "id")
+    )
+    rows = []
+    departed = 0
+    for appointment in appointments:
+        if appointment.departed_at is not None:
+            departed += 1
+            continue
+        view = describe(appointment, now=now, site_rules_=dock_rules)
+        view.local_start = appointment.planned_start.astimezone(site.tzinfo)
+        view.local_end = appointment.planned_end.astimezone(site.tzinfo)
+        rows.append(view)
+    return {"site": site, "rows": rows, "departed": departed, "now": now}
+
+
+def appointment_view(*, user: Person, appointment_id: int, now: datetime | None = None) -> AppointmentView:
+    """One appointment with its state and every conflict of its plan (including overlaps)."""
+    appointment = appointment_get(user=user, appointment_id=appointment_id)
+    site = appointment.site
+    now = now or timezone.now()
+    (door,) = door_facts([appointment.door], site, appointment.planned_start, appointment.planned_end)
+    conflicts: list[rules.Conflict] = []
+    if appointment.status not in (S.CANCELLED, S.NO_SHOW, S.DONE):
+        dock_rules = site_rules(site)
+        conflicts = rules.conflicts_for(
+            door=door,
+            start=appointment.planned_start,
+            end=appointment.planned_end,
+            direction=appointment.direction,
+            needs=appointment.needs,
+            minutes_needed=dock_rules.minutes_for(appointment.load_lines),
+            others=bookings(site, appointment.planned_start, appointment.planned_end),
+            booking_id=appointment.pk,
+        )
+        if appointment.pinned and appointment.picking_odoo_ids:
+            odoo_start = odoo_planned_start(appointment.picking_odoo_ids)
+            if odoo_start is not None and odoo_start != appointment.planned_start:
+                local = odoo_start.astimezone(site.tzinfo).strftime("%a %d %b %H:%M")
+                conflicts.append(
+                    rules.Conflict("odoo_date", f"Odoo now plans it for {local}; pinned here by a person.")
+                )
+    view = describe(appointment, now=now, site_rules_=site_rules(site), conflicts=conflicts)
+    view.local_start = appointment.planned_start.astimezone(site.tzinfo)
+    view.local_end = appointment.planned_end.astimezone(site.tzinfo)
+    return view
+
+
+def slot_find(
+    *, site: Site, minutes: int, direction: str, needs: Iterable[str] = (), after: datetime | None = None
+) -> rules.Slot | None:
+    """The first free door and time that fit a load (rules.find_slot); None within the horizon."""
+    after = after or timezone.now()
+    end = after + rules.SLOT_HORIZON + timedelta(minutes=minutes)
+    doors = DockDoor.objects.filter(site=site, is_active=True)
+    return rules.find_slot(
+        doors=door_facts(doors, site, after, end),
+        bookings=bookings(site, after, end),
+        minutes=minutes,
+        direction=direction,
+        needs=needs,
+        after=after,
+        step_min=site_rules(site).slot_step_min,
+    )
+
+
+# --- the wall tile ---------------------------------------------------------------------------
+DOCK_TILE_WINDOW = timedelta(hours=4)
+
+
+def site_dock_summary(site_code: str, *, now: datetime | None = None) -> dict[str, Any]:
+    """For the wall (which checks the viewer itself): the next hours by door, what is late or blocking."""
+    site = Site.objects.get(code=site_code)
+    now = now or timezone.now()
+    dock_rules = site_rules(site)
+    doors = list(DockDoor.objects.filter(site=site, is_active=True))
+    upcoming = list(
+        holding(
+            Appointment.objects.filter(
+                site=site, planned_start__lt=now + DOCK_TILE_WINDOW, planned_end__gt=now - timedelta(hours=12)
+            )
+        )
+        .exclude(status=S.DONE, off_door_at__isnull=False)
+        .select_related("door")
+        .order_by("planned_start")
+    )
+    views = [describe(a, now=now, site_rules_=dock_rules) for a in upcoming]
+    relevant = [
+        v
+        for v in views
+        if v.appointment.planned_end > now or v.state in ("late", "overrun", "at_door", "working", "arrived")
+    ]
+    late = [v for v in relevant if v.state == "late"]
+    blocking = [v for v in relevant if v.state == "overrun"]
+    by_door = []
+    for door in doors:
+        mine = [v for v in relevant if v.appointment.door_id == door.pk]
+        occupied = next((v for v in mine if v.appointment.status in (S.AT_DOOR, S.WORKING)), None)
+        following = [v for v in mine if v.appointment.status in (S.PLANNED, S.ARRIVED)][:2]
+        by_door.append({"door": door, "occupied": occupied, "next": following})
+    for v in relevant:
+        v.local_start = v.appointment.planned_start.astimezone(site.tzinfo)
+    return {
+        "site": site,
+        "total": len(relevant),
+        "late": late,
+        "blocking": blocking,
+        "doors": by_door,
+        "now": now,
+    }

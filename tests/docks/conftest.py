@@ -1,0 +1,61 @@
+"""Dock fixtures: doors at Brussels and Chicago, a dock clerk, and an appointment factory."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+
+from apps.accounts.roles import Role
+from apps.accounts.services import user_upsert
+from apps.docks.models import Appointment, DockDoor
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clerk(sites):
+    return user_upsert(username="cleo.clerk", password=PASSWORD, roles=[Role.DOCK_CLERK], sites=[sites["BRU"]])
+
+
+@pytest.fixture
+def doors(sites):
+    """Brussels: D1 inbound 06:00–22:00, D2 both ways with a reefer plug around the clock, D3
+    outbound overnight 22:00–06:00. Chicago: one door."""
+    bru = sites["BRU"]
+    return {
+        "D1": DockDoor.objects.create(
+            site=bru, name="D1", direction="inbound", opens_at=time(6), closes_at=time(22), position=1
+        ),
+        "D2": DockDoor.objects.create(site=bru, name="D2", direction="both", capabilities=["reefer"], position=2),
+        "D3": DockDoor.objects.create(
+            site=bru, name="D3", direction="outbound", opens_at=time(22), closes_at=time(6), position=3
+        ),
+        "C1": DockDoor.objects.create(site=sites["CHI"], name="C1", direction="both"),
+    }
+
+
+def at(day: str, clock: str, tz) -> datetime:
+    """A wall-clock time at a site: at("2026-12-02", "10:30", site.tzinfo)."""
+    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=tz)
+
+
+@pytest.fixture
+def make_appointment(doors):
+    def make(door: str = "D2", start: datetime | None = None, minutes: int = 60, **fields) -> Appointment:
+        door_obj = doors[door]
+        start = start or at("2026-12-02", "10:00", door_obj.site.tzinfo)
+        fields.setdefault("direction", "inbound" if door_obj.direction != "outbound" else "outbound")
+        return Appointment.objects.create(
+            site=door_obj.site,
+            door=door_obj,
+            planned_start=start,
+            planned_end=start + timedelta(minutes=minutes),
+            **fields,
+        )
+
+    return make
