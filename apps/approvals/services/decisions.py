@@ -183,22 +183,33 @@ def request_delegate(*, request: ApprovalRequest, user, to_user, until: datetime
     return delegation
 
 
+APPROVING_ROLES = (
+    Role.SUPERVISOR,
+    Role.MANAGER,
+    Role.APPROVER_FINANCE,
+    Role.APPROVER_OPERATIONS,
+    Role.APPROVER_PROCUREMENT,
+)
+
+
 def _check_delegate(request: ApprovalRequest, to_user) -> None:
     if to_user.pk == request.requested_by_id:
         raise DecisionRefused("The requester cannot decide their own request.", status=400)
     if not sites_visible_to(to_user).filter(pk=request.site_id).exists():
         raise DecisionRefused(f"{to_user.get_username()} is not a member of {request.site.code}.", status=400)
-    if not has_role(
-        to_user,
-        Role.SUPERVISOR,
-        Role.MANAGER,
-        Role.APPROVER_FINANCE,
-        Role.APPROVER_OPERATIONS,
-        Role.APPROVER_PROCUREMENT,
-    ):
+    if not has_role(to_user, *APPROVING_ROLES):
         raise DecisionRefused(f"{to_user.get_username()} holds no approving role.", status=400)
     if request.decisions.filter(kind__in=[DecisionKind.APPROVE, DecisionKind.REJECT], user=to_user).exists():
         raise DecisionRefused(f"{to_user.get_username()} already decided a step of this request.", status=400)
+
+
+def _check_period_delegate(delegator, delegate) -> None:
+    """A period delegation reaches only sites both may see; use narrows it again (eligibility)."""
+    if not has_role(delegate, *APPROVING_ROLES):
+        raise DecisionRefused(f"{delegate.get_username()} holds no approving role.", status=400)
+    shared = sites_visible_to(delegator).filter(pk__in=sites_visible_to(delegate).values("pk"))
+    if not shared.exists():
+        raise DecisionRefused(f"{delegate.get_username()} is not a member of any site you decide for.", status=400)
 
 
 @transaction.atomic
@@ -208,6 +219,7 @@ def delegation_create(*, delegator, delegate, starts_at: datetime, ends_at: date
         raise DecisionRefused("The delegation has to end after it starts.", status=400)
     if delegate.pk == delegator.pk:
         raise DecisionRefused("Delegate to someone else.", status=400)
+    _check_period_delegate(delegator, delegate)
     existing = Delegation.objects.filter(
         delegator=delegator, delegate=delegate, request__isnull=True, starts_at=starts_at, ends_at=ends_at
     ).first()
