@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "apps.core.middleware.RejectNulCharactersMiddleware",  # PostgreSQL refuses NUL: a 400, not a 500
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.display_middleware.DisplayTokenMiddleware",  # TVs sign in by token, see only their wall
@@ -264,6 +265,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # JSON only, capped in size (413) and depth, no NUL characters (apps/core/parsers.py)
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -314,6 +321,7 @@ MIRROR_WEBHOOK_DELAY_S = env.float("MIRROR_WEBHOOK_DELAY_S", default=0.3)  # Odo
 MIRROR_WEBHOOK_RECHECK_S = env.float("MIRROR_WEBHOOK_RECHECK_S", default=1.5)  # look again if still unchanged
 # Run change-set subscribers (detectors, screens) in the syncing process instead of a worker task.
 MIRROR_CHANGES_INLINE = env.bool("MIRROR_CHANGES_INLINE", default=False)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)  # larger API bodies get a 413
 MIRROR_WEBHOOK_MAX_BYTES = env.int("MIRROR_WEBHOOK_MAX_BYTES", default=256 * 1024)
 
 # --- Version: wall displays reload themselves when it changes (a new deployment) ----------------

@@ -13,6 +13,7 @@ from apps.accounts.selectors import sites_visible_to
 from apps.approvals.eligibility import actionable_q, authority
 from apps.approvals.models import OPEN_STATUSES, ApprovalPolicy, ApprovalRequest, RequestStatus, RequestType
 from apps.audit.models import AuditEntry
+from apps.core.numbers import MAX_PAGE
 from apps.sites.models import Site
 from apps.writeback.models import OutboxEntry
 
@@ -86,7 +87,7 @@ def history_for(user, filters: HistoryFilters) -> dict[str, Any]:
         queryset = queryset.filter(created_at__lte=datetime.combine(filters.until, time.max, tzinfo=UTC))
     if filters.decided_by:
         queryset = queryset.filter(decisions__user__username=filters.decided_by).distinct()
-    page = max(1, filters.page)
+    page = min(max(1, filters.page), MAX_PAGE)
     start = (page - 1) * HISTORY_PAGE
     rows = list(
         queryset.select_related("site", "requested_by").order_by("-created_at", "-id")[start : start + HISTORY_PAGE + 1]

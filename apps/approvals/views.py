@@ -31,6 +31,7 @@ from apps.approvals.selectors import (
 from apps.approvals.services.decisions import DecisionRefused, bulk_approve, request_acknowledge
 from apps.approvals.services.dispatch import request_decide
 from apps.approvals.services.people import request_raise_by_person
+from apps.core.numbers import page_number, record_ids
 from apps.live.groups import site_group, user_group
 from apps.live.publisher import current_sequence
 
@@ -140,7 +141,7 @@ def decide(request, request_id: int):
 @require_POST
 def bulk(request):
     """Approve the selected low-risk requests; each one is checked on its own."""
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = record_ids(request.POST.getlist("ids"))
     result = bulk_approve(request_ids=ids, user=request.user)
     if request.headers.get("X-Requested-With") == "approvals.js":
         return JsonResponse(result)
@@ -158,7 +159,7 @@ def history(request):
         site_code=params.get("site", ""),
         text=params.get("q", ""),
         decided_by=params.get("decided_by", ""),
-        page=int(params["page"]) if params.get("page", "").isdigit() else 1,
+        page=page_number(params.get("page")),
     )
     query = params.copy()
     query.pop("page", None)

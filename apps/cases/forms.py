@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.cases.models import ResolutionCode
+from apps.core.numbers import record_ids
 
 SNOOZE_CHOICES = [("30", "30 minutes"), ("60", "1 hour"), ("240", "4 hours"), ("1440", "Until tomorrow")]
 
@@ -17,7 +18,7 @@ class CommentForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.IntegerField(required=False)
+    assignee = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
 class SnoozeForm(forms.Form):
@@ -34,7 +35,7 @@ class ResolveForm(forms.Form):
 
 class EscalateForm(forms.Form):
     note = forms.CharField(max_length=2000, required=False)
-    from_level = forms.IntegerField(required=False, min_value=0)
+    from_level = forms.IntegerField(required=False, min_value=0, max_value=1000)
 
 
 class OdooNoteForm(forms.Form):
@@ -45,13 +46,13 @@ class OdooActivityForm(forms.Form):
     summary = forms.CharField(max_length=200)
     note = forms.CharField(max_length=2000, required=False)
     date_deadline = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    user_id = forms.IntegerField(required=False, min_value=1)
+    user_id = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
 class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[("acknowledge", "Acknowledge"), ("assign", "Assign")])
-    cases = forms.CharField()  # comma-separated ids
-    assignee = forms.IntegerField(required=False)
+    cases = forms.CharField(max_length=10_000)  # comma-separated ids
+    assignee = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
     def case_ids(self) -> list[int]:
-        return [int(part) for part in self.cleaned_data["cases"].split(",") if part.strip().isdigit()][:500]
+        return record_ids(self.cleaned_data["cases"].split(","))

@@ -37,6 +37,7 @@ from apps.approvals.selectors import (
 from apps.approvals.services.decisions import DecisionRefused, bulk_approve, delegation_create
 from apps.approvals.services.dispatch import request_decide
 from apps.approvals.services.people import request_raise_by_person
+from apps.core.numbers import page_number
 
 DESK = HasRole.of(Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, *APPROVER_ROLES)
 
@@ -84,7 +85,7 @@ class RequestListView(APIView):
             site_code=params.get("site", ""),
             text=params.get("q", ""),
             decided_by=params.get("decided_by", ""),
-            page=int(params["page"]) if params.get("page", "").isdigit() else 1,
+            page=page_number(params.get("page")),
         )
         history = history_for(request.user, filters)
         return Response(

@@ -26,6 +26,7 @@ from apps.approvals.models import (
 from apps.approvals.services.outbox import effect_enqueue
 from apps.approvals.services.raising import step_activate
 from apps.approvals.services.timeline import announce, audit, timeline_add
+from apps.core.numbers import MAX_RECORD_ID
 
 
 class DecisionRefused(Exception):
@@ -266,7 +267,10 @@ def _decide(request, step, user, on_behalf_of, kind: str, reason: str, shown: di
 def bulk_approve(*, request_ids: list[int], user, shown: dict | None = None) -> dict[str, list]:
     """Approve each low-risk request the user may decide; the others are listed with the reason."""
     approved, refused = [], []
-    for request in ApprovalRequest.objects.filter(pk__in=request_ids).order_by("pk"):
+    request_ids = [pk for pk in request_ids if 0 < pk <= MAX_RECORD_ID]
+    # Only the user's sites: a request elsewhere answers exactly like one that does not exist.
+    visible = ApprovalRequest.objects.filter(site__in=sites_visible_to(user).values("pk"))
+    for request in visible.filter(pk__in=request_ids).order_by("pk"):
         if not request.is_low_risk:
             refused.append({"id": request.pk, "reason": "Not marked low-risk by its policy: decide it on its own."})
             continue

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from apps.cases.detectors import kind_label
 from apps.cases.models import Case, CaseEvent, ResolutionCode
+from apps.core.numbers import MAX_ODOO_ID, MAX_RECORD_ID
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
@@ -52,7 +53,9 @@ class CaseNoInput(serializers.Serializer):
 
 
 class CaseAssignInput(serializers.Serializer):
-    assignee_id = serializers.IntegerField(allow_null=True, help_text="A user id; null gives it back to the role.")
+    assignee_id = serializers.IntegerField(
+        allow_null=True, min_value=1, max_value=MAX_RECORD_ID, help_text="A user id; null gives it back to the role."
+    )
 
 
 class CaseCommentInput(serializers.Serializer):
@@ -72,6 +75,8 @@ class CaseEscalateInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
     from_level = serializers.IntegerField(
         required=False,
+        min_value=0,
+        max_value=1000,
         allow_null=True,
         default=None,
         help_text="The level you saw; a repeat at a newer level is a no-op.",
@@ -87,14 +92,23 @@ class CaseOdooActivityInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
     date_deadline = serializers.DateField()
     user_id = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="Odoo user; default: the transfer's responsible."
+        min_value=1,
+        max_value=MAX_ODOO_ID,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Odoo user; default: the transfer's responsible.",
     )
 
 
 class CaseBulkInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=["acknowledge", "assign"])
-    case_ids = serializers.ListField(child=serializers.IntegerField(), max_length=500)
-    assignee_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    case_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_RECORD_ID), max_length=500
+    )
+    assignee_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_RECORD_ID
+    )
 
 
 class CaseBulkOutput(serializers.Serializer):
@@ -103,9 +117,13 @@ class CaseBulkOutput(serializers.Serializer):
 
 
 class PickFailureReportInput(serializers.Serializer):
-    location_odoo_id = serializers.IntegerField(min_value=1)
-    picking_odoo_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-    product_odoo_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    location_odoo_id = serializers.IntegerField(min_value=1, max_value=MAX_ODOO_ID)
+    picking_odoo_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ODOO_ID
+    )
+    product_odoo_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ODOO_ID
+    )
     reason = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     external_id = serializers.CharField(

@@ -1,0 +1,32 @@
+"""Refuse NUL characters in query strings and form fields before any view sees them.
+
+PostgreSQL text cannot hold NUL, so a filter or a field carrying one fails inside the database
+(a 500). Django's form CharField already refuses them; query strings and hand-read POST values
+(bulk ids, JSON script posts) do not, so they are checked here once for every page and endpoint.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponseBadRequest, JsonResponse
+
+MESSAGE = "NUL characters (\\u0000) are not allowed in parameters."
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
+
+
+class RejectNulCharactersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        form = request.POST if request.method == "POST" and request.content_type in _FORM_TYPES else None
+        if "\x00" in request.path or _has_nul(request.GET) or (form is not None and _has_nul(form)):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": MESSAGE}, status=400)
+            return HttpResponseBadRequest(MESSAGE)
+        return self.get_response(request)
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
