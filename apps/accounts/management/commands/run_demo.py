@@ -55,7 +55,9 @@ class Command(BaseCommand):
                 f"{python} manage.py odoo_simulator --port 8069 --state {state} --speed {simulator_speed}"
                 f" --history {DEMO_HISTORY_HOURS} --webhook-url {webhook_url}",
             )
-        manager.add_process("web", f"{_bin('daphne')} -b {host} -p {port} controltower.asgi:application")
+        manager.add_process(
+            "web", f"{sys.executable} -m controltower.serve -b {host} -p {port} controltower.asgi:application"
+        )
         manager.add_process("worker", f"{python} -m celery -A controltower worker -l INFO --concurrency 2")
         manager.add_process("beat", f"{python} -m celery -A controltower beat -l INFO")
 
