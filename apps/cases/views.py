@@ -26,6 +26,7 @@ from apps.cases.selectors import (
 )
 from apps.cases.services import actions, followups
 from apps.cases.services.actions import CaseError
+from apps.core.redirects import safe_next
 from apps.live.groups import site_group
 
 QUEUE_ROWS = 100  # more than a person scans; filters narrow the rest
@@ -174,14 +175,14 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     else:
         if wants_json:
             return JsonResponse({"ok": True})
-    return redirect(request.POST.get("next") or reverse("cases:detail", args=[case.pk]))
+    return redirect(safe_next(request, reverse("cases:detail", args=[case.pk])))
 
 
 @role_required(*READING_ROLES)
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     form = forms.BulkForm(request.POST)
-    back = request.POST.get("next") or reverse("cases:queue")
+    back = safe_next(request, reverse("cases:queue"))
     if not form.is_valid():
         messages.error(request, "Select cases and an action first.")
         return redirect(back)

@@ -37,7 +37,19 @@
   }
   setInterval(tick, 30000);
 
-  if (!app) { bindForms(document); return; } // a request's own page: only the decision forms
+  // Showing a request acknowledges it (a POST: opening the pane by GET changes nothing).
+  function acknowledge(root) {
+    const detail = root.querySelector("[data-acknowledge-url]");
+    if (!detail || detail.dataset.canDecide !== "1") return;
+    fetch(detail.dataset.acknowledgeUrl, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf, "X-Requested-With": "approvals.js" } });
+  }
+
+  // Selects that submit their filter form when changed (no inline handlers: the CSP forbids them).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  if (!app) { bindForms(document); acknowledge(document); return; } // a request's own page: the decision forms
 
   // --- selection and the detail pane --------------------------------------------------------
   function select(row, focus) {
@@ -58,6 +70,7 @@
         if (state.selectedId !== id) return; // the user moved on meanwhile
         panel().innerHTML = html;
         bindForms(panel());
+        acknowledge(panel());
       })
       .catch(function () { panel().innerHTML = '<p class="error">This request could not be loaded; it may have been decided.</p>'; });
   }
