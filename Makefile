@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test bench install install-dev lint format run clean
+.PHONY: demo test bench fuzz install install-dev lint format run clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test: install-dev
 ## make bench: benchmarks (PostgreSQL when DATABASE_URL is set); results in tests/perf/results/latest.json
 bench: install-dev
 	$(BIN)/python -m tests.perf.run $(BENCH)
+
+## make fuzz: the fuzz tests (schemathesis over the API schema, Hypothesis on webhooks and websockets)
+## with a large budget; the suite runs the same tests with a small one. FUZZ_EXAMPLES=N to change it.
+fuzz: install-dev
+	EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} \
+		$(BIN)/pytest -m fuzz -p no:randomly -o timeout=3600 $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff format --check .
