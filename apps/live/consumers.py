@@ -91,12 +91,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if action not in {"subscribe", "unsubscribe"} or not isinstance(requested, list):
             await self._error("send {'action': 'subscribe', 'groups': [...]}")
             return
+        if not requested:
+            await self._error("name at least one group, e.g. 'site.BRU'")
+            return
         if not all(isinstance(group, str) and group.isascii() and len(group) < 100 for group in requested):
             await self._error("group names are short ASCII strings, e.g. 'site.BRU'")
             return
         for group in requested[:MAX_GROUPS]:
             if action == "unsubscribe":
                 await self._leave(group)
+                await self.send_json({"type": "unsubscribed", "group": group})  # every frame gets an answer
             elif group not in self.groups_joined and len(self.groups_joined) >= MAX_GROUPS:
                 await self.send_json(
                     {"type": "refused", "group": group, "error": f"at most {MAX_GROUPS} groups per connection"}
