@@ -1,6 +1,6 @@
 """Proof 2 of issue 16: schemathesis over the OpenAPI schema, signed in as an admin: zero 5xx.
 
-In the suite each operation gets a small budget (FUZZ_EXAMPLES, default 10); `make fuzz` runs it
+In the suite each operation gets a small budget (FUZZ_EXAMPLES, default 5); `make fuzz` runs it
 with a large one. Requests go to a real Daphne on the test database, with a real session and CSRF.
 """
 
@@ -20,7 +20,7 @@ from apps.approvals.defaults import ensure_default_policies
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db(transaction=True)]
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 
