@@ -9,7 +9,9 @@ The consumer also re-checks its session on a timer, so an expired session ends i
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from importlib import import_module
 
 from asgiref.sync import async_to_sync
@@ -38,6 +40,16 @@ def user_sockets_close(*, user_id: int, code: int = ACCESS_ENDED) -> None:
 
 
 def _send_close(user_id: int, code: int) -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: a sync view, task or command
+        _group_send_close(user_id, code)
+        return
+    # Called from a thread that runs an event loop (async_to_sync cannot run there): send from another.
+    threading.Thread(target=_group_send_close, args=(user_id, code), daemon=True).start()
+
+
+def _group_send_close(user_id: int, code: int) -> None:
     try:
         async_to_sync(get_channel_layer().group_send)(
             user_sockets_group(user_id), {"type": "live.disconnect", "code": code}

@@ -1,11 +1,4 @@
-"""Request and response guards every page and endpoint shares.
-
-RejectNulCharactersMiddleware: refuse NUL characters in query strings and form fields before any view sees them.
-
-PostgreSQL text cannot hold NUL, so a filter or a field carrying one fails inside the database
-(a 500). Django's form CharField already refuses them; query strings and hand-read POST values
-(bulk ids, JSON script posts) do not, so they are checked here once for every page and endpoint.
-"""
+"""Request and response guards every page and endpoint shares (settings.MIDDLEWARE)."""
 
 from __future__ import annotations
 
@@ -13,6 +6,7 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
 MESSAGE = "NUL characters (\\u0000) are not allowed in parameters."
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _has_nul(query) -> bool:
@@ -20,6 +14,13 @@ def _has_nul(query) -> bool:
 
 
 class RejectNulCharactersMiddleware:
+    """Refuse NUL characters in the path, query string and form fields before any view sees them.
+
+    PostgreSQL text cannot hold NUL, so a filter or a field carrying one fails inside the database
+    (a 500). Django's form CharField refuses them; query strings and hand-read POST values (bulk
+    ids, script posts) do not, so they are checked here once for every page and endpoint.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -30,9 +31,6 @@ class RejectNulCharactersMiddleware:
                 return JsonResponse({"detail": MESSAGE}, status=400)
             return HttpResponseBadRequest(MESSAGE)
         return self.get_response(request)
-
-
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class SecurityHeadersMiddleware:
