@@ -5,8 +5,8 @@ FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /build
 RUN apt-get update && apt-get install -y --no-install-recommends build-essential && rm -rf /var/lib/apt/lists/*
-COPY requirements.txt .
-RUN pip wheel --wheel-dir /wheels -r requirements.txt
+COPY requirements.lock .
+RUN pip wheel --wheel-dir /wheels -r requirements.lock
 
 FROM python:3.11-slim-bookworm AS runtime
 # Wall displays reload themselves when this changes: pass the commit, e.g. --build-arg APP_VERSION=$(git rev-parse --short HEAD)
@@ -18,8 +18,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
     && groupadd --system app && useradd --system --gid app --home /app app
 WORKDIR /app
 COPY --from=build /wheels /wheels
-COPY requirements.txt .
-RUN pip install --no-index --find-links=/wheels -r requirements.txt && rm -rf /wheels
+COPY requirements.lock .
+RUN pip install --no-index --find-links=/wheels -r requirements.lock && rm -rf /wheels
 COPY --chown=app:app . .
 # collectstatic needs settings but no real secrets: throwaway values for this build step only.
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.db \

@@ -1,26 +1,43 @@
 # Control Tower — the two commands (`make demo`, `make test`) and a few helpers.
-# Works on a fresh Linux machine with Python 3.11+; everything installs into ./.venv.
+# Works on a fresh Linux machine with Python 3.11+; everything installs into ./.venv from the lock
+# files (requirements*.lock, exact versions), which `make lock` regenerates from the ranges in
+# requirements*.txt.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+# Same flags for both lock files; never write a local index or wheel directory into them.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
+# `make test CHECKS=` skips ruff and mypy (CI runs them once, not once per database).
+CHECKS ?= 1
+# The inner loop: no browser, nothing marked slow.
+FAST := -m "not browser and not slow"
 
-.PHONY: demo test bench fuzz install install-dev lint format run clean
+# $(call timed,NAME,COMMAND): run COMMAND, then print "=== phase NAME: N s" even when it fails.
+timed = start=$$(date +%s); $(2); status=$$?; echo "=== phase $(1): $$(( $$(date +%s) - start )) s"; exit $$status
+
+.PHONY: demo test test-fast bench fuzz install install-dev lint mypy format lock clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/python
-	$(PIP) install -r requirements.txt
+$(VENV)/.runtime-installed: requirements.lock | $(VENV)/bin/python
+	$(PIP) install -r requirements.lock
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(PIP) install -r requirements-dev.txt
+$(VENV)/.dev-installed: requirements.lock requirements-dev.lock | $(VENV)/bin/python
+	$(PIP) install -r requirements-dev.lock
 	touch $@ $(VENV)/.runtime-installed
 
 install: $(VENV)/.runtime-installed
 install-dev: $(VENV)/.dev-installed
+
+## make lock: pin every package (and its dependencies) from requirements*.txt into requirements*.lock
+lock: install-dev
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
+	sed -i -E '/^--(find-links|index-url|extra-index-url|trusted-host)/d' requirements.lock requirements-dev.lock
 
 ## make demo: embedded runtime (SQLite, app-managed Redis, Odoo simulator, Daphne, Celery worker + beat)
 demo: install
@@ -30,11 +47,21 @@ demo: install
 	$(BIN)/python manage.py approvals_defaults
 	$(BIN)/python manage.py run_demo
 
-## make test: ruff (format + lint) and the whole suite. Embedded Redis for tests uses its own port.
+## make run: the whole stack against your Odoo (ODOO_URL...), no simulator, no demo data.
+## Run `manage.py prepare_instance` once first (migrate, schedules, policies, first admin).
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py run_stack
+
+## make test: ruff (format + lint), mypy and the suite (PYTEST_ARGS narrows it, CHECKS= skips ruff and mypy).
+## The embedded Redis for tests uses its own port (6381 unless EMBEDDED_REDIS_PORT says otherwise).
 test: install-dev
-	$(BIN)/ruff format --check .
-	$(BIN)/ruff check .
-	EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$(CHECKS)" ]; then $(MAKE) --no-print-directory lint mypy; fi
+	@$(call timed,tests $(if $(DATABASE_URL),PostgreSQL,SQLite),EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} $(BIN)/pytest $(PYTEST_ARGS))
+
+## make test-fast: the inner loop — no browser, no slow tests, no lint (a minute or two)
+test-fast: install-dev
+	EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} $(BIN)/pytest $(FAST) $(PYTEST_ARGS)
 
 ## make bench: benchmarks (PostgreSQL when DATABASE_URL is set); results in tests/perf/results/latest.json
 bench: install-dev
@@ -47,12 +74,14 @@ fuzz: install-dev
 		$(BIN)/pytest -m fuzz -p no:randomly -o timeout=3600 $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff format --check .
-	$(BIN)/ruff check .
+	@$(call timed,lint,$(BIN)/ruff format --check . && $(BIN)/ruff check .)
+
+mypy: install-dev
+	@$(call timed,mypy,$(BIN)/mypy)
 
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache

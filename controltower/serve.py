@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from daphne.cli import CommandLineInterface
-from daphne.server import Server
+# Daphne ships no type hints (no py.typed).
+from daphne.cli import CommandLineInterface  # type: ignore[import-untyped]
+from daphne.server import Server  # type: ignore[import-untyped]
 
 from apps.core.redaction import redact  # reads settings only when a line is written
 

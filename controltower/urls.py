@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.core.api import problems
 from apps.health import views as health_views
 from apps.live import views as live_views
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("live/", include("apps.live.urls")),
     path("health/", include("apps.health.urls")),
+    path("settings/", include("apps.connect.urls")),
     path("readyz", health_views.readyz, name="readyz"),
     path("metrics", health_views.metrics, name="metrics"),
     path("wall/", include("apps.wall.urls")),
@@ -23,3 +25,9 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# /api/ paths answer Django's own errors (unknown URL, crash outside a view) as problems too.
+handler400 = problems.handler400
+handler403 = problems.handler403
+handler404 = problems.handler404
+handler500 = problems.handler500

@@ -1,13 +1,15 @@
 """Shared test fixtures: a real Redis, standing users per role, real server processes, and a real
 Odoo simulator (HTTP) with the gateway pointed at it."""
 
+from pathlib import Path
+
 import pytest
 import requests
 from django.conf import settings
 
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
-from apps.core.embedded_redis import is_running, start_background, stop
+from apps.core.embedded_redis import PortTakenError, start_background, stop
 from apps.core.redis import get_redis
 from apps.mirror.changes import subscribe, unsubscribe
 from apps.odoo.client import get_client, reset_client
@@ -17,15 +19,28 @@ from tests.channels import ChannelListener
 from tests.servers import daphne, free_port
 
 PASSWORD = "correct-horse-battery-staple"
+E2E_DIR = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items):
+    """Every test under tests/e2e drives a browser: mark it so `make test-fast` leaves it out even
+    when its module forgets the mark."""
+    for item in items:
+        if E2E_DIR in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def redis_server():
-    """Embedded mode: start the app-managed Redis for the suite. Production path: REDIS_URL is used as is."""
-    if not settings.EMBEDDED_REDIS or is_running(settings.EMBEDDED_REDIS_PORT):
+    """Embedded mode: start the suite's own Redis (the tests flush it, so it is never one we did not
+    start: a taken port stops the run with a message). Production path: REDIS_URL is used as is."""
+    if not settings.EMBEDDED_REDIS:
         yield
         return
-    process = start_background(settings.EMBEDDED_REDIS_PORT, settings.VAR_DIR / "redis-test")
+    try:
+        process = start_background(settings.EMBEDDED_REDIS_PORT, settings.VAR_DIR / "redis-test")
+    except PortTakenError as error:
+        pytest.exit(f"Test Redis not started: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     yield
     stop(process)
 

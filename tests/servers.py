@@ -89,7 +89,22 @@ def purge_broker() -> None:
     celery_app.control.purge()
 
 
-def celery_worker(**env: str) -> ServerProcess:
+class CeleryWorker(ServerProcess):
+    """A worker that counts as started once it answers a ping: work sent before that may expire
+    unseen (the pulse lives 10 s) while a loaded machine is still importing the worker."""
+
+    def start(self, timeout_s: float = 60) -> "CeleryWorker":
+        super().start(timeout_s)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"the Celery worker exited; see {self.log_path}")
+            if celery_app.control.ping(timeout=0.5):
+                return self
+        raise RuntimeError(f"the Celery worker did not answer a ping in {timeout_s} s; see {self.log_path}")
+
+
+def celery_worker(**env: str) -> CeleryWorker:
     purge_broker()
     argv = [sys.executable, "-m", "celery", "-A", "controltower", "worker", "--pool", "solo", "-l", "INFO"]
-    return ServerProcess(argv, child_env(**env))
+    return CeleryWorker(argv, child_env(**env))

@@ -8,7 +8,7 @@ from apps.accounts.models import DisplayToken, User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Control Tower", {"fields": ("sites",), "description": "Roles are the groups above."}),
     )
     filter_horizontal = ("groups", "user_permissions", "sites")

@@ -2,6 +2,7 @@
 
 import json
 import secrets
+from typing import TypedDict
 
 from django.conf import settings
 
@@ -16,7 +17,15 @@ DEMO_SITES = [
     {"code": "SIN", "name": "Singapore DC", "timezone": "Asia/Singapore"},
 ]
 ALL = ["BRU", "CHI", "SIN"]
-DEMO_USERS = [
+
+
+class DemoUser(TypedDict):
+    username: str
+    role: Role
+    sites: list[str]
+
+
+DEMO_USERS: list[DemoUser] = [
     {"username": "supervisor", "role": Role.SUPERVISOR, "sites": ["BRU", "CHI"]},
     {"username": "finance", "role": Role.APPROVER_FINANCE, "sites": ALL},
     {"username": "operations", "role": Role.APPROVER_OPERATIONS, "sites": ALL},

@@ -27,6 +27,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Exceptions", "cases:queue", DESK_ROLES),
     NavEntry("Approvals", "approvals:inbox", DESK_ROLES),
     NavEntry("Integration health", "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
+    NavEntry("Odoo connection", "connect:odoo", frozenset({Role.ADMIN})),
     NavEntry("API", "api-docs", DESK_ROLES),
     NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True),
 )

@@ -4,21 +4,29 @@ It lives with the users, not the sites: membership (User.sites) and roles are bo
 data, and sites sit below accounts in the layers (pyproject.toml, [tool.importlinter]).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from apps.accounts.roles import Role, has_role
 from apps.sites.models import Site
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
-def sites_visible_to(user) -> QuerySet[Site]:
+
+def sites_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Site]:
     """Admins see every active site; everyone else only the sites they are a member of."""
     if not user.is_authenticated:
         return Site.objects.none()
     sites = Site.objects.filter(is_active=True)
     if has_role(user, Role.ADMIN):
         return sites
-    return sites.filter(members=user)
+    return sites.filter(members__pk=user.pk)
 
 
-def user_can_see_site(user, site_code: str) -> bool:
+def user_can_see_site(user: AbstractBaseUser | AnonymousUser, site_code: str) -> bool:
     return sites_visible_to(user).filter(code=site_code).exists()

@@ -194,6 +194,8 @@ def emergency_purchase_draft(
     product = str(orderpoint.product) if orderpoint.product else f"product {orderpoint.product_id}"
     if purchase_order is not None:
         effect = purchase_confirm_effect(purchase_order)
+    elif orderpoint.product_id is None:
+        raise DraftError("The orderpoint names no product to purchase.")
     else:
         effect = note_effect(
             odoo_model="product.product",

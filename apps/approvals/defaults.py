@@ -1,4 +1,4 @@
-"""The default policy set: the five control models of DESIGN.md, for every site.
+"""The default policy set: the five control models (README: *Approvals*), for every site.
 
 Admins override them per site by revising (a site's own version wins over the default). The
 thresholds here are the ones the tests check at their boundaries.

@@ -7,6 +7,7 @@ someone's inbox exactly when they may decide it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,6 +23,9 @@ from apps.approvals.models import (
     RequestStatus,
 )
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 #: decisions that fill a step: whoever made one on a request may not fill another step of it
 FILLING = (DecisionKind.APPROVE, DecisionKind.REJECT)
 
@@ -32,7 +36,7 @@ class Authority:
 
     allowed: bool
     reason: str = ""
-    on_behalf_of: object = None
+    on_behalf_of: User | None = None
 
 
 def active_delegations(user) -> QuerySet[Delegation]:
@@ -76,6 +80,7 @@ def authority(user, request: ApprovalRequest) -> Authority:
     if refusal:
         return Authority(False, refusal)
     step = request.active_step
+    assert step is not None  # active_step_id was checked above
     if _direct_authority(user, request, step):
         return Authority(True)
     for delegation in active_delegations(user).filter(Q(request__isnull=True) | Q(request=request)):

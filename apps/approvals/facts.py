@@ -27,6 +27,8 @@ def site_for_warehouse(warehouse_odoo_id: int | None) -> Site | None:
 
 
 def site_for_picking(picking: Picking) -> Site | None:
+    if picking.picking_type_id is None:
+        return None
     warehouse = PickingType.objects.filter(odoo_id=picking.picking_type_id).values_list("warehouse_id", flat=True)
     return site_for_warehouse(warehouse.first())
 

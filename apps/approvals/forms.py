@@ -1,10 +1,20 @@
-"""Forms: one per request type for people raising a request, and the decision form."""
+"""Inputs of the approval screens and API: a form per request type for people raising a request
+(rendered by the screen), and what the screens and the API share: the decision and bulk inputs (DRF
+serializers read a form post and a JSON body alike, and describe themselves in the schema) and the
+lookup of the request a URL names."""
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any, cast
 
-from apps.approvals.models import RequestType
+from django import forms
+from django.http import Http404
+from rest_framework import serializers
+
+from apps.approvals.models import ApprovalRequest, RequestType
+from apps.approvals.selectors import request_for
+from apps.approvals.services.dispatch import ACTIONS, request_decide
+from apps.core.numbers import MAX_RECORD_ID
 from apps.mirror.models import Carrier
 
 REASON = forms.CharField(
@@ -28,7 +38,7 @@ class CarrierUpgradeForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         carriers = Carrier.objects.filter(is_archived=False, is_deleted=False).order_by("name")
-        self.fields["carrier_id"].choices = [(c.odoo_id, c.name) for c in carriers]
+        cast(forms.ChoiceField, self.fields["carrier_id"]).choices = [(c.odoo_id, c.name) for c in carriers]
 
 
 class InventoryAdjustmentForm(forms.Form):
@@ -54,10 +64,31 @@ FORMS: dict[str, type[forms.Form]] = {
 }
 
 
-class DecisionForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[(a, a) for a in ("approve", "reject", "request_info", "provide_info", "delegate")]
+class ApprovalDecideInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ACTIONS)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    to_user = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
+    until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ApprovalBulkInputSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_RECORD_ID), min_length=1, max_length=500
     )
-    reason = forms.CharField(required=False, max_length=2000)
-    to_user = forms.CharField(required=False, max_length=150)
-    until = forms.DateTimeField(required=False)
+
+
+def decide_with_input(*, request: ApprovalRequest, user, data: Any) -> str:
+    """Validate a decision's input and take it (the inbox, the request page and the API).
+
+    Returns the sentence for the person; raises serializers.ValidationError or DecisionRefused."""
+    values = ApprovalDecideInputSerializer(data=data)
+    values.is_valid(raise_exception=True)
+    return request_decide(request=request, user=user, **values.validated_data)
+
+
+def request_or_404(user, request_id: int) -> ApprovalRequest:
+    """The request a URL names, if it is at one of the user's sites (404 otherwise), for both paths."""
+    try:
+        return request_for(user, request_id)
+    except ApprovalRequest.DoesNotExist:
+        raise Http404("No such request at your sites.") from None

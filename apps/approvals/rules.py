@@ -26,6 +26,8 @@ from apps.approvals.policies import PolicyError
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Location, Move, Orderpoint, Picking, Quant, SaleOrder
+from apps.mirror.services.sync_runs import sync_run_note_skipped
+from apps.writeback.selectors import own_effects, writes_in_flight
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +67,7 @@ def check_deliveries(pickings: list[Picking], *, release_ids: set[int]) -> None:
     within credit go straight through."""
     # a partner not mirrored yet is checked when it arrives (on_partners)
     pickings = [p for p in pickings if p.partner is not None]
-    credits = partner_credit([p.partner_id for p in pickings])
+    credits = partner_credit([p.partner_id for p in pickings if p.partner_id is not None])
     for picking in pickings:
         if picking.partner_id not in credits:
             continue  # no customer, or Odoo did not answer: decide when the picking next changes
@@ -77,6 +79,7 @@ def check_deliveries(pickings: list[Picking], *, release_ids: set[int]) -> None:
 
 
 def _over_limit(picking: Picking, credit: float) -> bool:
+    assert picking.partner is not None  # check_deliveries keeps only pickings with a customer
     return not credit_facts(picking.partner, credit, builders.order_amount(picking))["credit_ok"]
 
 
@@ -136,25 +139,46 @@ def on_moves(changes: ChangeSet) -> None:
     inventory = Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True)
     created = Move.objects.filter(odoo_id__in=changes.created, state="done")
     moves = created.filter(location_id__in=inventory) | created.filter(location_dest_id__in=inventory)
-    check_applied_counts(list(moves.distinct().order_by("odoo_id")), set(inventory))
+    check_applied_counts(list(moves.distinct().order_by("odoo_id")), set(inventory), changes=changes)
 
 
-def check_applied_counts(moves: list[Move], inventory_ids: set[int]) -> None:
+def _past_counts(moves: list[Move], changes: ChangeSet) -> list[Move]:
+    """Counts applied before now that nobody can decide on any more: everything a first sync or a
+    backfill brings (the mirror is being built), and any count done longer ago than FRESH."""
+    if changes.historical:
+        return list(moves)
+    stale_before = timezone.now() - FRESH
+    return [m for m in moves if m.date is not None and m.date < stale_before]
+
+
+def check_applied_counts(moves: list[Move], inventory_ids: set[int], *, changes: ChangeSet) -> None:
     """A count applied in Odoo: the variance is the move, the books before it are the quant minus the move.
 
     Moves and quants reach the mirror in either order; a move is judged once its quant shows the count
     (the quant's write is not older than the move), so `before` is never computed from a stale quant.
+    Past counts (a first sync, a backfill) raise nothing; the sync's record counts them.
     """
+    # A count our outbox applied (an approved request) makes an inventory move: not a new count.
+    ours = own_effects(odoo_model="stock.move", write_dates={m.odoo_id: m.odoo_write_date for m in moves})
+    moves = [m for m in moves if m.odoo_id not in ours]
+    past = {m.odoo_id for m in _past_counts(moves, changes)}
+    sync_run_note_skipped(run_id=changes.sync_run_id, decisions=len(past))
+    moves = [m for m in moves if m.odoo_id not in past]
     costs = product_cost([m.product_id for m in moves if m.product_id])
     for move in moves:
         gain = move.location_id in inventory_ids
         internal = move.location_dest_id if gain else move.location_id
-        quant = Quant.objects.filter(product_id=move.product_id, location_id=internal).select_related(
-            "product", "location"
+        if move.product_id is None or internal is None:
+            continue  # Odoo requires both on a move: nothing to count against
+        quant = (
+            Quant.objects.filter(product_id=move.product_id, location_id=internal)
+            .select_related("product", "location")
+            .first()
         )
-        quant = quant.first()
         if quant is None or not _reflects(quant, move):
             continue  # on_quants picks it up when the quant arrives
+        if writes_in_flight(odoo_model="stock.quant", odoo_ids=[quant.odoo_id]):
+            continue  # our outbox is applying a count there: its effects are recorded when it finishes
         after = quant.quantity
         before = after - move.quantity if gain else after + move.quantity
         _raise(
@@ -162,7 +186,7 @@ def check_applied_counts(moves: list[Move], inventory_ids: set[int]) -> None:
             quant,
             before=before,
             counted=after,
-            unit_cost=costs.get(move.product_id),
+            unit_cost=_cost(costs, move.product_id),
             already_applied=True,
             key=f"inventory_adjustment:move:{move.odoo_id}",
             rule="inventory_variance",
@@ -186,7 +210,7 @@ def _applied_counts_of(quants: list[Quant]) -> list[Move]:
     inventory = set(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True))
     found: list[Move] = []
     for quant in quants:
-        if quant.odoo_write_date is None:
+        if quant.odoo_write_date is None or quant.product_id is None or quant.location_id is None:
             continue
         done = Move.objects.filter(
             product_id=quant.product_id, state="done", date__gte=quant.odoo_write_date - timedelta(minutes=5)
@@ -209,16 +233,22 @@ def on_quants(changes: ChangeSet) -> None:
         check_applied_counts(
             _applied_counts_of(recounted),
             set(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True)),
+            changes=changes,
         )
-    short = forward_shortages({(q.product_id, q.location_id) for q in quants})
-    costs = product_cost([q.product_id for q in pending] + [op.product_id for op, _ in short])
+    short = forward_shortages(
+        {(q.product_id, q.location_id) for q in quants if q.product_id is not None and q.location_id is not None}
+    )
+    costs = product_cost(
+        [q.product_id for q in pending if q.product_id is not None]
+        + [op.product_id for op, _ in short if op.product_id is not None]
+    )
     for quant in pending:
         _raise(
             builders.inventory_adjustment_draft,
             quant,
             before=quant.quantity,
             counted=quant.inventory_quantity,
-            unit_cost=costs.get(quant.product_id),
+            unit_cost=_cost(costs, quant.product_id),
             already_applied=False,
             key=f"inventory_adjustment:quant:{quant.odoo_id}:{quant.inventory_quantity:g}",
             rule="inventory_count",
@@ -228,11 +258,15 @@ def on_quants(changes: ChangeSet) -> None:
             builders.emergency_purchase_draft,
             orderpoint,
             on_hand=on_hand,
-            unit_cost=costs.get(orderpoint.product_id),
+            unit_cost=_cost(costs, orderpoint.product_id),
             # one request per orderpoint and day: a decided stockout may come back tomorrow
             key=f"emergency_purchase:orderpoint:{orderpoint.odoo_id}:{timezone.now():%Y-%m-%d}",
             rule="forward_stockout",
         )
+
+
+def _cost(costs: dict[int, float], product_id: int | None) -> float | None:
+    return costs.get(product_id) if product_id is not None else None
 
 
 def forward_shortages(pairs: set[tuple[int, int]]) -> list[tuple[Orderpoint, float]]:
@@ -242,8 +276,10 @@ def forward_shortages(pairs: set[tuple[int, int]]) -> list[tuple[Orderpoint, flo
     candidates = Orderpoint.objects.filter(
         product_id__in={p for p, _ in pairs}, location_id__in={loc for _, loc in pairs}, is_archived=False
     ).select_related("product", "location")
-    found = []
+    found: list[tuple[Orderpoint, float]] = []
     for orderpoint in sorted(candidates, key=lambda op: op.odoo_id):
+        if orderpoint.product_id is None or orderpoint.location_id is None:
+            continue  # not among `pairs`, which hold ids only
         if (orderpoint.product_id, orderpoint.location_id) not in pairs:
             continue
         stock = Quant.objects.filter(product_id=orderpoint.product_id, location_id=orderpoint.location_id)
@@ -254,7 +290,13 @@ def forward_shortages(pairs: set[tuple[int, int]]) -> list[tuple[Orderpoint, flo
 
 
 def _incoming(product_id: int, warehouse_id: int | None) -> bool:
-    warehouse_locations = Location.objects.filter(warehouse_id=warehouse_id).values_list("odoo_id", flat=True)
+    # Without a warehouse, the locations that belong to none (what filtering on None has always meant).
+    locations = (
+        Location.objects.filter(warehouse_id__isnull=True)
+        if warehouse_id is None
+        else Location.objects.filter(warehouse_id=warehouse_id)
+    )
+    warehouse_locations = locations.values_list("odoo_id", flat=True)
     return Move.objects.filter(
         product_id=product_id,
         state__in=OPEN_MOVE_STATES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -12,20 +12,44 @@ from django.utils import timezone
 from apps.accounts.selectors import sites_visible_to
 from apps.approvals.eligibility import actionable_q, authority
 from apps.approvals.models import OPEN_STATUSES, ApprovalPolicy, ApprovalRequest, RequestStatus, RequestType
+from apps.approvals.summaries import decision_summary
 from apps.audit.models import AuditEntry
-from apps.core.numbers import MAX_PAGE
+from apps.core.numbers import MAX_PAGE, page_number
 from apps.sites.models import Site
 from apps.writeback.models import OutboxEntry
+
+if TYPE_CHECKING:
+    from apps.accounts.types import AnyUser
 
 INBOX_LIMIT = 60
 HISTORY_PAGE = 50
 
 
-def requests_visible_to(user) -> QuerySet[ApprovalRequest]:
+def requests_visible_to(user: AnyUser) -> QuerySet[ApprovalRequest]:
     return ApprovalRequest.objects.filter(site__in=sites_visible_to(user).values("pk"))
 
 
-def inbox_queryset(user, *, site_code: str = "", request_type: str = "") -> QuerySet[ApprovalRequest]:
+class InboxFilterKwargs(TypedDict):
+    site_code: str
+    request_type: str
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """The inbox's filters, as they appear in the URL of the screen and the API (?site=BRU&type=…)."""
+
+    site_code: str = ""
+    request_type: str = ""
+
+    @classmethod
+    def from_query(cls, params: Any) -> InboxFilters:
+        return cls(site_code=params.get("site", "").strip(), request_type=params.get("type", "").strip())
+
+    def as_kwargs(self) -> InboxFilterKwargs:
+        return {"site_code": self.site_code, "request_type": self.request_type}
+
+
+def inbox_queryset(user: AnyUser, *, site_code: str = "", request_type: str = "") -> QuerySet[ApprovalRequest]:
     """What waits on this user now: steps they may decide, and questions put to them."""
     waiting = actionable_q(user) | Q(status=RequestStatus.INFO_REQUESTED, requested_by_id=user.pk)
     queryset = ApprovalRequest.objects.filter(waiting)
@@ -36,7 +60,9 @@ def inbox_queryset(user, *, site_code: str = "", request_type: str = "") -> Quer
     return queryset
 
 
-def inbox_for(user, *, site_code: str = "", request_type: str = "", limit: int = INBOX_LIMIT) -> dict[str, Any]:
+def inbox_for(
+    user: AnyUser, *, site_code: str = "", request_type: str = "", limit: int = INBOX_LIMIT
+) -> dict[str, Any]:
     """The inbox list: soonest due first, with only the columns a row shows, and the total."""
     queryset = inbox_queryset(user, site_code=site_code, request_type=request_type)
     rows = list(queryset.select_related("site", "active_step").only(*ROW_FIELDS).order_by("due_at", "id")[:limit])
@@ -47,6 +73,8 @@ ROW_FIELDS = (
     "id",
     "title",
     "request_type",
+    "facts",  # the figure a decision turns on (apps.approvals.summaries)
+    "context",
     "status",
     "due_at",
     "created_at",
@@ -69,9 +97,22 @@ class HistoryFilters:
     decided_by: str = ""
     page: int = 1
 
+    @classmethod
+    def from_query(cls, params: Any) -> HistoryFilters:
+        """The history's filters from the URL of the screen or the API (?status=…&type=…&q=…)."""
+        page = params.get("page", "")
+        return cls(
+            status=params.get("status", "").strip(),
+            request_type=params.get("type", "").strip(),
+            site_code=params.get("site", "").strip(),
+            text=params.get("q", "").strip()[:100],
+            decided_by=params.get("decided_by", "").strip(),
+            page=page_number(page),  # ASCII digits only, bounded (str.isdigit() takes other scripts' digits)
+        )
 
-def history_for(user, filters: HistoryFilters) -> dict[str, Any]:
-    """Every request of the user's sites, newest first, filtered; one page at a time."""
+
+def history_queryset(user: AnyUser, filters: HistoryFilters) -> QuerySet[ApprovalRequest]:
+    """Every request of the user's sites matching the filters, newest first (pages aside)."""
     queryset = requests_visible_to(user)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
@@ -87,15 +128,19 @@ def history_for(user, filters: HistoryFilters) -> dict[str, Any]:
         queryset = queryset.filter(created_at__lte=datetime.combine(filters.until, time.max, tzinfo=UTC))
     if filters.decided_by:
         queryset = queryset.filter(decisions__user__username=filters.decided_by).distinct()
-    page = min(max(1, filters.page), MAX_PAGE)
+    return queryset.select_related("site", "requested_by").order_by("-created_at", "-id")
+
+
+def history_for(user: AnyUser, filters: HistoryFilters) -> dict[str, Any]:
+    """The history screen: one page of history_queryset, and whether another follows."""
+    queryset = history_queryset(user, filters)
+    page = min(max(1, filters.page), MAX_PAGE)  # a huge page number is the last possible page, not an overflow
     start = (page - 1) * HISTORY_PAGE
-    rows = list(
-        queryset.select_related("site", "requested_by").order_by("-created_at", "-id")[start : start + HISTORY_PAGE + 1]
-    )
+    rows = list(queryset[start : start + HISTORY_PAGE + 1])
     return {"rows": rows[:HISTORY_PAGE], "page": page, "has_next": len(rows) > HISTORY_PAGE}
 
 
-def request_for(user, request_id: int) -> ApprovalRequest:
+def request_for(user: AnyUser, request_id: int) -> ApprovalRequest:
     """One request of the user's sites (DoesNotExist otherwise, shown as 404)."""
     return (
         requests_visible_to(user)
@@ -111,7 +156,7 @@ def writeback_of(request: ApprovalRequest) -> OutboxEntry | None:
     return OutboxEntry.objects.filter(pk=request.outbox_entry_id).first()
 
 
-def request_page(user, request: ApprovalRequest) -> dict[str, Any]:
+def request_page(user: AnyUser, request: ApprovalRequest) -> dict[str, Any]:
     """Everything the request page and the inbox's detail pane show."""
     return {
         "approval": request,
@@ -138,7 +183,7 @@ def shown_snapshot(request: ApprovalRequest) -> dict[str, Any]:
     }
 
 
-def audit_rows(user, *, since: date | None = None, until: date | None = None) -> QuerySet[AuditEntry]:
+def audit_rows(user: AnyUser, *, since: date | None = None, until: date | None = None) -> QuerySet[AuditEntry]:
     """Approval audit entries of the user's sites, oldest first (for the CSV export)."""
     codes = list(sites_visible_to(user).values_list("code", flat=True))
     rows = AuditEntry.objects.filter(action__startswith="approval", site_code__in=codes).select_related("actor")
@@ -149,7 +194,7 @@ def audit_rows(user, *, since: date | None = None, until: date | None = None) ->
     return rows.order_by("id")
 
 
-def policies_visible_to(user) -> QuerySet[ApprovalPolicy]:
+def policies_visible_to(user: AnyUser) -> QuerySet[ApprovalPolicy]:
     """Policy versions in force at the user's sites and the all-site defaults."""
     sites = sites_visible_to(user).values("pk")
     return (
@@ -176,7 +221,8 @@ def site_decision_summary(site_code: str, *, limit: int = 6) -> dict[str, Any]:
             {
                 "request": request,
                 "waits_on": request.escalated_role or request.active_role,
-                "left_min": round((request.due_at - now).total_seconds() / 60) if request.due_at else None,
+                "left_s": (request.due_at - now).total_seconds() if request.due_at else None,
+                "about": decision_summary(request),
             }
             for request in first
         ],

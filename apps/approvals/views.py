@@ -11,27 +11,28 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import ValidationError
 
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import APPROVER_ROLES, Role
 from apps.accounts.selectors import sites_visible_to
 from apps.approvals.builders import DraftError
-from apps.approvals.forms import FORMS, DecisionForm
-from apps.approvals.models import ApprovalRequest, RequestStatus, RequestType
+from apps.approvals.forms import FORMS, ApprovalBulkInputSerializer, decide_with_input, request_or_404
+from apps.approvals.models import RequestStatus, RequestType
 from apps.approvals.policies import PolicyError
 from apps.approvals.selectors import (
     HistoryFilters,
+    InboxFilterKwargs,
+    InboxFilters,
     audit_rows,
     history_for,
     inbox_for,
     policies_visible_to,
-    request_for,
     request_page,
 )
 from apps.approvals.services.decisions import DecisionRefused, bulk_approve, request_acknowledge
-from apps.approvals.services.dispatch import request_decide
 from apps.approvals.services.people import request_raise_by_person
-from apps.core.numbers import page_number, record_ids
+from apps.core.api import validation_sentence
 from apps.core.redirects import safe_next
 from apps.core.spreadsheets import safe_row
 from apps.live.groups import site_group, user_group
@@ -40,15 +41,8 @@ from apps.live.publisher import current_sequence
 DESK = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, *APPROVER_ROLES)
 
 
-def _request_or_404(user, request_id: int) -> ApprovalRequest:
-    try:
-        return request_for(user, request_id)
-    except ApprovalRequest.DoesNotExist:
-        raise Http404("No such request at your sites.") from None
-
-
-def _inbox_filters(request) -> dict[str, str]:
-    return {"site_code": request.GET.get("site", ""), "request_type": request.GET.get("type", "")}
+def _inbox_filters(request) -> InboxFilterKwargs:
+    return InboxFilters.from_query(request.GET).as_kwargs()
 
 
 @role_required(*DESK)
@@ -96,14 +90,14 @@ def inbox_list(request):
 def request_panel(request, request_id: int):
     """The inbox's right-hand pane: the request's context and the decision buttons (read only:
     the page's script posts `acknowledge` once it shows the pane)."""
-    approval = _request_or_404(request.user, request_id)
+    approval = request_or_404(request.user, request_id)
     return render(request, "approvals/partials/panel.html", request_page(request.user, approval))
 
 
 @role_required(*DESK)
 @require_GET
 def request_detail(request, request_id: int):
-    approval = _request_or_404(request.user, request_id)
+    approval = request_or_404(request.user, request_id)
     context = request_page(request.user, approval)
     context["live_groups"] = [site_group(approval.site.code)]
     return render(request, "approvals/detail.html", context)
@@ -116,7 +110,7 @@ def acknowledge(request, request_id: int):
 
     A POST, not part of opening the pane: a GET must not change state (link prefetchers, crawlers).
     """
-    approval = _request_or_404(request.user, request_id)
+    approval = request_or_404(request.user, request_id)
     return JsonResponse({"acknowledged": request_acknowledge(request=approval, user=request.user)})
 
 
@@ -124,25 +118,14 @@ def acknowledge(request, request_id: int):
 @require_POST
 def decide(request, request_id: int):
     """Approve, reject, ask, answer or delegate; answers JSON to the inbox's script, redirects a form."""
-    approval = _request_or_404(request.user, request_id)
-    form = DecisionForm(request.POST)
+    approval = request_or_404(request.user, request_id)
     wants_json = request.headers.get("X-Requested-With") == "approvals.js"
-    if not form.is_valid():
-        message, status = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), 400
-    else:
-        try:
-            data = form.cleaned_data
-            message = request_decide(
-                request=approval,
-                user=request.user,
-                action=data["action"],
-                reason=data["reason"],
-                to_user=data["to_user"],
-                until=data["until"],
-            )
-            status = 200
-        except DecisionRefused as exc:
-            message, status = str(exc), exc.status
+    try:
+        message, status = decide_with_input(request=approval, user=request.user, data=request.POST), 200
+    except ValidationError as exc:
+        message, status = validation_sentence(exc), 400
+    except DecisionRefused as exc:
+        message, status = str(exc), exc.status
     if wants_json:
         return JsonResponse({"ok": status == 200, "message": message}, status=status)
     (messages.success if status == 200 else messages.error)(request, message)
@@ -152,8 +135,9 @@ def decide(request, request_id: int):
 @role_required(*DESK)
 @require_POST
 def bulk(request):
-    """Approve the selected low-risk requests; each one is checked on its own."""
-    ids = record_ids(request.POST.getlist("ids"))
+    """Approve the selected low-risk requests; each one is checked on its own (same input and service as the API)."""
+    data = ApprovalBulkInputSerializer(data=request.POST)
+    ids = data.validated_data["ids"] if data.is_valid() else []
     result = bulk_approve(request_ids=ids, user=request.user)
     if request.headers.get("X-Requested-With") == "approvals.js":
         return JsonResponse(result)
@@ -165,14 +149,7 @@ def bulk(request):
 @require_GET
 def history(request):
     params = request.GET
-    filters = HistoryFilters(
-        status=params.get("status", ""),
-        request_type=params.get("type", ""),
-        site_code=params.get("site", ""),
-        text=params.get("q", ""),
-        decided_by=params.get("decided_by", ""),
-        page=page_number(params.get("page")),
-    )
+    filters = HistoryFilters.from_query(params)
     query = params.copy()
     query.pop("page", None)
     return render(

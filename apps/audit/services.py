@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -36,7 +37,7 @@ def audit_record(
     *,
     action: str,
     subject: str,
-    actor=None,
+    actor: Any = None,  # an accounts.User; audit sits below accounts and does not import it
     site_code: str = "",
     policy_version: str = "",
     data: dict | None = None,

@@ -4,8 +4,9 @@ after Odoo has moved on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -25,9 +26,7 @@ def site_part(rules: SiteRules) -> dict:
     return {"code": rules.site.code, "name": rules.site.name, "timezone": rules.site.timezone}
 
 
-def customer_part(partner: dict | None) -> dict | None:
-    if not partner:
-        return None
+def customer_part(partner: Mapping[str, Any]) -> dict:
     return {
         "odoo_id": partner["odoo_id"],
         "name": partner["name"],
@@ -37,7 +36,7 @@ def customer_part(partner: dict | None) -> dict | None:
     }
 
 
-def order_part(order: dict | None) -> dict | None:
+def order_part(order: Mapping[str, Any] | None) -> dict | None:
     if not order:
         return None
     return {
@@ -51,7 +50,7 @@ def order_part(order: dict | None) -> dict | None:
     }
 
 
-def transfer_part(picking: dict) -> dict:
+def transfer_part(picking: Mapping[str, Any]) -> dict:
     return {
         "odoo_id": picking["odoo_id"],
         "name": picking["name"],
@@ -75,9 +74,12 @@ def stock_position(product_ids: Iterable[int], warehouse_id: int | None) -> list
     product_ids = list(dict.fromkeys(product_ids))[:MAX_LINES]
     if not product_ids:
         return []
-    quants = Quant.objects.filter(
-        product_id__in=product_ids, location__usage="internal", is_deleted=False, location__warehouse_id=warehouse_id
-    )
+    quants = Quant.objects.filter(product_id__in=product_ids, location__usage="internal", is_deleted=False)
+    # Without a warehouse, the locations that belong to none (what filtering on None has always meant).
+    if warehouse_id is None:
+        quants = quants.filter(location__warehouse_id__isnull=True)
+    else:
+        quants = quants.filter(location__warehouse_id=warehouse_id)
     totals = {
         row["product_id"]: row
         for row in quants.values("product_id").annotate(on_hand=Sum("quantity"), reserved=Sum("reserved_quantity"))
@@ -114,7 +116,7 @@ def transfers_context(
         "captured_at": timezone.now().isoformat(),
         "site": site_part(rules),
         "order": order_part(order),
-        "customer": customer_part(partner),
+        "customer": customer_part(partner) if partner else None,
         "transfers": [transfer_part(p) for p in pickings],
         "lines": [
             {
@@ -151,13 +153,13 @@ def order_context(rules: SiteRules, order_ids: list[int], partner: dict | None, 
     return {
         "captured_at": timezone.now().isoformat(),
         "site": site_part(rules),
-        "customer": customer_part(partner),
+        "customer": customer_part(partner) if partner else None,
         "orders": [order_part(o) for o in orders],
         "transfers": [transfer_part(p) for p in pickings],
     }
 
 
-def partner_row(partner_id: int | None) -> dict | None:
+def partner_row(partner_id: int | None) -> Mapping[str, Any] | None:
     if not partner_id:
         return None
     return Partner.objects.filter(odoo_id=partner_id).values().first()

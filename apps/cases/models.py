@@ -26,7 +26,7 @@ class Severity(models.TextChoices):
 
 
 # Sort order: the most severe first (stored on the case so the queue sorts in SQL).
-SEVERITY_RANK = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
+SEVERITY_RANK: dict[str, int] = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
 
 
 class Status(models.TextChoices):
@@ -215,11 +215,12 @@ class CaseSettings(models.Model):
         return f"Exception settings · {self.site.code}"
 
     def sla_minutes(self, severity: str) -> int:
-        return {
+        minutes: dict[str, int] = {
             Severity.CRITICAL: self.sla_critical_min,
             Severity.HIGH: self.sla_high_min,
             Severity.MEDIUM: self.sla_medium_min,
-        }.get(severity, self.sla_low_min)
+        }
+        return minutes.get(severity, self.sla_low_min)
 
 
 class PickFailureReport(models.Model):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from apps.cases.models import Severity
+from apps.core import vocabulary
 
-SEVERITY_BASE = {Severity.CRITICAL: 60, Severity.HIGH: 45, Severity.MEDIUM: 30, Severity.LOW: 15}
+SEVERITY_BASE: dict[str, int] = {Severity.CRITICAL: 60, Severity.HIGH: 45, Severity.MEDIUM: 30, Severity.LOW: 15}
 # The simulator (and many Odoo setups) keep the customer tier in the partner's reference.
 TIER_POINTS = {"TIER-A": 12, "TIER-B": 6, "TIER-C": 0}
 
@@ -41,16 +42,16 @@ def priority_for(
     if minutes_to_cutoff is not None:
         if minutes_to_cutoff <= 0:
             priority.score += 20
-            priority.reasons.append(f"Cutoff missed {_duration(-minutes_to_cutoff)} ago")
+            priority.reasons.append(f"Cutoff missed {duration_words(-minutes_to_cutoff)} ago")
         elif minutes_to_cutoff <= 30:
             priority.score += 16
-            priority.reasons.append(f"Cutoff in {_duration(minutes_to_cutoff)}")
+            priority.reasons.append(f"Cutoff in {duration_words(minutes_to_cutoff)}")
         elif minutes_to_cutoff <= 120:
             priority.score += 10
-            priority.reasons.append(f"Cutoff in {_duration(minutes_to_cutoff)}")
+            priority.reasons.append(f"Cutoff in {duration_words(minutes_to_cutoff)}")
         elif minutes_to_cutoff <= 240:
             priority.score += 4
-            priority.reasons.append(f"Cutoff in {_duration(minutes_to_cutoff)}")
+            priority.reasons.append(f"Cutoff in {duration_words(minutes_to_cutoff)}")
     if tier and TIER_POINTS.get(tier):
         priority.score += TIER_POINTS[tier]
         priority.reasons.append(f"Customer {tier.replace('TIER-', 'tier ')}")
@@ -67,13 +68,6 @@ def priority_for(
     return priority
 
 
-def _duration(minutes: int) -> str:
-    if minutes < 90:
-        return f"{minutes} min"
-    hours = minutes / 60
-    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} d"
-
-
 def duration_words(minutes: int) -> str:
-    """'25 min', '3 h', '2 d' — for titles and the queue's age column."""
-    return _duration(max(0, minutes))
+    """Minutes in the words every screen uses (apps.core.vocabulary): '25 min', '2 h 30 min'."""
+    return vocabulary.duration_words(max(0, minutes) * 60)

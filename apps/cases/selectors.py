@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
@@ -13,6 +14,11 @@ from apps.accounts.selectors import sites_visible_to, user_can_see_site
 from apps.cases.models import Case, Severity, Status
 from apps.cases.site_rules import SiteResolver
 from apps.sites.models import Site
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from apps.accounts.types import AnyUser
 
 # Roles that may act on any case of their sites; approvers act on cases owned by their role.
 ACTING_ROLES = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
@@ -31,7 +37,7 @@ class CaseFilters:
     q: str = ""
 
     @classmethod
-    def from_query(cls, params) -> CaseFilters:
+    def from_query(cls, params: Mapping[str, str]) -> CaseFilters:
         return cls(
             site=params.get("site", "").strip(),
             kind=params.get("type", params.get("kind", "")).strip(),
@@ -53,7 +59,7 @@ class CaseFilters:
         return {k: v for k, v in values.items() if v and not (k == "status" and v == "active")}
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
     """Every case of the sites the user may see. Cases without a site (rare: a write-back failure
     of an unknown site) are for admins only."""
     if not has_role(user, *READING_ROLES):
@@ -65,10 +71,11 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(scope)
 
 
-def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
+def case_list(*, user: AnyUser, filters: CaseFilters) -> QuerySet[Case]:
     """The queue: filtered, most urgent first."""
-    # Rows never show the context package or steps: leave those (large) columns on disk.
-    cases = cases_visible_to(user).select_related("site", "assignee").defer("context", "detail", "steps")
+    # Rows never show the context package or steps: leave those (large) columns on disk. The detail
+    # (a few numbers) gives the row its figure (apps.cases.summaries).
+    cases = cases_visible_to(user).select_related("site", "assignee").defer("context", "steps")
     if filters.site:
         cases = cases.filter(site__code=filters.site)
     if filters.kind:
@@ -82,7 +89,7 @@ def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
     elif filters.status in Status.values:
         cases = cases.filter(status=filters.status)
     if filters.owner == "me":
-        cases = cases.filter(assignee=user)
+        cases = cases.filter(assignee_id=user.pk)
     elif filters.owner == "unassigned":
         cases = cases.filter(assignee=None)
     elif filters.owner in Role.values:
@@ -92,18 +99,18 @@ def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
     return cases.order_by("-severity_rank", "-priority_score", "opened_at", "id")
 
 
-def case_get(*, user, case_id: int) -> Case | None:
+def case_get(*, user: AnyUser, case_id: int) -> Case | None:
     return cases_visible_to(user).select_related("site", "assignee").filter(pk=case_id).first()
 
 
-def can_act_on(user, case: Case) -> bool:
+def can_act_on(user: AnyUser, case: Case) -> bool:
     """Supervisors, managers and admins act on their sites' cases; an approver on cases their role owns."""
     if has_role(user, *ACTING_ROLES):
         return True
     return case.owner_role in roles_of(user) and case.owner_role in APPROVER_ROLES
 
 
-def open_counts(*, user, site: str = "") -> dict[str, int]:
+def open_counts(*, user: AnyUser, site: str = "") -> dict[str, int]:
     """Open cases per severity (the queue's header)."""
     cases = cases_visible_to(user).filter(is_open=True)
     if site:
@@ -126,7 +133,7 @@ def location_site_code(location_odoo_id: int) -> str | None:
     return rules.site.code if rules else None
 
 
-def user_can_report_at(user, location_odoo_id: int) -> bool:
+def user_can_report_at(user: AnyUser, location_odoo_id: int) -> bool:
     code = location_site_code(location_odoo_id)
     return code is not None and user_can_see_site(user, code)
 
@@ -146,8 +153,8 @@ def site_fire_summary(site_code: str, *, limit: int = 6) -> dict:
         "cases": [
             {
                 "case": case,
-                "age_min": round((now - case.opened_at).total_seconds() / 60),
-                "sla_left_min": round((case.sla_due_at - now).total_seconds() / 60) if case.sla_due_at else None,
+                "age_s": (now - case.opened_at).total_seconds(),
+                "sla_left_s": (case.sla_due_at - now).total_seconds() if case.sla_due_at else None,
             }
             for case in worst
         ],

@@ -69,12 +69,12 @@ class SiteResolver:
     def for_location(self, location_id: int | None) -> SiteRules | None:
         if self._location_warehouse is None:
             self._location_warehouse = dict(Location.objects.values_list("odoo_id", "warehouse_id"))
-        return self.for_warehouse(self._location_warehouse.get(location_id))
+        return self.for_warehouse(self._location_warehouse.get(location_id) if location_id is not None else None)
 
     def for_picking_type(self, picking_type_id: int | None) -> SiteRules | None:
         if self._type_warehouse is None:
             self._type_warehouse = dict(PickingType.objects.values_list("odoo_id", "warehouse_id"))
-        return self.for_warehouse(self._type_warehouse.get(picking_type_id))
+        return self.for_warehouse(self._type_warehouse.get(picking_type_id) if picking_type_id is not None else None)
 
     def sites(self) -> list[SiteRules]:
         return list({rules.site.pk: rules for rules in self.by_warehouse.values()}.values())

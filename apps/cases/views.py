@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import ValidationError
 
 from apps.accounts.decorators import role_required
 from apps.accounts.selectors import sites_visible_to
@@ -24,8 +24,8 @@ from apps.cases.selectors import (
     case_list,
     open_counts,
 )
-from apps.cases.services import actions, followups
-from apps.cases.services.actions import CaseError
+from apps.cases.services.actions import CaseError, cases_bulk_act
+from apps.core.api import validation_sentence
 from apps.core.redirects import safe_next
 from apps.live.groups import site_group
 
@@ -95,17 +95,10 @@ def _panel_context(request: HttpRequest, case) -> dict:
     }
 
 
-def _visible_case(request: HttpRequest, case_id: int):
-    case = case_get(user=request.user, case_id=case_id)
-    if case is None:
-        raise Http404("No such case on your sites.")
-    return case
-
-
 @role_required(*READING_ROLES)
 @require_GET
 def panel(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _visible_case(request, case_id)
+    case = forms.case_or_404(request.user, case_id)
     response = render(request, "cases/partials/case_panel.html", _panel_context(request, case))
     response["Cache-Control"] = "no-store"
     return response
@@ -114,64 +107,27 @@ def panel(request: HttpRequest, case_id: int) -> HttpResponse:
 @role_required(*READING_ROLES)
 @require_GET
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _visible_case(request, case_id)
+    case = forms.case_or_404(request.user, case_id)
     context = _panel_context(request, case)
     context.update(live_groups=[site_group(case.site.code)] if case.site else [], full_page=True)
     return render(request, "cases/case.html", context)
 
 
-def _run_action(request: HttpRequest, case, action: str) -> None:
-    """Validate the action's form and call its service (raises CaseError or ValueError)."""
-    data, user = request.POST, request.user
-    if action == "acknowledge":
-        actions.case_acknowledge(case_id=case.pk, actor=user)
-    elif action == "start":
-        actions.case_start(case_id=case.pk, actor=user)
-    elif action == "assign":
-        form = _valid(forms.AssignForm(data))
-        actions.case_assign(case_id=case.pk, actor=user, assignee_id=form.cleaned_data["assignee"])
-    elif action == "comment":
-        form = _valid(forms.CommentForm(data))
-        actions.case_comment(case_id=case.pk, actor=user, text=form.cleaned_data["text"])
-    elif action == "snooze":
-        form = _valid(forms.SnoozeForm(data))
-        actions.case_snooze(case_id=case.pk, actor=user, until=form.until())
-    elif action == "resolve":
-        form = _valid(forms.ResolveForm(data))
-        actions.case_resolve(case_id=case.pk, actor=user, **form.cleaned_data)
-    elif action == "escalate":
-        form = _valid(forms.EscalateForm(data))
-        actions.case_escalate(case_id=case.pk, actor=user, **form.cleaned_data)
-    elif action == "odoo-note":
-        form = _valid(forms.OdooNoteForm(data))
-        followups.case_note_to_odoo(case_id=case.pk, actor=user, body=form.cleaned_data["body"])
-    elif action == "odoo-activity":
-        form = _valid(forms.OdooActivityForm(data))
-        followups.case_schedule_odoo_activity(case_id=case.pk, actor=user, **form.cleaned_data)
-    else:
-        raise Http404("Unknown action.")
-
-
-def _valid(form):
-    if not form.is_valid():
-        problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
-        raise CaseError(f"Check the form — {problems}")
-    return form
-
-
 @role_required(*READING_ROLES)
 @require_POST
 def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    case = _visible_case(request, case_id)
-    if not can_act_on(request.user, case):
-        raise PermissionDenied("Your role can read this case but not act on it.")
+    """A button of the case panel: the same input and service as the API's action endpoint."""
+    if action not in forms.CASE_ACTIONS:
+        raise Http404("Unknown action.")
+    case = forms.case_or_404(request.user, case_id)
     wants_json = request.headers.get("X-Requested-With") == "cases.js"
     try:
-        _run_action(request, case, action)
-    except CaseError as exc:
+        forms.case_act(case=case, actor=request.user, action=action, data=request.POST)
+    except (CaseError, ValidationError) as exc:
+        message = f"Check the form — {validation_sentence(exc)}" if isinstance(exc, ValidationError) else str(exc)
         if wants_json:
-            return JsonResponse({"ok": False, "error": str(exc)}, status=409)
-        messages.error(request, str(exc))
+            return JsonResponse({"ok": False, "error": message}, status=409)
+        messages.error(request, message)
     else:
         if wants_json:
             return JsonResponse({"ok": True})
@@ -181,22 +137,13 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
 @role_required(*READING_ROLES)
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
-    form = forms.BulkForm(request.POST)
+    """The queue's bulk bar: the same input and service as the API's bulk endpoint."""
+    data = forms.CaseBulkInput(data=request.POST)
     back = safe_next(request, reverse("cases:queue"))
-    if not form.is_valid():
+    if not data.is_valid():
         messages.error(request, "Select cases and an action first.")
         return redirect(back)
-    allowed = [
-        case.pk
-        for case in case_list(user=request.user, filters=CaseFilters(status="all")).filter(pk__in=form.case_ids())
-        if can_act_on(request.user, case)
-    ]
-    if form.cleaned_data["action"] == "acknowledge":
-        done, errors = actions.bulk(actions.case_acknowledge, case_ids=allowed, actor=request.user)
-    else:
-        done, errors = actions.bulk(
-            actions.case_assign, case_ids=allowed, actor=request.user, assignee_id=form.cleaned_data["assignee"]
-        )
+    done, errors = cases_bulk_act(actor=request.user, **data.validated_data)
     if request.headers.get("X-Requested-With") == "cases.js":
         return JsonResponse({"ok": not errors, "done": [c.pk for c in done], "errors": errors})
     messages.info(

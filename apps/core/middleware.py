@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
+from apps.core.api.problems import PROBLEM_CONTENT_TYPE, problem_body
+
 MESSAGE = "NUL characters (\\u0000) are not allowed in parameters."
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -28,7 +30,9 @@ class RejectNulCharactersMiddleware:
         form = request.POST if request.method == "POST" and request.content_type in _FORM_TYPES else None
         if "\x00" in request.path or _has_nul(request.GET) or (form is not None and _has_nul(form)):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": MESSAGE}, status=400)
+                # The API's one error shape (a 400 names what is wrong in `errors`).
+                body = problem_body(400, MESSAGE, errors={"non_field_errors": [MESSAGE]})
+                return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
             return HttpResponseBadRequest(MESSAGE)
         return self.get_response(request)
 

@@ -11,6 +11,8 @@ import re
 
 from django.conf import settings
 
+from apps.core.logging import extra_fields
+
 MASK = "<redacted>"
 _PATTERNS = [
     (re.compile(r"(/hooks/odoo/)[^/\s?\"']+"), rf"\g<1>{MASK}"),
@@ -33,13 +35,22 @@ def redact(text: str) -> str:
 
 
 class RedactSecretsFilter(logging.Filter):
-    """Rewrites each record's message (and traceback text) with the secrets masked; drops nothing."""
+    """Rewrites each record's message, `extra` fields and traceback text with the secrets masked;
+    drops nothing. Extras matter: both formatters write them (django.request passes the request,
+    whose repr holds the path)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        for key, value in extra_fields(record).items():
+            if value is record.args:
+                continue
+            text = str(value)
+            masked = redact(text)
+            if masked != text:
+                setattr(record, key, masked)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:

@@ -19,6 +19,8 @@ def default_schedules() -> list[dict]:
         },
         {"name": "Exception detectors sweep", "task": "cases.sweep", "every_s": 30},
         {"name": "Write-back outbox sweep", "task": "writeback.sweep", "every_s": 30},
+        # cheap while nothing waits (one query); when entries wait, one probe of Odoo
+        {"name": "Write-back after an Odoo outage", "task": "writeback.recover", "every_s": 3},
     ]
 
 

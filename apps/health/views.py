@@ -10,7 +10,9 @@ from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role, has_role
 from apps.health.checks import readiness
 from apps.health.metrics import render_metrics
-from apps.mirror.selectors import sync_overview
+from apps.health.selectors import first_sync_report
+from apps.mirror.selectors import sync_overview, unmapped_warehouses
+from apps.mirror.services.webhooks import webhook_answer_times
 from apps.writeback.selectors import outbox_entries_visible_to, outbox_overview
 
 
@@ -38,6 +40,10 @@ def integration(request):
         "report": readiness(),
         "sync": sync_overview(),
         "outbox": outbox_overview(entries=outbox_entries_visible_to(request.user)),
+        "unmapped_warehouses": unmapped_warehouses(),
+        "webhook_answer": webhook_answer_times(),
+        "sync_every_s": settings.MIRROR_SYNC_EVERY_S,
+        "first_sync": first_sync_report(),
     }
     return render(request, "health/integration.html", context)
 

@@ -12,7 +12,7 @@ def can_subscribe(user, group_name: str) -> bool:
     if ref is None:
         return False
     if ref.kind in (SITE, BOARD):
-        return user_can_see_site(user, ref.site_code)
+        return ref.site_code is not None and user_can_see_site(user, ref.site_code)
     if ref.kind == USER:
         return ref.user_id == user.pk
     return False

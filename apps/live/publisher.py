@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -27,12 +28,12 @@ add_listener = PUBLISH_LISTENERS.register
 
 def current_sequence(group: str) -> int:
     """The last sequence number sent to a group (0 when none yet)."""
-    value = get_redis().get(SEQUENCE_KEY.format(group=group))
+    value = cast(bytes | None, get_redis().get(SEQUENCE_KEY.format(group=group)))
     return int(value) if value else 0
 
 
 def _next_sequence(group: str) -> int:
-    return int(get_redis().incr(SEQUENCE_KEY.format(group=group)))
+    return cast(int, get_redis().incr(SEQUENCE_KEY.format(group=group)))
 
 
 def publish(
@@ -54,6 +55,8 @@ def publish(
     """
     if user_id is not None:
         group = groups.user_group(user_id)
+    elif site is None:
+        raise ValueError(f"publish({event!r}) needs a site, or a user_id for a user's group")
     elif board is not None:
         group = groups.board_group(site, board)
     else:

@@ -10,6 +10,13 @@ class SyncStateAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in models.SyncState._meta.fields]
 
 
+@admin.register(models.SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "kind", "status", "finished_at", "decisions_skipped", "error"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [field.name for field in models.SyncRun._meta.fields]
+
+
 @admin.register(models.InboundEvent)
 class InboundEventAdmin(admin.ModelAdmin):
     list_display = ["received_at", "odoo_model", "odoo_id", "status", "attempts", "last_error"]

@@ -31,6 +31,13 @@ class ChangeSet:
     # Rows of Odoo's answer that could not be read (odoo id → why). Left out of the mirror and not
     # handed downstream; the sync reports them. They come back when the record changes again.
     rejected: dict[int | None, str] = field(default_factory=dict)
+    # True when the rows come from building the mirror (a model's first sync, a full pass): they show
+    # Odoo's past, so rules raise no decisions about past events from them (cases on what is still
+    # wrong now are fine). `sync_run_id`: the SyncRun to report skipped decisions to.
+    historical: bool = False
+    sync_run_id: int | None = None
+    # Why records are deleted, when it is not Odoo's own doing ("gone after an Odoo restore").
+    reason: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.created or self.updated or self.archived or self.deleted)
@@ -47,13 +54,23 @@ class ChangeSet:
             "updated": dict(self.updated),
             "archived": list(self.archived),
             "deleted": list(self.deleted),
+            "historical": self.historical,
+            "sync_run_id": self.sync_run_id,
+            "reason": self.reason,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> ChangeSet:
         updated = {int(odoo_id): columns for odoo_id, columns in data.get("updated", {}).items()}
         return cls(
-            data["odoo_model"], data.get("created", []), updated, data.get("archived", []), data.get("deleted", [])
+            data["odoo_model"],
+            data.get("created", []),
+            updated,
+            data.get("archived", []),
+            data.get("deleted", []),
+            historical=bool(data.get("historical", False)),
+            sync_run_id=data.get("sync_run_id"),
+            reason=data.get("reason", ""),
         )
 
 

@@ -1,16 +1,23 @@
 """Reads about the mirror: sync health (cursor, lag, last run per model) and which site a record belongs to."""
 
-from dataclasses import dataclass
-from datetime import timedelta
+from __future__ import annotations
 
-from django.db.models import Count, Q
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 
-from apps.mirror.models import InboundEvent, Picking, SyncState, Warehouse
+from apps.mirror.models import InboundEvent, Picking, SyncRun, SyncState, Warehouse
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.config import OdooConfig
 from apps.odoo.resilience import get_breaker
 from apps.sites.models import Site
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
 
 
 def sync_overview() -> dict:
@@ -53,7 +60,7 @@ def odoo_link_status() -> dict:
     states = list(SyncState.objects.exclude(last_success_at=None).values("last_success_at", "consecutive_failures"))
     failing = SyncState.objects.filter(consecutive_failures__gt=0).order_by("-last_finished_at").first()
     return {
-        "synced_at": min((state["last_success_at"] for state in states), default=None),
+        "synced_at": min((s["last_success_at"] for s in states if s["last_success_at"] is not None), default=None),
         "failing": failing is not None,
         "error": failing.last_error if failing else "",
         "failing_since": failing.last_success_at if failing else None,
@@ -72,7 +79,7 @@ def warehouse_site_codes() -> dict[int, str]:
     return mapping
 
 
-def picking_site_codes(picking_ids) -> dict[int, str]:
+def picking_site_codes(picking_ids: Iterable[int]) -> dict[int, str]:
     """Odoo picking id → Site code, through the picking's operation type's warehouse."""
     warehouses = warehouse_site_codes()
     rows = Picking.objects.filter(odoo_id__in=picking_ids).values_list("odoo_id", "picking_type__warehouse_id")
@@ -102,8 +109,9 @@ class DeliveriesDue:
 SHIPS_NEXT_WINDOW = timedelta(hours=2)
 
 
-def outgoing_due(site_code: str, *, until, limit: int = 8) -> DeliveriesDue:
-    """Open deliveries of a site scheduled before `until`, the earliest first."""
+def outgoing_due(site_code: str, *, until: datetime, limit: int = 8) -> DeliveriesDue:
+    """Open deliveries of a site scheduled before `until`: those at risk (late, or not ready) first,
+    the earliest first among equals, so one delivery at risk is never listed below ready ones."""
     now = timezone.now()
     open_deliveries = (
         Picking.objects.filter(
@@ -114,7 +122,6 @@ def outgoing_due(site_code: str, *, until, limit: int = 8) -> DeliveriesDue:
         )
         .exclude(state__in=["done", "cancel", "draft"])
         .select_related("partner")
-        .order_by("scheduled_date", "odoo_id")
     )
     counts = open_deliveries.aggregate(
         total=Count("id"),
@@ -122,4 +129,61 @@ def outgoing_due(site_code: str, *, until, limit: int = 8) -> DeliveriesDue:
         not_ready=Count("id", filter=~Q(state="assigned")),
         not_ready_on_time=Count("id", filter=~Q(state="assigned") & Q(scheduled_date__gte=now)),
     )
-    return DeliveriesDue(**counts, first=list(open_deliveries[:limit]))
+    at_risk_first = Case(When(Q(scheduled_date__lt=now) | ~Q(state="assigned"), then=0), default=1)
+    first = open_deliveries.order_by(at_risk_first, "scheduled_date", "odoo_id")[:limit]
+    return DeliveriesDue(**counts, first=list(first))
+
+
+def unmapped_warehouses() -> list[Warehouse]:
+    """Active Odoo warehouses (as mirrored) that no site maps: their work is mirrored but shown nowhere."""
+    mapped = Site.objects.filter(odoo_warehouse_id__isnull=False).values_list("odoo_warehouse_id", flat=True)
+    return list(
+        Warehouse.objects.filter(is_archived=False, is_deleted=False).exclude(odoo_id__in=mapped).order_by("code")
+    )
+
+
+def sync_run_summary(run: SyncRun) -> dict:
+    """A first or full sync as screens show it: per model rows done of total, time left, errors.
+
+    ``{"id", "kind", "kind_label", "status", "started_at", "finished_at", "error", "decisions_skipped",
+    "rows_done", "rows_total", "seconds_left", "models": [{"model", "rows_done", "rows_total",
+    "percent", "seconds_left", "finished", "error"}]}``
+    """
+    models = []
+    for odoo_model, entry in run.progress.items():
+        done, total = entry.get("rows_done", 0), entry.get("rows_total")
+        models.append(
+            {
+                "model": odoo_model,
+                "rows_done": done,
+                "rows_total": total,
+                "percent": round(100 * done / total) if total else (100 if entry.get("finished_at") else 0),
+                "seconds_left": entry.get("seconds_left"),
+                "finished": bool(entry.get("finished_at")),
+                "error": entry.get("error", ""),
+            }
+        )
+    lefts = [m["seconds_left"] for m in models if not m["finished"] and m["seconds_left"] is not None]
+    return {
+        "id": run.pk,
+        "kind": run.kind,
+        "kind_label": run.get_kind_display(),
+        "status": run.status,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "error": run.error,
+        "decisions_skipped": run.decisions_skipped,
+        "rows_done": sum(m["rows_done"] for m in models),
+        "rows_total": sum(m["rows_total"] or 0 for m in models),
+        "seconds_left": sum(lefts) if lefts else None,
+        "models": models,
+    }
+
+
+def sync_run_latest(*, kind: str | None = None) -> dict | None:
+    """The latest first (or full) sync, summarised; None before the first one."""
+    runs = SyncRun.objects.all()
+    if kind:
+        runs = runs.filter(kind=kind)
+    run = runs.order_by("-started_at", "-id").first()
+    return sync_run_summary(run) if run else None

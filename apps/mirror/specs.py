@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db import models
-
 from apps.mirror import models as mirror
+from apps.mirror.models.base import MirrorRecord
 from apps.odoo.datetimes import parse_date, parse_datetime
 
 # Stored Odoo fields are kept right by polling write_date. A few non-stored fields are needed too
@@ -22,7 +21,7 @@ from apps.odoo.datetimes import parse_date, parse_datetime
 # write_date, so they are marked volatile, re-read on their own schedule (refresh_volatile) and
 # left out of mirror_verify's comparison.
 # Conversions from Odoo's wire values (false for empty, [id, name] for many2one) to column values.
-CONVERTERS = {
+CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "char": lambda value: value if isinstance(value, str) else ("" if value is False or value is None else str(value)),
     "float": lambda value: float(value or 0),
     "bool": bool,
@@ -45,7 +44,7 @@ class Field:
 @dataclass(frozen=True)
 class MirrorSpec:
     odoo_model: str
-    model: type[models.Model]
+    model: type[MirrorRecord]
     fields: tuple[Field, ...]
     has_active: bool = False  # archived rows are read too (active_test False)
 

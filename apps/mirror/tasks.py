@@ -8,7 +8,7 @@ from django.conf import settings
 from apps.mirror.changes import ChangeSet, dispatch
 from apps.mirror.locks import AlreadyRunning
 from apps.mirror.services.reconcile import reconcile_model
-from apps.mirror.services.sync import sync_model
+from apps.mirror.services.sync import sync_pass
 from apps.mirror.services.volatile import refresh_all_volatile
 from apps.mirror.services.webhooks import NothingChangedYet, RecordNotReadableYet, event_give_up, event_refresh
 from apps.mirror.specs import SYNC_ORDER
@@ -26,15 +26,13 @@ def dispatch_changes(changes: dict) -> None:
 
 @shared_task(name="mirror.sync_all", soft_time_limit=600, time_limit=660)
 def sync_all() -> dict:
-    """One incremental pass over every mirrored model; a model already syncing is skipped."""
-    summary = {}
-    for odoo_model in SYNC_ORDER:
-        try:
-            result = sync_model(odoo_model)
-            summary[odoo_model] = result.error or result.rows
-        except AlreadyRunning:
-            summary[odoo_model] = "already running"
-    return summary
+    """One incremental pass over every mirrored model (a first sync when some were never synced,
+    recorded as such); a model already syncing is skipped."""
+    outcome = sync_pass()
+    return {
+        odoo_model: "already running" if result is None else (result.error or result.rows)
+        for odoo_model, result in outcome.results.items()
+    }
 
 
 @shared_task(name="mirror.refresh_volatile", soft_time_limit=600, time_limit=660)
@@ -45,7 +43,7 @@ def refresh_volatile_fields() -> dict:
 
 @shared_task(name="mirror.reconcile_all", soft_time_limit=1200, time_limit=1260)
 def reconcile_all() -> dict:
-    summary = {}
+    summary: dict[str, dict[str, int] | str] = {}
     for odoo_model in SYNC_ORDER:
         try:
             result = reconcile_model(odoo_model)

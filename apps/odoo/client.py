@@ -202,6 +202,8 @@ class OdooClient:
         since: datetime | None,
         *,
         overlap: timedelta = timedelta(minutes=2),
+        settled_until: datetime | None = None,
+        already_read: paging.AlreadyRead | None = None,
         domain: Domain | None = None,
         page_size: int | None = None,
         context: dict[str, Any] | None = None,
@@ -212,14 +214,20 @@ class OdooClient:
         The overlap re-reads recent rows because ``write_date`` is the transaction's *start*
         time: a long transaction can commit rows older than the cursor after we read past it.
         ``include_archived`` (``active_test: False``) makes archiving visible as ``active=False``
-        instead of the row silently dropping out of the search.
+        instead of the row silently dropping out of the search. ``settled_until``: rows written
+        before it were read once Odoo's clock had passed them by the overlap (settled), so the
+        overlap does not reach back before it (a quiet model is not re-read after a bulk write).
         """
         start = since - overlap if since else None
+        if start is not None and settled_until is not None:
+            start = max(start, settled_until)
         return paging.iter_changed(
             self.search_read,
+            self.read,
             model,
             fields,
             start,
+            already_read=already_read,
             domain=domain,
             page_size=page_size or self.config.page_size,
             context=_sync_context(context, include_archived),

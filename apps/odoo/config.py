@@ -73,25 +73,23 @@ class OdooConfig:
         """Build the config from Django settings (``ODOO_*``); keyword arguments override them."""
         from django.conf import settings
 
-        def get(name: str, default: Any) -> Any:
-            return getattr(settings, name, default)
-
+        # Every ODOO_* setting and its default is defined once, in controltower/settings.py.
         values: dict[str, Any] = {
-            "url": get("ODOO_URL", "http://127.0.0.1:8069"),
-            "database": get("ODOO_DATABASE", ""),
-            "login": get("ODOO_LOGIN", ""),
-            "api_key": get("ODOO_API_KEY", "") or "",
-            "password": get("ODOO_PASSWORD", "") or "",
-            "transport": get("ODOO_TRANSPORT", "auto") or "auto",
-            "timeout_s": float(get("ODOO_TIMEOUT_S", 10.0)),
-            "page_size": int(get("ODOO_PAGE_SIZE", 1000)),
-            "read_chunk_size": int(get("ODOO_READ_CHUNK_SIZE", get("ODOO_PAGE_SIZE", 1000))),
-            "retry_attempts": int(get("ODOO_RETRY_ATTEMPTS", 4)),
-            "retry_base_delay_s": float(get("ODOO_RETRY_BASE_DELAY_S", 0.5)),
-            "retry_max_delay_s": float(get("ODOO_RETRY_MAX_DELAY_S", 8.0)),
-            "breaker_fail_max": int(get("ODOO_BREAKER_FAIL_MAX", 5)),
-            "breaker_reset_timeout_s": float(get("ODOO_BREAKER_RESET_TIMEOUT_S", 30.0)),
-            "health_timeout_s": float(get("ODOO_HEALTH_TIMEOUT_S", 3.0)),
+            "url": settings.ODOO_URL,
+            "database": settings.ODOO_DATABASE,
+            "login": settings.ODOO_LOGIN,
+            "api_key": settings.ODOO_API_KEY or "",
+            "password": settings.ODOO_PASSWORD or "",
+            "transport": settings.ODOO_TRANSPORT or "auto",
+            "timeout_s": float(settings.ODOO_TIMEOUT_S),
+            "page_size": int(settings.ODOO_PAGE_SIZE),
+            "read_chunk_size": int(settings.ODOO_READ_CHUNK_SIZE),
+            "retry_attempts": int(settings.ODOO_RETRY_ATTEMPTS),
+            "retry_base_delay_s": float(settings.ODOO_RETRY_BASE_DELAY_S),
+            "retry_max_delay_s": float(settings.ODOO_RETRY_MAX_DELAY_S),
+            "breaker_fail_max": int(settings.ODOO_BREAKER_FAIL_MAX),
+            "breaker_reset_timeout_s": float(settings.ODOO_BREAKER_RESET_TIMEOUT_S),
+            "health_timeout_s": float(settings.ODOO_HEALTH_TIMEOUT_S),
         }
         values.update(overrides)
         return cls(**values)

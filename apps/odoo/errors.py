@@ -74,6 +74,10 @@ class OdooAccessDenied(OdooError):
     """Odoo refused the credentials (wrong login, password or API key, or revoked key)."""
 
 
+class OdooDatabaseNotFound(OdooAccessDenied):
+    """The Odoo server has no database by that name (check ODOO_DATABASE)."""
+
+
 class OdooAccessError(OdooError):
     """The integration user lacks the rights for this model, record or method."""
 
@@ -128,6 +132,7 @@ class OdooUnavailable(OdooError):
 
 # --- Mapping Odoo's error payload -------------------------------------------------------------
 
+_NO_DATABASE = re.compile(r'database "(?P<name>[^"]*)" does not exist')
 _UNKNOWN_MODEL = re.compile(r"^Object \S+ doesn't exist")
 _UNKNOWN_METHOD = re.compile(r"The method '.+' does not exist")
 # PostgreSQL serialization failures and deadlocks: Odoo retries them itself (5 tries) and only
@@ -157,12 +162,13 @@ def error_from_payload(
     ``error`` is the JSON-RPC ``error`` member (``{"code", "message", "data": {...}}``) or,
     for JSON-2, the response body itself (``{"name", "message", "arguments", ...}``).
     """
-    data = error.get("data") if isinstance(error.get("data"), dict) else error
+    raw_data = error.get("data")
+    data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else error
     name = str(data.get("name") or "")
     text = str(data.get("message") or error.get("message") or "Odoo Server Error").strip()
     code = error.get("code")
     target = f"{model}.{method}" if model and method else (model or method or "the call")
-    common = {
+    common: dict[str, Any] = {
         "odoo_name": name or None,
         "odoo_message": text,
         "model": model,
@@ -177,11 +183,14 @@ def error_from_payload(
         return access_denied(login=login, database=database, **common)
     if name == "odoo.exceptions.AccessError":
         if text == "Database not found.":
-            return OdooAccessDenied(f"Odoo has no database {database!r}: check ODOO_DATABASE.", **common)
+            return OdooDatabaseNotFound(f"Odoo has no database {database!r}: check ODOO_DATABASE.", **common)
         return OdooAccessError(
             f"Odoo denied {target} to user {login!r}: {text} Give the integration user the rights it needs in Odoo.",
             **common,
         )
+    if name == "psycopg2.OperationalError" and _NO_DATABASE.search(text):
+        # /jsonrpc with an unknown database name: Odoo tries to open it and PostgreSQL refuses.
+        return OdooDatabaseNotFound(f"Odoo has no database {database!r}: check ODOO_DATABASE.", **common)
     if name == "odoo.exceptions.MissingError":
         return OdooMissingError(
             f"{target} failed: the record does not exist (any more) in Odoo. {text}",

@@ -1,41 +1,42 @@
-"""Paged reads that stay correct against a real Odoo.
+"""Paged reads that stay correct against a real Odoo, reading each changed row once.
 
-Why not plain keyset paging on ``(write_date, id)``
----------------------------------------------------
+Why not keyset paging on ``(write_date, id)``
+---------------------------------------------
 The textbook next-page domain is ``['|', ('write_date', '>', d), '&', ('write_date', '=', d),
 ('id', '>', i)]``. Against real Odoo it is wrong: the API returns ``write_date`` truncated to the
-second, while PostgreSQL stores microseconds (``16:27:03`` is really ``16:27:03.428266``).
-So ``write_date = '16:27:03'`` matches nothing, and ``write_date > '16:27:03'`` matches the whole
-second again: with more same-second rows than a page (a bulk create writes thousands of rows with
-one ``write_date``, the transaction's start time) the pager returns the same first page forever.
-Ordering inside a second is by the hidden microseconds, so an ``id`` tiebreak does not line up
-with the order either.
+second, while PostgreSQL stores microseconds (``16:27:03`` is really ``16:27:03.428266``; see the
+recorded contract, ``concurrency/01``). So ``write_date = '16:27:03'`` matches nothing, and
+``write_date > '16:27:03'`` matches the whole second again: rows are read twice, and with more
+same-second rows than a page (a bulk write stamps thousands of rows with one ``write_date``)
+the pager returns the same first page forever.
 
-What we do instead: bounded one-second windows
-----------------------------------------------
-1. Read a page with ``write_date >= lo`` ordered ``write_date asc, id asc``. Truncation keeps
-   the order of seconds, so every second that ends before the page's last second is complete in
-   the page: yield those rows.
-2. The last second may continue past the page. Drain it as a window
-   ``lo_s <= write_date < lo_s + 1s`` ordered by ``id`` with keyset ``id > last_id`` (the id order
-   is total inside the window), skipping ids already yielded from step 1.
-3. Continue with ``lo = that second + 1s``. ``lo`` grows every round, so the loop always ends.
+What we do instead: list ids first, then read rows by id
+--------------------------------------------------------
+1. One ``search_read`` of ``id, write_date`` only, ``write_date >= lo`` ordered ``write_date asc,
+   id asc``: the listing (cheap: two small columns), in Odoo's own order.
+2. Read the full rows by id, ``page_size`` ids at a time (``read``): every changed row is read
+   once. A row changed again between the listing and its read comes back newer, which is fine
+   (upserts keep the newest); a row deleted meanwhile is simply absent.
+3. A page may resume from the second of the first row not read yet (the listing is ordered), so
+   a sync that stops after any page loses nothing.
 
-Only ``>=`` and ``<`` on whole seconds are used, which mean the same whether the server stores
-microseconds (real Odoo) or seconds (the simulator). Rows may repeat across pages of a sync and
-across syncs (the overlap window); callers upsert by id.
+A listing longer than ``listing_limit`` continues from the second of its last row, skipping ids
+already listed, so memory stays bounded on very large tables. Only ``>=`` on whole seconds is
+used, which means the same whether the server stores microseconds (real Odoo) or seconds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from .datetimes import format_datetime, parse_datetime, truncate_to_second
 
 SearchRead = Callable[..., list[dict[str, Any]]]
+AlreadyRead = Callable[[list[dict[str, Any]]], set[int]]
+Read = Callable[..., list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -57,84 +58,49 @@ def _with_keys(fields: list[str], *keys: str) -> list[str]:
 
 def iter_changed(
     search_read: SearchRead,
+    read: Read,
     model: str,
     fields: list[str],
     since: datetime | None,
     *,
     domain: list[Any] | None = None,
     page_size: int = 1000,
+    listing_limit: int = 50_000,
     context: dict[str, Any] | None = None,
+    already_read: AlreadyRead | None = None,
 ) -> Iterator[ChangedPage]:
-    """Yield pages of rows of ``model`` changed at or after ``since`` (None: everything).
+    """Yield pages of rows of ``model`` changed at or after ``since`` (None: everything), each row
+    read once. ``search_read`` and ``read`` are :class:`OdooClient`'s. Pages are never empty.
 
-    ``search_read`` is :meth:`OdooClient.search_read`. Pages are never empty.
-    """
+    ``already_read(listing)`` names the listed ids the caller holds exactly as listed (and settled):
+    they are not read again. A page may then be empty of rows but still moves ``resume_from``."""
     base = list(domain or [])
     fields = _with_keys(fields, "id", "write_date")
     lo = truncate_to_second(since) if since else None
     newest: datetime | None = None
+    listed: set[int] = set()
     while True:
         lower = [("write_date", ">=", format_datetime(lo))] if lo else []
-        page = search_read(
-            model, base + lower, fields, order="write_date asc, id asc", limit=page_size, context=context
+        listing = search_read(
+            model, base + lower, ["write_date"], order="write_date asc, id asc", limit=listing_limit, context=context
         )
-        if not page:
+        todo = [row for row in listing if row["id"] not in listed]
+        listed.update(row["id"] for row in todo)
+        newest = _newest(todo, newest)
+        if already_read is not None and todo:
+            held = already_read(todo)
+            todo = [row for row in todo if row["id"] not in held]
+        for start in range(0, len(todo), page_size):
+            chunk = todo[start : start + page_size]
+            rows = read(model, [row["id"] for row in chunk], fields, context=context)
+            newest = _newest(chunk, _newest(rows, newest))
+            following = todo[start + page_size] if start + page_size < len(todo) else None
+            resume_from = _second_of(following) if following else _second_of(chunk[-1])
+            if rows:
+                yield ChangedPage(rows, resume_from=resume_from, max_write_date=newest)
+        if len(listing) < listing_limit:
             return
-        newest = _newest(page, newest)
-        if len(page) < page_size:
-            yield ChangedPage(page, resume_from=lo or _second_of(page[0]), max_write_date=newest)
-            return
-        last_second = _second_of(page[-1])
-        complete = [row for row in page if _second_of(row) < last_second]
-        if complete:
-            yield ChangedPage(complete, resume_from=last_second, max_write_date=newest)
-        yield from _drain_second(
-            search_read,
-            model,
-            fields,
-            base,
-            last_second,
-            seen={row["id"] for row in page if _second_of(row) == last_second},
-            first=[row for row in page if _second_of(row) == last_second],
-            page_size=page_size,
-            context=context,
-            newest=newest,
-        )
-        lo = last_second + timedelta(seconds=1)
-
-
-def _drain_second(
-    search_read: SearchRead,
-    model: str,
-    fields: list[str],
-    base: list[Any],
-    second: datetime,
-    *,
-    seen: set[int],
-    first: list[dict[str, Any]],
-    page_size: int,
-    context: dict[str, Any] | None,
-    newest: datetime | None,
-) -> Iterator[ChangedPage]:
-    """All rows whose ``write_date`` falls in ``second``, by id; ``first`` are already read."""
-    window = [
-        ("write_date", ">=", format_datetime(second)),
-        ("write_date", "<", format_datetime(second + timedelta(seconds=1))),
-    ]
-    if first:
-        yield ChangedPage(first, resume_from=second, max_write_date=newest)
-    last_id = 0
-    while True:
-        chunk = search_read(
-            model, [*base, *window, ("id", ">", last_id)], fields, order="id asc", limit=page_size, context=context
-        )
-        fresh = [row for row in chunk if row["id"] not in seen]
-        seen.update(row["id"] for row in fresh)
-        if fresh:
-            yield ChangedPage(fresh, resume_from=second, max_write_date=newest)
-        if len(chunk) < page_size:
-            return
-        last_id = chunk[-1]["id"]
+        lo = _second_of(listing[-1])
 
 
 def iter_by_id(
@@ -172,7 +138,8 @@ def _second_of(row: dict[str, Any]) -> datetime:
 
 
 def _newest(page: list[dict[str, Any]], newest: datetime | None) -> datetime | None:
-    last = parse_datetime(page[-1].get("write_date"))
-    if last and (newest is None or last > newest):
-        return last
+    for row in page:
+        value = parse_datetime(row.get("write_date"))
+        if value and (newest is None or value > newest):
+            newest = value
     return newest

@@ -78,7 +78,7 @@ class RetryPolicy:
     @classmethod
     def from_config(cls, config: OdooConfig, **overrides: Any) -> RetryPolicy:
         """The policy configured by ``ODOO_RETRY_*``."""
-        values = {
+        values: dict[str, Any] = {
             "attempts": config.retry_attempts,
             "base_delay_s": config.retry_base_delay_s,
             "max_delay_s": config.retry_max_delay_s,

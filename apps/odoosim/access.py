@@ -43,6 +43,38 @@ _DENIED_READ = {
     "purchase.order",
 }
 _READ_METHODS = {"search", "search_read", "read", "search_count", "name_search", "read_group"}
+#: readable and writable only by base.group_system ("Administration/Settings"), whatever else the user has
+SYSTEM_ONLY = {"base.automation", "ir.actions.server"}
+_SYSTEM_GROUPS = ["Administration/Settings"]
+#: methods that answer about rights instead of using them (each checks for itself)
+_RIGHTS_METHODS = {"check_access_rights", "has_group", "fields_get"}
+#: groups `lowrights` has ("Internal User" only, as recorded); admin has every group
+_LOWRIGHTS_GROUPS = {"base.group_user"}
+_VERBS = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}
+
+
+def has_group(uid: int, group: str, denied_groups: set[str] | None = None) -> bool:
+    """res.users.has_group for the calling user (an @api.model method in Odoo 17)."""
+    if uid == LOWRIGHTS_UID:
+        return group in _LOWRIGHTS_GROUPS
+    return group not in (denied_groups or set())
+
+
+def operation_allowed(uid: int, model: str, operation: str) -> bool:
+    """check_access_rights(operation, raise_exception=False) for the calling user."""
+    if uid != LOWRIGHTS_UID:
+        return True
+    if model in SYSTEM_ONLY or model in _DENIED_READ:
+        return False
+    return not (model == "res.partner" and operation != "read")
+
+
+def operation_error(model: str, operation: str) -> AccessError:
+    """The AccessError check_access_rights raises (recorded in connection/04_access_rights.json)."""
+    verb = _VERBS.get(operation, operation)
+    if model in SYSTEM_ONLY:
+        return AccessError(_message(verb, model, _SYSTEM_GROUPS))
+    return AccessError(_message(verb, model, _READ_GROUPS if operation == "read" else _WRITE_GROUPS))
 
 
 def _message(verb: str, model: str, groups: list[str]) -> str:
@@ -57,8 +89,11 @@ def _message(verb: str, model: str, groups: list[str]) -> str:
 
 def check_access(uid: int, model: str, method: str) -> None:
     """Raise the recorded AccessError when `uid` may not run `method` on `model`."""
-    if uid != LOWRIGHTS_UID:
+    if uid != LOWRIGHTS_UID or method in _RIGHTS_METHODS:
         return
+    if model in SYSTEM_ONLY:
+        operation = "read" if method in _READ_METHODS else method if method in _VERBS else "write"
+        raise operation_error(model, operation)
     if model in _DENIED_READ:
         verb = "access" if method in _READ_METHODS else "modify"
         raise AccessError(_message(verb, model, _READ_GROUPS if verb == "access" else _WRITE_GROUPS))

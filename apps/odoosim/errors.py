@@ -82,6 +82,18 @@ class PyTypeError(OdooError):
     qualified_name = "builtins.TypeError"
 
 
+class DatabaseMissing(OdooError):
+    """/jsonrpc with a database name the server does not have (connection/07_connection_errors.json)."""
+
+    qualified_name = "psycopg2.OperationalError"
+    http_status = 500
+
+    def __init__(self, db: object) -> None:
+        super().__init__(
+            f'connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "{db}" does not exist\n'
+        )
+
+
 class SessionExpired(OdooError):
     qualified_name = "odoo.http.SessionExpiredException"
     http_status = 401

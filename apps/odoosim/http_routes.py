@@ -89,10 +89,10 @@ class Routes:
                 ), method_name
             if path == "/web/session/authenticate":
                 return self._session_authenticate(request_id, params), method_name
-            sid = cookie_sid(cookie_header)
-            session = self.sim.session(sid)
+            cookie = cookie_sid(cookie_header)
+            session = self.sim.session(cookie)
             if path == "/web/session/destroy":
-                self.sim.destroy_session(sid)
+                self.sim.destroy_session(cookie)
                 fresh = self.sim.new_session()
                 expired = f"cids=; Expires={formatdate(usegmt=True)}; Max-Age=0; Path=/"
                 return Reply(
@@ -107,8 +107,8 @@ class Routes:
             if path.startswith("/web/dataset/call_kw") or path.startswith("/web/dataset/call_button"):
                 result = self.sim.execute(
                     session.uid,
-                    params.get("model"),
-                    params.get("method"),
+                    params.get("model") or "",
+                    params.get("method") or "",
                     params.get("args") or [],
                     params.get("kwargs") or {},
                 )
@@ -126,7 +126,7 @@ class Routes:
                 return dict(VERSION_INFO)
             if method in ("login", "authenticate"):
                 db, login, password = [*args, None, None, None][:3]
-                self.sim.check_db(db)
+                self.sim.check_db(db, stateless=True)
                 return self.sim.authenticate(login, password) or False
             if method == "about":
                 return "See http://openerp.com"
@@ -149,7 +149,7 @@ class Routes:
                 m_args, m_kwargs = args[5:], {}
             else:
                 raise PyKeyError(f"exp_{method}")
-            self.sim.check_db(db)
+            self.sim.check_db(db, stateless=True)
             uid = self.sim.check_uid_password(uid, password)
             return self.sim.execute(uid, model, meth, m_args, m_kwargs)
         raise PyKeyError(str(service))

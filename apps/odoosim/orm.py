@@ -192,7 +192,7 @@ def read(env: Env, model: str, ids: Iterable[int], fields: list[str] | None = No
     present = [i for i in ids if i in rows]
     if not present:
         return []
-    out = {rid: {"id": rid} for rid in present}
+    out: dict[int, dict[str, Any]] = {rid: {"id": rid} for rid in present}
     for fname in fields:
         fdef = spec.fields[fname]
         ftype = fdef["type"]

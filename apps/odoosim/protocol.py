@@ -7,7 +7,7 @@ from typing import Any
 
 from .errors import OdooError, PyValueError, SessionExpired
 
-VERSION_INFO = {
+VERSION_INFO: dict[str, Any] = {
     "server_version": "17.0",
     "server_version_info": [17, 0, 0, "final", 0, ""],
     "server_serie": "17.0",

@@ -63,6 +63,70 @@ EXTRA_MODELS: dict[str, dict] = {
         "partner_id": _f("many2one", "Partner", "res.partner"),
         "currency_id": _f("many2one", "Currency", "res.currency"),
         "sms_confirmed": _f("boolean", "SMS confirmation asked"),
+        "resource_calendar_id": _f("many2one", "Default Working Hours", "resource.calendar"),
+    },
+    # --- what a "connect your Odoo" wizard reads and writes (contract: connection/) ---------
+    "ir.module.module": {
+        "name": _f("char", "Technical Name", required=True),
+        "shortdesc": _f("char", "Module Name"),
+        "state": _f(
+            "selection",
+            "Status",
+            selection=[
+                ["uninstallable", "Uninstallable"],
+                ["uninstalled", "Not Installed"],
+                ["installed", "Installed"],
+                ["to upgrade", "To be upgraded"],
+                ["to remove", "To be removed"],
+                ["to install", "To be installed"],
+            ],
+        ),
+        "latest_version": _f("char", "Latest Version"),
+    },
+    "resource.calendar": {
+        "name": _f("char", "Name", required=True),
+        "tz": _f("char", "Timezone", required=True),
+        "company_id": _f("many2one", "Company", "res.company"),
+    },
+    "ir.model.fields": {
+        "name": _f("char", "Field Name", required=True),
+        "model": _f("char", "Model Name", required=True),
+        "model_id": _f("many2one", "Model", "ir.model"),
+        "ttype": _f("char", "Field Type"),
+    },
+    "base.automation": {
+        "name": _f("char", "Automation Rule Name", required=True),
+        "model_id": _f("many2one", "Model", "ir.model", required=True),
+        "trigger": _f(
+            "selection",
+            "Trigger",
+            selection=[
+                ["on_create_or_write", "On save"],
+                ["on_create", "On creation"],
+                ["on_write", "On update"],
+                ["on_state_set", "State is set to"],
+                ["on_unlink", "On deletion"],
+                ["on_webhook", "On webhook"],
+            ],
+        ),
+        "trigger_field_ids": _f("many2many", "Trigger Fields", "ir.model.fields"),
+        "action_server_ids": _f("one2many", "Actions", "ir.actions.server"),
+        "active": _f("boolean", "Active"),
+    },
+    "ir.actions.server": {
+        "name": _f("char", "Action Name", required=True),
+        "model_id": _f("many2one", "Model", "ir.model"),
+        "state": _f(
+            "selection", "Type", selection=[["code", "Execute Code"], ["webhook", "Send Webhook Notification"]]
+        ),
+        "usage": _f(
+            "selection",
+            "Usage",
+            selection=[["ir_actions_server", "Server Action"], ["base_automation", "Automation Rule"]],
+        ),
+        "base_automation_id": _f("many2one", "Automation Rule", "base.automation"),
+        "webhook_url": _f("char", "Webhook URL"),
+        "webhook_field_ids": _f("many2many", "Webhook Fields", "ir.model.fields"),
     },
     "res.currency": {"name": _f("char", "Currency", required=True), "symbol": _f("char", "Symbol")},
     "res.country": {"name": _f("char", "Country Name", required=True), "code": _f("char", "Country Code")},
@@ -165,6 +229,7 @@ ONE2MANY_INVERSE: dict[tuple[str, str], tuple[str, str]] = {
     ("stock.picking.batch", "move_ids"): ("stock.move", "picking_id"),
     ("res.partner", "child_ids"): ("res.partner", "parent_id"),
     ("stock.lot", "quant_ids"): ("stock.quant", "lot_id"),
+    ("base.automation", "action_server_ids"): ("ir.actions.server", "base_automation_id"),
 }
 
 #: Odoo's `_order` of each model (default ordering of search/search_read)
@@ -234,6 +299,9 @@ DESCRIPTIONS: dict[str, str] = {
     "mail.activity": "Activity",
     "res.users": "User",
     "stock.picking.batch": "Batch Transfer",
+    "base.automation": "Automation Rule",
+    "ir.actions.server": "Server Action",
+    "ir.module.module": "Module",
 }
 
 

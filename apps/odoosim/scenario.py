@@ -53,13 +53,20 @@ class Scenario:
         self.seed = seed
         self.scale = max(1, int(scale))
         self.rates = {**DEFAULT_EXCEPTION_RATES, **(exception_rates or {})}
-        self.world: World | None = None
+        self._world: World | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.events: list[dict] = []
 
     # -- lifecycle --------------------------------------------------------------------------------
+    @property
+    def world(self) -> World:
+        """The seeded world (sites, customers, products); loaded by start() or the first step."""
+        if self._world is None:
+            raise RuntimeError("The scenario's world is not loaded yet: call start() first.")
+        return self._world
+
     def build_initial(self, history: timedelta = timedelta(0)) -> None:
         """Seed the database (once; a --state file keeps it across restarts).
 
@@ -70,19 +77,38 @@ class Scenario:
         store = self.sim.store
         origin = (self.sim.clock.now() - history).replace(microsecond=0)
         with store.transaction(at=origin):
-            self.world = build_world(store, self.seed, self.scale, origin)
+            self._world = build_world(store, self.seed, self.scale, origin)
             store.meta_set("scenario_origin", origin.strftime("%Y-%m-%d %H:%M:%S"))
             store.meta_set("scenario_step", "0")
-            store.meta_set("world", json.dumps(self.world.__dict__))
+            store.meta_set("world", json.dumps(self._world.__dict__))
         if history:
             self.run_until(self.sim.clock.now())
+
+    def play_inventory_history(self, days: float, *, counts_per_day: float = 1.0) -> int:
+        """Inventory counts applied over the past `days`, each in its own transaction stamped at its
+        time (its move's date and write_date in the past), as an Odoo in use for a year holds them.
+        Returns how many were applied."""
+        rng = random.Random(f"{self.seed}:inventory-history")
+        now = self.sim.clock.now()
+        span = days * 86400
+        times = sorted(
+            now - timedelta(seconds=span) + timedelta(seconds=rng.uniform(0, span - 3600))
+            for _ in range(max(1, round(days * counts_per_day)))
+        )
+        env = Env(self.sim.store, 2, {}, self.sim)
+        for at in times:
+            with self.sim.store.transaction(at=at):
+                self._exc_inventory_variance(env, rng, at)
+        return len(times)
 
     def _load(self) -> tuple[datetime, int]:
         with self.sim.store.snapshot():
             origin = self.sim.store.meta_get("scenario_origin")
             step = int(self.sim.store.meta_get("scenario_step", "0") or 0)
-            if self.world is None:
-                self.world = World(**json.loads(self.sim.store.meta_get("world") or "{}"))
+            if self._world is None:
+                self._world = World(**json.loads(self.sim.store.meta_get("world") or "{}"))
+        if origin is None:
+            raise RuntimeError("The scenario has not been started on this database (no scenario_origin).")
         return datetime.strptime(origin, "%Y-%m-%d %H:%M:%S"), step
 
     def processed_until_text(self) -> str:
@@ -299,7 +325,7 @@ class Scenario:
             },
         )
         self._call(env, "stock.picking", "action_confirm", [pid])
-        state = env.store.get("stock.picking", pid)["state"]
+        state = env.store.row("stock.picking", pid)["state"]
         if state == "assigned" and rng.random() < 0.7:
             self._validate(env, pid)
         return {"picking": pid, "orderpoint": op["id"]}
@@ -388,7 +414,7 @@ class Scenario:
     def _exc_credit_limit(self, env: Env, rng: random.Random, at: datetime) -> dict:
         """A customer goes over the credit limit and places a new order (left as a quotation)."""
         customer = rng.choice(self.world.customers)
-        row = env.store.get("res.partner", customer)
+        row = env.store.row("res.partner", customer)
         self._call(
             env,
             "res.partner",
@@ -396,7 +422,7 @@ class Scenario:
             [customer],
             {"credit": round((row["credit_limit"] or 1000.0) * rng.uniform(1.05, 1.5), 2)},
         )
-        lines = [
+        lines: list[list[Any]] = [
             [
                 0,
                 0,

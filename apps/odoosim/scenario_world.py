@@ -16,7 +16,7 @@ from .clock import fmt_micro
 from .registry import DESCRIPTIONS, registry
 from .store import Store
 
-SITES = [
+SITES: list[dict[str, Any]] = [
     {"code": "BRU", "name": "Brussels DC", "tz": "Europe/Brussels", "city": "Brussels", "country": 2},
     {"code": "CHI", "name": "Chicago DC", "tz": "America/Chicago", "city": "Chicago", "country": 1},
     {"code": "SIN", "name": "Singapore DC", "tz": "Asia/Singapore", "city": "Singapore", "country": 3},
@@ -397,7 +397,7 @@ def build_world(store: Store, seed: int, scale: int, now: datetime) -> World:
         )
 
     # -- products, quants, orderpoints ------------------------------------------------------------
-    quants: dict[tuple[int, int], float] = {}
+    quants: dict[tuple[int, int], Any] = {}  # on hand; _build_history turns each into (on hand, reserved)
     for index in range(PER_SCALE_PRODUCTS * scale):
         name = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
         pid = ins(
@@ -470,11 +470,15 @@ def build_world(store: Store, seed: int, scale: int, now: datetime) -> World:
     return world
 
 
-def _build_history(store: Store, rng: random.Random, world: World, scale: int, now: datetime, quants: dict) -> None:
+def _build_history(
+    store: Store, rng: random.Random, world: World, scale: int, now: datetime, quants: dict[tuple[int, int], Any]
+) -> None:
     """Pickings (mostly done, some open) with moves and move lines; reservations recorded on quants."""
     reserved: dict[tuple[int, int], float] = {}
     counters: dict[int, int] = {}
-    picking_rows, move_rows, line_rows = [], [], []
+    picking_rows: list[dict[str, Any]] = []
+    move_rows: list[dict[str, Any]] = []
+    line_rows: list[dict[str, Any]] = []
     next_picking = _next_id(store, "stock_picking")
     next_move = _next_id(store, "stock_move")
     total = PER_SCALE_PICKINGS * scale

@@ -44,7 +44,8 @@ class SimulatorHandle:
         self._stopped = False
         self.routes = Routes(sim)
         self._open(port)
-        self.port = self._httpd.server_address[1]
+        assert self._httpd is not None  # _open() started it
+        self.port: int = int(self._httpd.server_address[1])
         sim.base_url = self.url
         sim.faults.on_down_change.append(self._apply_downtime)
 
@@ -126,6 +127,10 @@ class SimulatorHandle:
         """Merge fault knobs (see faults.FaultSettings); returns the new fault state."""
         return self.sim.faults.update(knobs)
 
+    def set_module_states(self, **states: str) -> dict[str, str]:
+        """Module states as Odoo reports them (`installed`, `uninstalled`, ...); same as POST /__sim__/modules."""
+        return self.sim.set_module_states(states)
+
     def reset_faults(self) -> dict:
         return self.sim.faults.reset()
 
@@ -137,6 +142,20 @@ class SimulatorHandle:
         self, model: str = "stock.picking", record_id: int | None = None, age_seconds: float = 120.0
     ) -> dict:
         return self.sim.slow_transaction(model, record_id, age_seconds)
+
+    def backup(self) -> None:
+        """Take a backup of the database now; `restore_backup()` puts it back."""
+        self._backup = self.sim.store.backup()
+
+    def restore_backup(self) -> None:
+        """Restore the last backup over the running database (as an Odoo admin restoring a dump)."""
+        if getattr(self, "_backup", None) is None:
+            raise ValueError("no backup taken: POST /__sim__/backup first")
+        self.sim.store.restore(self._backup)
+
+    def rows_served(self, model: str) -> int:
+        """Records of `model` served with their data since start (reads and search_reads)."""
+        return self.sim.rows_served.get(model, 0)
 
     def set_webhook_url(self, url: str | None) -> None:
         self.sim.webhooks.url = url
@@ -264,6 +283,15 @@ def _make_handler(handle: SimulatorHandle) -> type[BaseHTTPRequestHandler]:
                     result = sim.slow_transaction(
                         data.get("model", "stock.picking"), data.get("id"), float(data.get("age_seconds", 120))
                     )
+                elif action == "modules":
+                    result = sim.set_module_states(data)
+
+                elif action == "backup":
+                    handle.backup()
+                    result = {"backup": "taken"}
+                elif action == "restore":
+                    handle.restore_backup()
+                    result = {"restored": True}
                 elif action == "webhook":
                     sim.webhooks.url = data.get("url")
                     result = {"webhook_url": sim.webhooks.url}
@@ -294,13 +322,15 @@ def start_simulator(
     frozen_clock: bool = False,
     exception_rates: dict | None = None,
     history_hours: float = 0.0,
+    inventory_history_days: float = 0.0,
 ) -> SimulatorHandle:
     """Start a simulator in background threads and return its handle (also a context manager).
 
     port=0 picks a free port. `speed` > 0 runs the scenario clock that many times faster than
     real time in the background; 0 leaves the data still unless `handle.advance()` is called.
     `frozen_clock` stops the clock entirely (only `advance` moves it) for reproducible runs.
-    `history_hours` plays that many hours of the scenario into a fresh database before serving.
+    `history_hours` plays that many hours of the scenario into a fresh database before serving;
+    `inventory_history_days` adds inventory counts applied over that many past days (one a day).
     """
     sim = Simulator(
         seed=seed,
@@ -317,6 +347,7 @@ def start_simulator(
         faults=faults,
         exception_rates=exception_rates,
         history_hours=history_hours,
+        inventory_history_days=inventory_history_days,
     )
     handle = SimulatorHandle(sim, host, port)
     if speed > 0:

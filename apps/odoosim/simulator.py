@@ -17,8 +17,9 @@ from . import dispatch
 from . import models as _models  # noqa: F401  (registers model behaviour)
 from .access import LOWRIGHTS_UID, check_access
 from .clock import SimClock
-from .errors import AccessDenied, AccessError, OdooError
+from .errors import AccessDenied, AccessError, DatabaseMissing, OdooError
 from .faults import Faults
+from .models.connection import ensure_connection_data, set_module_states
 from .orm import Env
 from .store import Store
 
@@ -61,6 +62,7 @@ class Simulator:
         faults: dict | None = None,
         exception_rates: dict | None = None,
         history_hours: float = 0.0,
+        inventory_history_days: float = 0.0,
     ) -> None:
         from .scenario import Scenario
         from .webhooks import WebhookSender
@@ -69,7 +71,7 @@ class Simulator:
         self.scale = scale
         self.speed = speed
         self.database = database
-        self.base_url = "http://127.0.0.1:8069"
+        self.base_url = "http://127.0.0.1:8169"  # replaced by the served URL once listening
         rate = 0.0 if frozen_clock else (speed if speed > 0 else 1.0)
         self.clock = SimClock(clock_start, rate=rate)
         self.store = Store(self.clock, state_path)
@@ -85,12 +87,22 @@ class Simulator:
         self.scenario = Scenario(self, seed=seed, scale=scale, exception_rates=exception_rates)
         if self.store.fresh:  # history is played before webhooks are on: nobody listens yet
             self.scenario.build_initial(history=timedelta(hours=history_hours))
+            if inventory_history_days:
+                self.scenario.play_inventory_history(inventory_history_days)
+        ensure_connection_data(self.store)
         self.webhooks.install()
+        self.rows_served: dict[str, int] = {}  # records served with their data, per model (read, search_read)
+        self._served_lock = threading.Lock()
+
+    def count_rows_served(self, model: str, rows: int) -> None:
+        with self._served_lock:
+            self.rows_served[model] = self.rows_served.get(model, 0) + rows
 
     # -- auth --------------------------------------------------------------------------
-    def check_db(self, db: Any) -> None:
+    def check_db(self, db: Any, *, stateless: bool = False) -> None:
+        """Unknown database: AccessError on the cookie session, psycopg2's error on /jsonrpc (as recorded)."""
         if db != self.database:
-            raise AccessError("Database not found.")
+            raise DatabaseMissing(db) if stateless else AccessError("Database not found.")
 
     def authenticate(self, login: Any, password: Any) -> int | None:
         """uid when login/password (or API key) match, else None."""
@@ -189,6 +201,10 @@ class Simulator:
         with self.store.transaction(at=self.clock.now()):
             self.store.update(model, [record_id], values, touch=False)
 
+    def set_module_states(self, states: dict[str, str]) -> dict[str, str]:
+        """Test switch (POST /__sim__/modules): e.g. {"sale_stock": "uninstalled"}; returns all states."""
+        return set_module_states(self.store, states)
+
     def state(self) -> dict:
         """Summary for GET /__sim__/state."""
         counts = {}
@@ -214,6 +230,7 @@ class Simulator:
             "webhook_url": self.webhooks.url,
             "webhooks_sent": self.webhooks.sent_count,
             "counts": counts,
+            "rows_served": dict(self.rows_served),
         }
 
     def close(self) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .clock import SimClock, fmt_micro
 from .registry import ModelSpec, registry
@@ -155,6 +155,19 @@ class Store:
             self._local.conn = None
             self._readers.put(conn)
 
+    def backup(self) -> sqlite3.Connection:
+        """A copy of the whole database as it is now (what a nightly Odoo backup is)."""
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        with self._write_lock:
+            self.writer.backup(copy)
+        return copy
+
+    def restore(self, copy: sqlite3.Connection) -> None:
+        """Put a backup back over the database (an Odoo restored from a backup): records made since
+        are gone, records changed since have their old values and write_dates again."""
+        with self._write_lock:
+            copy.backup(self.writer)
+
     @contextmanager
     def transaction(self, at: datetime | None = None) -> Iterator[sqlite3.Connection]:
         """One write transaction; `at` overrides its timestamp (scenario events, slow commits).
@@ -213,6 +226,7 @@ class Store:
         cols = list(row)
         sql = f'INSERT INTO "{spec.table}" ({_cols(cols)}) VALUES ({", ".join("?" * len(cols))})'
         cur = self.conn.execute(sql, [row[c] for c in cols])
+        assert cur.lastrowid is not None  # an INSERT always sets it
         rid = int(cur.lastrowid)
         self._touch(model, "create", rid)
         return rid
@@ -286,6 +300,13 @@ class Store:
         """One row by id, or None."""
         return self.fetch(model, [rid]).get(int(rid))
 
+    def row(self, model: str, rid: int) -> dict:
+        """One row by id that must exist (the caller just created or locked it)."""
+        found = self.get(model, rid)
+        if found is None:
+            raise KeyError(f"{model} has no record {rid}")
+        return found
+
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Raw SELECT on the current connection."""
         return self.conn.execute(sql, list(params)).fetchall()
@@ -296,6 +317,10 @@ class Store:
     def spec(self, model: str) -> ModelSpec:
         return registry()[model]
 
+    @overload
+    def meta_get(self, key: str, default: str) -> str: ...
+    @overload
+    def meta_get(self, key: str, default: None = None) -> str | None: ...
     def meta_get(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM sim_meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else default

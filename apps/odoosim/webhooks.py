@@ -44,6 +44,7 @@ class WebhookSender:
         self.url = url
         self.models = set(WEBHOOK_FIELDS)
         self.sent_count = 0
+        self._has_rules: bool | None = None
         self._held: tuple[str, bytes] | None = None
         self._lock = threading.Lock()
 
@@ -53,19 +54,23 @@ class WebhookSender:
     def close(self) -> None:
         self.url = None
 
-    def payload(self, model: str, rid: int) -> dict[str, Any] | None:
+    def payload(
+        self, model: str, rid: int, fields: list[str] | None = None, action_id: int | None = None
+    ) -> dict[str, Any] | None:
         """The body for one record, read inside the current transaction."""
         row = self.sim.store.get(model, rid)
         if row is None:
             return None
         spec = registry()[model]
         body: dict[str, Any] = {
-            "_action": f"Send Webhook Notification(#{ACTION_IDS[model]})",
+            "_action": f"Send Webhook Notification(#{action_id or ACTION_IDS[model]})",
             "_id": rid,
             "_model": model,
             "id": rid,
         }
-        for fname in WEBHOOK_FIELDS[model]:
+        for fname in WEBHOOK_FIELDS[model] if fields is None else fields:
+            if fname not in spec.fields:
+                continue
             value = row.get(fname)
             ftype = spec.ftype(fname)
             if fname == "write_date":
@@ -83,6 +88,7 @@ class WebhookSender:
         return body
 
     def _before_commit(self, dirty: list[tuple[str, str, int]]) -> None:
+        self._fire_automation_rules(dirty)
         url = self.url
         if not url:
             return
@@ -94,6 +100,29 @@ class WebhookSender:
                 continue
             data = json.dumps(body, sort_keys=True).encode()
             self._deliver(url, data)
+
+    def _fire_automation_rules(self, dirty: list[tuple[str, str, int]]) -> None:
+        """Automation rules created over RPC (base.automation with a webhook action), like Odoo: on save,
+        inside the transaction, 1 s timeout, failures only logged (connection/06).
+
+        Simplification: a rule fires on any save of its model, not only when a trigger field changed.
+        """
+        from .models.connection import webhook_rules
+
+        # Most transactions run with no rule at all: ask the database only when rules changed.
+        if self._has_rules is None or any(m in ("base.automation", "ir.actions.server") for m, _op, _rid in dirty):
+            self._has_rules = bool(self.sim.store.query('SELECT 1 FROM "base_automation" WHERE active = 1 LIMIT 1'))
+        if not self._has_rules:
+            return
+        models = {model for model, _op, _rid in dirty if model in registry()}
+        rules = {
+            (model, op): webhook_rules(self.sim.store, model, op) for model in models for op in ("create", "write")
+        }
+        for model, op, rid in dirty:
+            for action_id, url, fields in rules.get((model, "create" if op == "create" else "write"), []):
+                body = self.payload(model, rid, fields, action_id)
+                if body is not None and url:
+                    self._post(url, json.dumps(body, sort_keys=True).encode())
 
     def _deliver(self, url: str, data: bytes) -> None:
         faults = self.sim.faults

@@ -37,10 +37,10 @@ def _ships_next(site: Site) -> dict:
     due = outgoing_due(site.code, until=now + SHIPS_NEXT_WINDOW)
     rows = []
     for picking in due.first:
-        minutes = round((picking.scheduled_date - now).total_seconds() / 60) if picking.scheduled_date else None
+        seconds = (picking.scheduled_date - now).total_seconds() if picking.scheduled_date else None
         ready = picking.state == "assigned"
-        status = "late" if minutes is not None and minutes < 0 else ("ready" if ready else "not-ready")
-        rows.append({"picking": picking, "minutes": minutes, "status": status, "ready": ready})
+        status = "late" if seconds is not None and seconds < 0 else ("ready" if ready else "not-ready")
+        rows.append({"picking": picking, "seconds": seconds, "status": status, "ready": ready})
     at_risk = due.at_risk
     return {
         "total": due.total,

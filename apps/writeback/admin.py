@@ -2,16 +2,30 @@
 
 from django.contrib import admin, messages
 
-from apps.writeback.models import OutboxAttempt, OutboxEntry
+from apps.writeback.models import OutboxAttempt, OutboxEffect, OutboxEntry
 from apps.writeback.services import OutboxStateError, outbox_cancel, outbox_retry
+
+ATTEMPT_COLUMNS = ("number", "started_at", "finished_at", "outcome", "message", "error_type", "calls")
 
 
 class OutboxAttemptInline(admin.TabularInline):
     model = OutboxAttempt
     extra = 0
     can_delete = False
-    fields = ["number", "started_at", "finished_at", "outcome", "message", "error_type", "calls"]
-    readonly_fields = fields
+    fields = ATTEMPT_COLUMNS
+    readonly_fields = ATTEMPT_COLUMNS
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OutboxEffectInline(admin.TabularInline):
+    """The Odoo records the entry made or changed: what rules recognise as our own effect."""
+
+    model = OutboxEffect
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("odoo_model", "odoo_id", "write_date", "created", "recorded_at")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -36,7 +50,7 @@ class OutboxEntryAdmin(admin.ModelAdmin):
     list_filter = ["status", "operation", "site_code"]
     search_fields = ["idempotency_key", "cause_id", "odoo_model", "last_error"]
     readonly_fields = [field.name for field in OutboxEntry._meta.fields]
-    inlines = [OutboxAttemptInline]
+    inlines = [OutboxAttemptInline, OutboxEffectInline]
     actions = ["retry", "cancel"]
 
     @admin.display(description="cause")

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class WritebackConfig(AppConfig):
     name = "apps.writeback"
     verbose_name = "Write-back to Odoo (outbox)"
+
+    def ready(self) -> None:
+        from apps.mirror.services.repair import register_restore_check
+        from apps.writeback.recovery import outbox_lost_in_restore
+
+        # mirror_verify --repair lists the entries an Odoo restore undid, for a person to reissue
+        register_restore_check(outbox_lost_in_restore)

@@ -32,10 +32,12 @@ from apps.mirror.changes import dispatch_on_commit
 from apps.mirror.specs import SPECS
 from apps.mirror.upsert import upsert_rows
 from apps.odoo.client import get_client
+from apps.odoo.datetimes import parse_datetime
 from apps.odoo.errors import OdooAccessDenied, OdooConfigurationError, OdooError
 from apps.writeback import conf, hooks
-from apps.writeback.models import OutboxAttempt, OutboxEntry
+from apps.writeback.models import OutboxAttempt, OutboxEffect, OutboxEntry
 from apps.writeback.operations import OPERATIONS, OperationRefused
+from apps.writeback.operations.base import ProducedRecord
 from apps.writeback.recording import RecordingClient
 
 logger = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ class Result:
     result: dict[str, Any] = field(default_factory=dict)
     retry_at: datetime | None = None
     record: dict | None = None  # the last row read from Odoo (refreshes the mirror)
+    produced: list[ProducedRecord] = field(default_factory=list)  # what our write made in Odoo
 
 
 def claimable(now: datetime) -> Q:
@@ -137,7 +140,15 @@ def _attempt(entry: OutboxEntry, client: RecordingClient) -> Result:
         )
     if operation.already_done(client, entry, record):
         note = " (an earlier attempt had started writing)" if entry.write_started_at else ""
-        return Result(Status.SKIPPED, Outcome.SKIPPED, f"Already in Odoo{note}; nothing written.", record=record)
+        # An earlier attempt of ours wrote it (and died before recording): its effects are still ours.
+        produced = operation.produced(client, entry, record) if entry.write_started_at else []
+        return Result(
+            Status.SKIPPED,
+            Outcome.SKIPPED,
+            f"Already in Odoo{note}; nothing written.",
+            record=record,
+            produced=produced,
+        )
     problems = operation.check_preconditions(entry, record, write_date_strict=entry.write_started_at is None)
     if problems:
         return Result(Status.NEEDS_ATTENTION, Outcome.NEEDS_ATTENTION, " ".join(problems), record=record)
@@ -146,7 +157,14 @@ def _attempt(entry: OutboxEntry, client: RecordingClient) -> Result:
     after = operation.read(client, entry) if operation.changes_record else record
     if after is None or not operation.already_done(client, entry, after):
         raise OperationRefused(operation.not_visible(entry, after))
-    return Result(Status.DONE, Outcome.DONE, "Written and verified in Odoo.", result={"odoo": answer}, record=after)
+    return Result(
+        Status.DONE,
+        Outcome.DONE,
+        "Written and verified in Odoo.",
+        result={"odoo": answer},
+        record=after,
+        produced=operation.produced(client, entry, after),
+    )
 
 
 def _mark_write_started(entry: OutboxEntry) -> None:
@@ -211,12 +229,25 @@ def _record(entry: OutboxEntry, attempt: OutboxAttempt, result: Result, calls: l
             logger.warning("outbox entry %s: result of a superseded claim dropped", entry.pk)
             return OutboxEntry.objects.get(pk=entry.pk)
         entry.refresh_from_db()
+        _record_effects(entry, result.produced)
         _audit(entry, attempt, result)
         if result.status in (Status.DONE, Status.SKIPPED) and result.record is not None:
             _refresh_mirror(entry, result.record)
         if result.status in (Status.NEEDS_ATTENTION, Status.DEAD):
             hooks.notify_on_commit(entry.pk)
     return entry
+
+
+def _record_effects(entry: OutboxEntry, produced: list[ProducedRecord]) -> None:
+    """Link the entry to what it made in Odoo, in the transaction that records it done (before the
+    mirror refresh's change set runs the rules), so no rule mistakes our effect for a new event."""
+    for record in produced:
+        OutboxEffect.objects.update_or_create(
+            entry=entry,
+            odoo_model=record.odoo_model,
+            odoo_id=record.odoo_id,
+            defaults={"write_date": parse_datetime(record.write_date), "created": record.created},
+        )
 
 
 def _audit(entry: OutboxEntry, attempt: OutboxAttempt, result: Result) -> None:
@@ -248,7 +279,7 @@ def _refresh_mirror(entry: OutboxEntry, row: dict) -> None:
     spec = SPECS.get(entry.odoo_model)
     if spec is None or not set(spec.odoo_fields) <= set(row):
         return
-    if not spec.model.objects.filter(odoo_id=entry.odoo_id).exists():
+    if entry.odoo_id is None or not spec.model._default_manager.filter(odoo_id=entry.odoo_id).exists():
         return
     try:
         with transaction.atomic():

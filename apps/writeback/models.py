@@ -65,6 +65,13 @@ class OutboxEntry(models.Model):
         return f"{self.odoo_model}:{self.odoo_id}" if self.odoo_id else self.odoo_model
 
     @property
+    def record_id(self) -> int:
+        """The Odoo id of the record the entry writes to (every operation but a creation has one)."""
+        if self.odoo_id is None:
+            raise ValueError(f"Outbox entry {self.pk} ({self.operation}) names no Odoo record.")
+        return self.odoo_id
+
+    @property
     def subject(self) -> str:
         """The audit log's subject for this entry."""
         return f"outbox:{self.pk}"
@@ -100,3 +107,27 @@ class OutboxAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of outbox:{self.entry_id} ({self.outcome})"
+
+
+class OutboxEffect(models.Model):
+    """An Odoo record an outbox entry produced or wrote, as Odoo showed it right after: the link that
+    lets every rule on the mirror side tell "our own effect" from a new event in Odoo (an approved
+    count applied by the outbox makes an inventory move; that move is not a new count)."""
+
+    entry = models.ForeignKey(OutboxEntry, on_delete=models.CASCADE, related_name="effects")
+    odoo_model = models.CharField(max_length=100)
+    odoo_id = models.IntegerField()
+    # Odoo's write_date of the record right after our write: a later write there is someone else's.
+    write_date = models.DateTimeField(null=True, blank=True)
+    created = models.BooleanField(default=False)  # made by our calls (a move), not only written to
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["odoo_model", "odoo_id"], name="writeback_effect_record_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "odoo_model", "odoo_id"], name="writeback_effect_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.odoo_model}:{self.odoo_id} by outbox:{self.entry_id}"

@@ -45,6 +45,16 @@ class RecordingClient:
     def search(self, model: str, domain: list, *, limit: int | None = None) -> list[int]:
         return self._run("search", model, {"domain": domain}, lambda: self.client.search(model, domain, limit=limit))
 
+    def search_read(
+        self, model: str, domain: list, fields: list[str], *, order: str | None = None, limit: int | None = None
+    ) -> list[dict]:
+        return self._run(
+            "search_read",
+            model,
+            {"domain": domain, "fields": fields, "order": order, "limit": limit},
+            lambda: self.client.search_read(model, domain, fields, order=order, limit=limit),
+        )
+
     def search_count(self, model: str, domain: list) -> int:
         return self._run("search_count", model, {"domain": domain}, lambda: self.client.search_count(model, domain))
 

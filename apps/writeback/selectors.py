@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from apps.accounts.roles import Role, has_role
 from apps.accounts.selectors import sites_visible_to
-from apps.writeback.models import OutboxEntry
+from apps.writeback.models import OutboxEffect, OutboxEntry
+
+if TYPE_CHECKING:
+    from apps.accounts.types import AnyUser
 
 Status = OutboxEntry.Status
 BACKLOG = (Status.PENDING, Status.RUNNING)
@@ -54,7 +59,7 @@ def outbox_overview(*, now: datetime | None = None, entries: QuerySet[OutboxEntr
     }
 
 
-def outbox_entries_visible_to(user) -> QuerySet[OutboxEntry]:
+def outbox_entries_visible_to(user: AnyUser) -> QuerySet[OutboxEntry]:
     """Admins see every entry; others only entries of the sites they are a member of."""
     entries = OutboxEntry.objects.select_related("requested_by")
     if has_role(user, Role.ADMIN):
@@ -63,7 +68,7 @@ def outbox_entries_visible_to(user) -> QuerySet[OutboxEntry]:
 
 
 def outbox_entry_list(
-    *, user, status: str | None = None, operation: str | None = None, site: str | None = None
+    *, user: AnyUser, status: str | None = None, operation: str | None = None, site: str | None = None
 ) -> QuerySet[OutboxEntry]:
     """Entries the user may see, newest first, filtered by status, operation and site code."""
     entries = outbox_entries_visible_to(user)
@@ -76,6 +81,33 @@ def outbox_entry_list(
     return entries.order_by("-id")
 
 
-def outbox_entry_get(*, user, entry_id: int) -> OutboxEntry | None:
+def outbox_entry_get(*, user: AnyUser, entry_id: int) -> OutboxEntry | None:
     """One entry with its attempts, or None when it does not exist or is not visible to the user."""
     return outbox_entries_visible_to(user).prefetch_related("attempt_log").filter(pk=entry_id).first()
+
+
+def own_effects(*, odoo_model: str, write_dates: Mapping[int, datetime | None]) -> set[int]:
+    """Ids among these Odoo records (id → write_date as mirrored) that show our own outbox's effect,
+    not a new event: a record our write made, or one our write changed and nobody changed since
+    (its write_date is not newer than the one Odoo showed right after our write)."""
+    if not write_dates:
+        return set()
+    own: set[int] = set()
+    effects = OutboxEffect.objects.filter(odoo_model=odoo_model, odoo_id__in=list(write_dates))
+    for odoo_id, write_date, created in effects.values_list("odoo_id", "write_date", "created"):
+        seen = write_dates[odoo_id]
+        if created or (seen is not None and write_date is not None and seen <= write_date):
+            own.add(odoo_id)
+    return own
+
+
+def writes_in_flight(*, odoo_model: str, odoo_ids: Iterable[int]) -> set[int]:
+    """Ids among these records that an outbox entry is writing to right now (its effects are not
+    recorded yet): a rule leaves them until the entry finishes."""
+    running = OutboxEntry.objects.filter(
+        odoo_model=odoo_model,
+        odoo_id__in=list(odoo_ids),
+        status=Status.RUNNING,
+        write_started_at__isnull=False,
+    ).values_list("odoo_id", flat=True)
+    return {odoo_id for odoo_id in running if odoo_id is not None}  # never None: the filter asked for ids

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from celery import current_app
 from django.db import IntegrityError, transaction
@@ -18,6 +19,9 @@ from apps.audit.services import audit_record
 from apps.writeback.executor import outbox_execute, outbox_run_due, outbox_sweep
 from apps.writeback.models import OutboxEntry
 from apps.writeback.operations import InvalidOutboxRequest, get_operation
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +56,7 @@ def outbox_enqueue(
     idempotency_key: str,
     cause_type: str,
     cause_id: str,
-    requested_by=None,
+    requested_by: User | None = None,
     site_code: str = "",
 ) -> OutboxEntry:
     """Record a write to Odoo as part of the caller's decision; it runs once the decision commits.
@@ -124,7 +128,7 @@ def _send(entry_id: int) -> None:
 
 
 @transaction.atomic
-def outbox_retry(*, entry_id: int, actor, now: datetime | None = None) -> OutboxEntry:
+def outbox_retry(*, entry_id: int, actor: User, now: datetime | None = None) -> OutboxEntry:
     """Run an entry that needs attention or is dead again, now, with a fresh attempt budget (audited).
 
     A pending entry is simply made due now. Preconditions still apply: when the record moved on,
@@ -169,7 +173,7 @@ def outbox_retry(*, entry_id: int, actor, now: datetime | None = None) -> Outbox
 
 
 @transaction.atomic
-def outbox_cancel(*, entry_id: int, actor, reason: str = "", now: datetime | None = None) -> OutboxEntry:
+def outbox_cancel(*, entry_id: int, actor: User, reason: str = "", now: datetime | None = None) -> OutboxEntry:
     """Give up an entry that has not reached Odoo's effect (pending, needs attention, dead); audited.
 
     Cancelling a cancelled entry returns it unchanged. A running entry cannot be cancelled: its

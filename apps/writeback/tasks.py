@@ -2,6 +2,8 @@
 
 from celery import current_app, shared_task
 
+from apps.writeback import conf
+from apps.writeback.recovery import outbox_recover
 from apps.writeback.services import EXECUTE_TASK, outbox_execute, outbox_sweep
 
 # The hard limit must stay below WRITEBACK_CLAIM_STALE_S (600 s by default): a claim older than that
@@ -23,4 +25,14 @@ def sweep() -> int:
     ids = outbox_sweep()
     for entry_id in ids:
         current_app.send_task(EXECUTE_TASK, args=(entry_id,))
+    return len(ids)
+
+
+@shared_task(name="writeback.recover", soft_time_limit=30, time_limit=45)
+def recover() -> int:
+    """When Odoo answers again, send the entries that waited on it at once, oldest first, paced."""
+    ids = outbox_recover()
+    rate = conf.recovery_rate_per_s()
+    for position, entry_id in enumerate(ids):
+        current_app.send_task(EXECUTE_TASK, args=(entry_id,), countdown=position / rate)
     return len(ids)

@@ -19,20 +19,19 @@
   function panel() { return document.getElementById("approvals-detail"); }
 
   // --- SLA countdowns, ticking in the browser between server updates ------------------------
-  function span(minutes) {
-    if (minutes < 60) return minutes + " min";
-    const hours = Math.floor(minutes / 60);
-    return hours < 48 ? hours + " h " + String(minutes % 60).padStart(2, "0") : Math.floor(hours / 24) + " d";
-  }
+  // Same rules as the server's sla_state (apps/approvals/templatetags/approvals.py), same words.
+  const V = window.ControlTowerVocabulary;
+  const WARN_SECONDS = 15 * 60;
   function tick() {
     document.querySelectorAll(".ap-sla[data-due]").forEach(function (el) {
       if (!el.dataset.due) return;
-      const minutes = Math.floor((Date.parse(el.dataset.due) - Date.now()) / 60000);
-      const kind = minutes < 0 ? "breach" : minutes < 15 ? "warn" : "ok";
-      const icon = { breach: "✖", warn: "◐", ok: "●" }[kind];
+      const seconds = (Date.parse(el.dataset.due) - Date.now()) / 1000;
+      const kind = seconds < 0 ? "overdue" : seconds < WARN_SECONDS ? "soon" : "ok";
       el.className = "ap-sla ap-sla--" + kind;
-      el.firstChild.textContent = icon + " ";
-      el.querySelector(".ap-sla__text").textContent = minutes < 0 ? span(-minutes) + " late" : span(minutes) + " left";
+      el.firstChild.textContent = V.statusLabel(kind).symbol + " ";
+      el.querySelector(".ap-sla__text").textContent = V.timeLeftWords(seconds);
+      const row = el.closest(".ap-row");
+      if (row) { row.classList.remove("ap-row--ok", "ap-row--soon", "ap-row--overdue"); row.classList.add("ap-row--" + kind); }
     });
   }
   setInterval(tick, 30000);
@@ -187,6 +186,7 @@
           list().replaceWith(fresh);
           rows().forEach(function (r) { if (!known.has(r.dataset.id)) { r.classList.add("live-flash"); setTimeout(function () { r.classList.remove("live-flash"); }, 1300); } });
           reapplySelection();
+          showFirstWhenNothingSelected();
           tick();
         })
         .catch(function () { /* the next event or resync tries again */ });
@@ -224,6 +224,15 @@
     select(link.closest(".ap-row"));
   });
 
+  // The pane beside a list is never blank: with nothing chosen yet, it shows the first (most
+  // urgent) request, without taking the keyboard focus.
+  function showFirstWhenNothingSelected() {
+    if (state.selectedId || panel().querySelector(".ap-detail, .ap-bulk-result")) return;
+    const first = rows()[0];
+    if (first) select(first, false);
+  }
+
   bindForms(document);
   tick();
+  showFirstWhenNothingSelected();
 })();

@@ -3,7 +3,8 @@
  *
  * Keyboard: j/k move, Enter opens the case, a acknowledges, s starts work, e escalates, r focuses
  * resolve, c focuses the comment, x selects for bulk, / searches. Live rows come from live.js (same
- * partial as the first load); here we keep them in priority order, drop rows the filters exclude,
+ * partial as the first load); here we refuse rows the queue's filters exclude (case-filter.js, the
+ * same decision as the server's list), keep new ones in priority order,
  * keep the cursor and selection across swaps, refetch the panel of the case on screen when its
  * event arrives, refetch the rows after a missed message, and tick the aging column.
  */
@@ -17,23 +18,11 @@
   let currentId = null;
   const csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value;
   const params = new URLSearchParams(queue ? queue.dataset.query : "");
+  const filterScript = document.getElementById("case-filter");
+  const liveFilter = filterScript ? JSON.parse(filterScript.textContent) : null;
 
   // --- rows --------------------------------------------------------------------------------
   function rows() { return rowsBody ? Array.from(rowsBody.querySelectorAll("tr.case-row")) : []; }
-
-  function matchesFilters(row) {
-    const status = params.get("status") || "active";
-    const closed = row.dataset.status === "resolved" || row.dataset.status === "auto_resolved";
-    if (status === "active" && closed) return false;
-    if (status !== "active" && status !== "all" && status !== "closed" && row.dataset.status !== status) return false;
-    if (params.get("site") && row.dataset.site !== params.get("site")) return false;
-    if (params.get("type") && row.dataset.kind !== params.get("type")) return false;
-    if (params.get("severity") && row.dataset.severity !== params.get("severity")) return false;
-    const owner = params.get("owner");
-    if (owner === "unassigned" && row.dataset.assignee) return false;
-    if (owner && !["me", "unassigned"].includes(owner) && row.dataset.owner !== owner) return false;
-    return true;
-  }
 
   function rank(row) {
     return [-Number(row.dataset.rank), -Number(row.dataset.priority), row.dataset.opened, Number(row.dataset.case)];
@@ -217,16 +206,30 @@
   });
 
   // --- live ----------------------------------------------------------------------------------
+  function isCaseRow(message) {
+    return message.container === "case-rows" && message.event && message.event.indexOf("case.") === 0;
+  }
+  const arriving = new Set(); // rows live.js is about to insert: placed by priority once in
+
+  // Before live.js applies a row: refuse it when it does not match this queue's filters.
+  document.addEventListener("live:accept", function (event) {
+    const message = event.detail;
+    if (!isCaseRow(message)) return;
+    if (!rowsBody || !liveFilter || !window.ControlTowerCaseFilter.caseMatches(message.data || {}, liveFilter)) {
+      event.preventDefault();
+      return;
+    }
+    if (!document.getElementById(message.target)) arriving.add(message.target);
+  });
+
   document.addEventListener("live:event", function (event) {
     const message = event.detail;
     if (message.event === "cases.refresh") { refetchRows(); refreshPanel(); return; }
     if (!message.event || message.event.indexOf("case.") !== 0) return;
     const id = String((message.data || {}).case || "");
     const row = rowsBody && document.getElementById("case-" + id);
-    if (row) {
-      if (!matchesFilters(row)) row.remove();
-      else if (message.event === "case.opened") place(row);
-    }
+    if (row && arriving.has(row.id)) place(row); // existing rows never move under the cursor
+    arriving.delete("case-" + id);
     restoreState();
     if (id && id === panelCaseId()) refreshPanel();
   });
@@ -245,29 +248,27 @@
   document.addEventListener("live:resync", function () { refetchRows(); refreshPanel(); });
 
   // --- aging ticks between updates ---------------------------------------------------------
-  function words(minutes) {
-    if (minutes < 90) return minutes + " min";
-    const hours = minutes / 60;
-    return hours < 48 ? Math.round(hours) + " h" : Math.round(hours / 24) + " d";
-  }
+  // Same rules as the server's aging() (apps/cases/templatetags/cases.py), same words.
+  const V = window.ControlTowerVocabulary;
+  const DUE_SOON_SHARE = 0.25;
   function tick() {
     const now = Date.now();
     rows().forEach(function (row) {
       const age = row.querySelector(".aging__age");
       const opened = Date.parse(row.dataset.opened);
-      if (age && !Number.isNaN(opened)) age.textContent = words(Math.max(0, Math.floor((now - opened) / 60000)));
+      if (age && !Number.isNaN(opened)) age.textContent = V.durationWords(Math.max(0, (now - opened) / 1000));
       const due = Date.parse(row.dataset.slaDue);
       const sla = row.querySelector(".aging__sla");
       if (!sla || Number.isNaN(due)) return;
-      const left = Math.floor((due - now) / 60000);
-      const total = Math.max(1, Math.floor((due - opened) / 60000));
-      const state = left < 0 ? "overdue" : left <= total * 0.25 ? "soon" : "ok";
-      sla.textContent = left < 0 ? words(-left) + " over" : words(left) + " left";
+      const left = (due - now) / 1000;
+      const total = Math.max(60, (due - opened) / 1000);
+      const state = left < 0 ? "overdue" : left <= total * DUE_SOON_SHARE ? "soon" : "ok";
+      sla.textContent = V.timeLeftWords(left);
       const badge = row.querySelector(".aging");
       if (badge && !badge.classList.contains("aging--" + state)) {
         badge.className = "aging aging--" + state;
-        badge.querySelector(".aging__icon").textContent = { ok: "●", soon: "◆", overdue: "▲" }[state];
-        badge.querySelector(".aging__word").textContent = { ok: "On time", soon: "Due soon", overdue: "Overdue" }[state];
+        badge.querySelector(".aging__icon").textContent = V.statusLabel(state).symbol;
+        badge.querySelector(".aging__word").textContent = V.statusLabel(state).word;
         row.classList.remove("aging--ok", "aging--soon", "aging--overdue");
         row.classList.add("aging--" + state);
       }

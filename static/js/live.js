@@ -88,7 +88,10 @@
 
   function apply(message) {
     const element = message.target ? document.getElementById(message.target) : null;
-    if (message.remove) {
+    // A page may refuse a message's markup ("live:accept", cancelled): a row that does not match
+    // its filters is never inserted, and leaves when it stops matching.
+    const accepted = document.dispatchEvent(new CustomEvent("live:accept", { detail: message, cancelable: true }));
+    if (message.remove || !accepted) {
       if (element) element.remove();
     } else if (message.html && element) {
       swap(element, message.html);
@@ -149,7 +152,7 @@
     } else if (ageS > staleAfterS) {
       kind = "stale"; icon = "✖"; text = "stale — no data since " + clock(state.lastMessageAt);
     } else if (ageS > 2 * heartbeatS || !state.connected) {
-      kind = "aging"; icon = "◐"; text = "updated " + ageS + " s ago" + (state.connected ? "" : ", reconnecting");
+      kind = "aging"; icon = "◐"; text = "updated " + window.ControlTowerVocabulary.agoWords(ageS) + (state.connected ? "" : ", reconnecting");
     } else {
       kind = "live"; icon = "●"; text = "live";
     }
@@ -163,8 +166,8 @@
   // <time data-relative-time datetime="..."> reads "4 s ago", kept current between updates.
   function renderRelativeTimes() {
     document.querySelectorAll("time[data-relative-time]").forEach(function (element) {
-      const seconds = Math.max(0, Math.round((Date.now() - Date.parse(element.getAttribute("datetime"))) / 1000));
-      element.textContent = seconds < 90 ? seconds + " s ago" : Math.round(seconds / 60) + " min ago";
+      const seconds = (Date.now() - Date.parse(element.getAttribute("datetime"))) / 1000;
+      element.textContent = window.ControlTowerVocabulary.agoWords(seconds);
     });
   }
 

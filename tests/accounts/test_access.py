@@ -16,7 +16,19 @@ def nav_labels(client) -> list[str]:
         ("supervisor", ["Overview", "Wall", "Exceptions", "Approvals", "API"]),
         ("approver", ["Overview", "Exceptions", "Approvals", "API"]),
         ("manager", ["Overview", "Wall", "Exceptions", "Approvals", "Integration health", "API"]),
-        ("admin_user", ["Overview", "Wall", "Exceptions", "Approvals", "Integration health", "API", "Administration"]),
+        (
+            "admin_user",
+            [
+                "Overview",
+                "Wall",
+                "Exceptions",
+                "Approvals",
+                "Integration health",
+                "Odoo connection",
+                "API",
+                "Administration",
+            ],
+        ),
         ("display", ["Overview", "Wall"]),
     ],
 )

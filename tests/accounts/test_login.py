@@ -40,10 +40,14 @@ def test_lockout_is_per_user_so_a_colleague_on_the_same_terminal_can_sign_in(cli
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": supervisor.username, "password": "guess"})
     response = client.post(reverse("accounts:login"), {"username": manager.username, "password": PASSWORD})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").context["user"] == manager
 
 
 def test_logout_needs_post_and_ends_the_session(client, supervisor):
     client.force_login(supervisor)
-    assert client.post(reverse("accounts:logout")).status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get(reverse("accounts:logout")).status_code == 405  # a link or prefetch cannot sign anyone out
+    assert client.get("/").status_code == 200
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
+    assert client.get("/")["Location"].startswith(reverse("accounts:login"))

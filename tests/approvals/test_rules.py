@@ -139,3 +139,33 @@ def test_late_carrier_raises_an_upgrade_routed_by_freight_delta_and_priority(sim
         request.effect["operation"] == "set_carrier"
         and request.effect["arguments"]["carrier_id"] != picking.carrier_odoo_id
     )
+
+
+def test_an_approved_count_applied_through_the_outbox_does_not_come_back_as_a_new_request(simulator, synced):
+    """The inventory move Odoo makes when our outbox applies an approved count is our own effect."""
+    people = synced
+    internal = Location.objects.filter(usage="internal", complete_name__startswith="BRU/Stock").values("odoo_id")
+    quant = Quant.objects.filter(location_id__in=internal, quantity__gt=40).order_by("-odoo_id").first()
+    counted = round(quant.quantity * 2.3)
+    simulator.call("stock.quant", "write", [quant.odoo_id], {"inventory_quantity": counted}, **INVENTORY)
+    sync_all()
+    request = ApprovalRequest.objects.get(
+        request_type=RequestType.INVENTORY_ADJUSTMENT, odoo_id=quant.odoo_id, status=RequestStatus.PENDING
+    )
+    assert request.context["already_applied"] is False
+
+    request_approve(request=request, user=people["supervisor"], reason="recounted twice")
+    entry = OutboxEntry.objects.get(cause_type="approval_request", cause_id=str(request.pk))
+    outbox_execute(entry_id=entry.pk)
+    entry.refresh_from_db()
+    assert entry.status == OutboxEntry.Status.DONE, entry.last_error
+    sync_all()
+    sync_all()
+
+    assert read(simulator, "stock.quant", quant.odoo_id, ["quantity"])["quantity"] == counted
+    assert Move.objects.filter(product_id=quant.product_id, state="done", name="Product Quantity Updated").exists()
+    pending = ApprovalRequest.objects.filter(
+        request_type=RequestType.INVENTORY_ADJUSTMENT, status=RequestStatus.PENDING
+    )
+    assert list(pending.values_list("title", flat=True)) == []
+    assert ApprovalRequest.objects.filter(request_type=RequestType.INVENTORY_ADJUSTMENT).count() == 1

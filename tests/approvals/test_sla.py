@@ -57,6 +57,7 @@ def test_the_next_step_gets_its_own_fresh_clock(make_request, people):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 def test_sweep_from_a_fresh_process_acts_on_what_the_database_holds(make_request, people):
     """Worker and beat restarted: a new interpreter, nothing in memory, the timers still fire (once)."""
     request = make_request(RequestType.CARRIER_UPGRADE)  # operations: due in 30 min

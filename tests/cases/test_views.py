@@ -57,7 +57,7 @@ def test_bulk_acknowledge_from_the_queue(client, admin_user, two_sites):
     client.force_login(admin_user)
     ids = ",".join(str(case.pk) for case in two_sites.values())
     response = client.post(
-        "/exceptions/bulk/", {"action": "acknowledge", "cases": ids}, HTTP_X_REQUESTED_WITH="cases.js"
+        "/exceptions/bulk/", {"action": "acknowledge", "case_ids": ids}, HTTP_X_REQUESTED_WITH="cases.js"
     )
     assert sorted(response.json()["done"]) == sorted(case.pk for case in two_sites.values())
     assert set(Case.objects.values_list("status", flat=True)) == {"acknowledged"}

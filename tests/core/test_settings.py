@@ -1,6 +1,8 @@
 """Settings in both modes, checked in fresh processes (settings are read once at start)."""
 
+import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,10 +75,10 @@ def test_production_settings_are_strict():
 
 
 def test_embedded_defaults_need_no_configuration():
-    output = show("DATABASES REDIS_URL EMBEDDED_REDIS CELERY_BROKER_URL", {"EMBEDDED_REDIS_PORT": "6399"})
-    assert "django.db.backends.sqlite3" in output
-    assert "redis://127.0.0.1:6399/0" in output
-    assert "True" in output
+    output = show("REDIS_URL EMBEDDED_REDIS CELERY_BROKER_URL DATABASES", {"EMBEDDED_REDIS_PORT": "6399"})
+    assert output.startswith("['redis://127.0.0.1:6399/0', True, 'redis://127.0.0.1:6399/0', {'default': {")
+    assert "'ENGINE': 'django.db.backends.sqlite3'" in output
+    assert "var/controltower.sqlite3" in output
 
 
 def test_unknown_mode_is_refused():
@@ -92,3 +94,37 @@ def test_production_does_not_install_the_odoo_simulator():
     assert result.returncode != 0 and "Unknown command: 'odoo_simulator'" in result.stderr
     # The demo and the tests keep it.
     assert "'apps.odoosim'" in show("INSTALLED_APPS", {"EMBEDDED_REDIS_PORT": "6399"})
+
+
+def _variables_settings_reads() -> set[str]:
+    """Every environment variable controltower/settings.py reads (env.<type>("NAME") or required_in_production)."""
+    tree = ast.parse((ROOT / "controltower" / "settings.py").read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+            continue
+        func = node.func
+        reads_env = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "env"
+        if reads_env or (isinstance(func, ast.Name) and func.id == "required_in_production"):
+            names.add(node.args[0].value)
+    return names
+
+
+def _variables_in_readme_table() -> set[str]:
+    """The variables named in the first column of the README's configuration table."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            first_column = line.split("|")[1]
+            names.update(re.findall(r"`([A-Z][A-Z0-9_]+)`", first_column))
+    return names
+
+
+def test_every_setting_read_from_the_environment_is_in_the_readme_table_and_back():
+    read = _variables_settings_reads()
+    documented = _variables_in_readme_table()
+    assert {"DJANGO_SECRET_KEY", "ODOO_URL", "WRITEBACK_SWEEP_BATCH"} <= read  # the parser finds them
+    assert read - documented == set(), "settings.py reads these, the README's table does not list them"
+    assert documented - read == set(), "the README's table lists these, settings.py does not read them"

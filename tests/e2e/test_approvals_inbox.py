@@ -127,3 +127,44 @@ def test_credit_hold_reaches_the_right_inbox_live_and_is_approved_with_the_keybo
     page.goto(f"{web_server.url}/approvals/{request.pk}/")
     assert "Odoo:" in page.inner_text(".ap-writeback")
     screenshot(page, "approvals-request-page")
+
+
+def test_approving_a_count_in_the_inbox_leaves_no_pending_request_behind(page, web_server, simulator, odoo, supervisor):
+    """The count is applied in Odoo by the outbox; the inventory move that makes is ours, not a new count."""
+    from apps.mirror.models import Location, Quant
+
+    ensure_default_policies()
+    in_a_thread(sync_all)
+    internal = Location.objects.filter(usage="internal", complete_name__startswith="BRU/Stock").values("odoo_id")
+    quant = Quant.objects.filter(location_id__in=internal, quantity__gt=40).order_by("odoo_id").first()
+    counted = round(quant.quantity * 2.5)
+    inventory = {"context": {"inventory_mode": True}}
+    simulator.call("stock.quant", "write", [quant.odoo_id], {"inventory_quantity": counted}, **inventory)
+    in_a_thread(sync_all)
+    request = ApprovalRequest.objects.get(
+        request_type=RequestType.INVENTORY_ADJUSTMENT, odoo_id=quant.odoo_id, status=RequestStatus.PENDING
+    )
+
+    sign_in(page, web_server, supervisor)
+    page.goto(f"{web_server.url}/approvals/")
+    row = f"#approval-{request.pk}"
+    page.wait_for_selector(row)
+    page.click(f"{row} .ap-row__link")
+    page.wait_for_selector(f"#approval-panel-{request.pk}")
+    page.keyboard.press("a")  # the step needs a reason: the cursor goes to the reason box
+    page.keyboard.type("recounted twice, the delivery was booked on the wrong bin")
+    with page.expect_response(lambda response: response.url.endswith(f"/approvals/{request.pk}/decide/")) as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 200, answer.value.text()
+    page.wait_for_selector(row, state="detached")
+
+    entry = OutboxEntry.objects.get(pk=ApprovalRequest.objects.get(pk=request.pk).outbox_entry_id)
+    in_a_thread(outbox_execute, entry_id=entry.pk)  # the write-back worker applies the count in Odoo
+    entry.refresh_from_db()
+    assert entry.status == OutboxEntry.Status.DONE, entry.last_error
+    in_a_thread(sync_all)  # the inventory move Odoo made reaches the mirror and the rules
+
+    page.goto(f"{web_server.url}/approvals/")
+    assert "Nothing waits on you" in page.inner_text("#approvals-inbox-list")
+    assert not ApprovalRequest.objects.filter(status=RequestStatus.PENDING, odoo_id=quant.odoo_id).exists()
+    assert simulator.call("stock.quant", "read", [quant.odoo_id], ["quantity"])[0]["quantity"] == counted

@@ -84,6 +84,7 @@ async def test_malformed_client_message_gets_a_clear_error(web_server, superviso
         assert error["type"] == "error" and "subscribe" in error["error"]
 
 
+@pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 async def test_pulse_from_a_real_celery_worker_reaches_the_screen(web_server, supervisor_cookie):
     worker = celery_worker().start()
     try:

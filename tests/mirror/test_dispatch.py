@@ -12,6 +12,7 @@ from tests.servers import celery_worker
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 def test_a_worker_runs_the_subscribers_of_a_committed_sync_page(odoo, settings):
     sync_model("stock.picking.type")
     sync_model("stock.warehouse")

@@ -1,5 +1,6 @@
 """Incremental sync against the simulator: complete, idempotent, resumable, and exact."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -77,7 +78,7 @@ def test_odoo_down_mid_sync_fails_cleanly_then_the_next_run_catches_up(odoo, fau
 
     def odoo_goes_down_after_two_pages(model, rows, changed):
         if rows >= 100:
-            faults(error_rate={"search_read": 1.0}, error_mode="drop")
+            faults(error_rate={"search_read": 1.0, "read": 1.0}, error_mode="drop")
 
     result = sync_model("stock.move", client=small_pages, progress=odoo_goes_down_after_two_pages)
     faults(reset=True)
@@ -147,3 +148,24 @@ def test_volatile_fields_are_refreshed_on_their_own_and_not_counted_as_drift(odo
     assert partner.credit == pytest.approx(odoo.read("res.partner", [partner.odoo_id], ["credit"])[0]["credit"])
     assert moved.updated == {partner.odoo_id: ["credit"]}
     assert change_sets[-1].updated == {partner.odoo_id: ["credit"]}
+
+
+def test_after_a_bulk_write_a_quiet_model_is_read_once_not_again_by_every_pass(odoo, simulator, settings):
+    settings.MIRROR_OVERLAP_S = 1
+    settings.ODOO_PAGE_SIZE = 100
+    client = odoo.__class__.from_settings()
+    sync_model("stock.move", client=client)
+    ids = [move for move in Move.objects.order_by("odoo_id").values_list("odoo_id", flat=True)[:600]]
+    odoo.write("stock.move", ids, {"name": "Bulk renamed"})  # one transaction: one write_date for all
+    served = simulator.rows_served("stock.move")
+
+    first = sync_model("stock.move", client=client)
+    assert first.changed == len(ids)
+    assert simulator.rows_served("stock.move") - served == len(ids)  # each row read once, page ends too
+
+    time.sleep(2.2)  # Odoo's clock passes the bulk write by more than the overlap: it is settled
+    served = simulator.rows_served("stock.move")
+    quiet = [sync_model("stock.move", client=client) for _ in range(2)]
+    assert [result.rows for result in quiet] == [0, 0]
+    assert simulator.rows_served("stock.move") - served == 0
+    assert not verify_model("stock.move", full=True)

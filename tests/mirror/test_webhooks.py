@@ -46,7 +46,7 @@ def test_wrong_secret_is_not_found_and_changes_nothing(client, settings):
 def test_malformed_body_gets_400_with_a_message_and_is_kept(client, settings):
     response = post(client, b"{not json", settings=settings)
     assert response.status_code == 400
-    assert "not JSON" in response.json()["error"]
+    assert "not JSON" in response.json()["detail"] and response.json()["code"] == "invalid"
     kept = InboundEvent.objects.get()
     assert kept.status == InboundEvent.Status.REJECTED and kept.raw_body == "{not json"
 
@@ -58,13 +58,13 @@ def test_malformed_body_gets_400_with_a_message_and_is_kept(client, settings):
 def test_payload_without_model_or_id_is_rejected(client, settings, payload, message):
     response = post(client, payload, settings=settings)
     assert response.status_code == 400
-    assert message in response.json()["error"]
+    assert message in response.json()["detail"]
 
 
 def test_oversized_body_gets_413(client, settings):
     settings.MIRROR_WEBHOOK_MAX_BYTES = 100
     response = post(client, odoo_payload(1, note="x" * 200), settings=settings)
-    assert response.status_code == 413
+    assert response.status_code == 413 and response.json()["code"] == "payload_too_large"
     assert InboundEvent.objects.get().status == InboundEvent.Status.REJECTED
 
 

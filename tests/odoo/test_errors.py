@@ -35,7 +35,7 @@ EXPECTED = {
     "errors/validation_error_sql_unique.json": (errors.OdooValidationError, False),
     "auth/jsonrpc_execute_kw_wrong_password.json": (errors.OdooAccessDenied, False),
     "auth/session_authenticate_wrong_password.json": (errors.OdooAccessDenied, False),
-    "auth/session_authenticate_unknown_db.json": (errors.OdooAccessDenied, False),
+    "auth/session_authenticate_unknown_db.json": (errors.OdooDatabaseNotFound, False),
     "auth/call_kw_no_cookie.json": (errors.OdooSessionExpired, False),
     "auth/call_kw_after_logout.json": (errors.OdooSessionExpired, False),
 }
@@ -176,3 +176,13 @@ def test_errors_survive_pickling():
     copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
     assert type(copy) is errors.OdooTimeout
     assert (copy.model, copy.method, copy.outcome_unknown, str(copy)) == ("stock.picking", "write", True, "slow")
+
+
+def test_unknown_database_on_jsonrpc_is_its_own_error():
+    """/jsonrpc answers psycopg2's OperationalError for a database that does not exist (connection/07)."""
+    steps = json.loads((CONTRACT / "connection" / "07_connection_errors.json").read_text())["steps"]
+    for step in [s for s in steps if "no_such_db" in json.dumps(s["request"])]:
+        error = error_from_payload(step["response"]["body"]["error"], login="admin", database="no_such_db")
+        assert type(error) is errors.OdooDatabaseNotFound
+        assert str(error) == "Odoo has no database 'no_such_db': check ODOO_DATABASE."
+        assert error.transient is False

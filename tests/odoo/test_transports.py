@@ -171,11 +171,12 @@ def test_config_from_settings(settings):
     settings.ODOO_URL = "http://odoo.example:8069"
     settings.ODOO_API_KEY = "secret"
     settings.ODOO_PAGE_SIZE = 500
+    settings.ODOO_READ_CHUNK_SIZE = 200
     cfg = OdooConfig.from_settings()
     assert (cfg.url, cfg.api_key, cfg.page_size, cfg.read_chunk_size) == (
         "http://odoo.example:8069",
         "secret",
         500,
-        500,
+        200,
     )
     assert cfg.secret == "secret"

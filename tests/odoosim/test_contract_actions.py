@@ -193,7 +193,8 @@ def compare_exact(recorded: Any, got: Any, label: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def replayer(sim) -> Replayer:
+def static_ids(sim) -> dict[tuple[str, int], int]:
+    """Recorded demo-data ids bound to equivalent simulator records."""
     rpc = Client(sim.url)
     bru = rpc.call(
         "stock.warehouse", "search_read", [["code", "=", "BRU"]], fields=["lot_stock_id", "in_type_id", "out_type_id"]
@@ -236,7 +237,12 @@ def replayer(sim) -> Replayer:
         ("mail.activity.type", 4): todo,
         ("stock.picking", 1): ready,
     }
-    return Replayer(rpc, static)
+    return static
+
+
+@pytest.fixture(scope="module")
+def replayer(sim, static_ids) -> Replayer:
+    return Replayer(Client(sim.url), static_ids)
 
 
 @pytest.mark.parametrize("path", ACTION_FILES, ids=[p.stem for p in ACTION_FILES])
@@ -244,3 +250,86 @@ def test_action_scenario_replays_like_recorded(replayer, path):
     for step in load(path)["steps"]:
         if "request" in step and step["request"]["path"] == "/jsonrpc":
             replayer.run(step)
+
+
+#: keys a client passes to button_validate; Odoo 17 returns them in the wizard action's context
+CALLER_CONTEXT = {"skip_sms": True, "lang": "en_US", "tz": "Europe/Brussels"}
+
+
+def _with_caller_context(step: dict) -> dict:
+    """The recorded step, called with CALLER_CONTEXT; a returned action carries it under its own keys.
+
+    Odoo builds the backorder action as ``dict(self.env.context, default_show_transfers=...,
+    default_pick_ids=...)`` and stock_sms's as ``self.env.context``: the caller's keys stay, the
+    action's own keys win.
+    """
+    step = copy.deepcopy(step)
+    params = step["request"]["body"]["params"]["args"]
+    params[6] = {**params[6], "context": {**CALLER_CONTEXT, **params[6].get("context", {})}}
+    result = step["response"]["body"].get("result")
+    if isinstance(result, dict) and result.get("type") == "ir.actions.act_window":
+        result["context"] = {**CALLER_CONTEXT, **result["context"]}
+    return step
+
+
+def test_returned_action_carries_the_callers_context(sim, static_ids):
+    """actions/04 with a caller context: the backorder wizard action keeps it, and completing the
+    wizard with that context validates the partial picking without the SMS question (skip_sms)."""
+    replayer = Replayer(Client(sim.url), static_ids)
+    steps = load(CONTRACT / "actions" / "04_partial_backorder_process.json")["steps"]
+    validate = next(i for i, s in enumerate(steps) if s["request"]["body"]["params"]["args"][4] == "button_validate")
+    for step in steps[:validate]:
+        replayer.run(step)
+    step = _with_caller_context(steps[validate])
+    m_args = [replayer.map_ids("stock.picking", step["request"]["body"]["params"]["args"][5][0])]
+    action = replayer.rpc.call("stock.picking", "button_validate", *m_args, context=CALLER_CONTEXT)
+    recorded = step["response"]["body"]["result"]
+    assert action["res_model"] == recorded["res_model"] == "stock.backorder.confirmation"
+    assert action["context"] == replayer.adapt_context(recorded["context"])
+    for key, value in CALLER_CONTEXT.items():
+        assert action["context"][key] == value
+    # the client completes the wizard with the action's context, as Odoo's web client does
+    wizard = replayer.rpc.call("stock.backorder.confirmation", "create", {}, context=action["context"])
+    result = replayer.rpc.call("stock.backorder.confirmation", "process", [wizard], context=action["context"])
+    assert result is True
+    picking = replayer.rpc.call("stock.picking", "read", m_args[0], fields=["state"])[0]
+    assert picking["state"] == "done"
+
+
+def test_sms_wizard_action_carries_the_callers_context(sim):
+    """The stock_sms question (actions/02) comes back with the caller's keys in its context."""
+    rpc = Client(sim.url)
+    recorded = next(
+        s["response"]["body"]["result"]
+        for s in load(CONTRACT / "actions" / "02_confirm_assign_validate_full.json")["steps"]
+        if s["request"]["body"]["params"]["args"][4] == "button_validate"
+    )
+    bru = rpc.call("stock.warehouse", "search_read", [["code", "=", "CHI"]], fields=["lot_stock_id", "out_type_id"])[0]
+    customers = rpc.call("stock.location", "search", [["usage", "=", "customer"]], limit=1)[0]
+    partner = rpc.call("res.partner", "search", [["customer_rank", ">", 0], ["phone", "!=", False]], limit=1)[0]
+    product = rpc.call(
+        "stock.quant",
+        "search_read",
+        [["location_id", "=", bru["lot_stock_id"][0]]],
+        fields=["product_id"],
+        order="quantity desc",
+        limit=1,
+    )[0]["product_id"][0]
+    picking = rpc.call(
+        "stock.picking",
+        "create",
+        {
+            "picking_type_id": bru["out_type_id"][0],
+            "location_id": bru["lot_stock_id"][0],
+            "location_dest_id": customers,
+            "partner_id": partner,
+            "move_ids": [[0, 0, {"name": "x", "product_id": product, "product_uom_qty": 1, "product_uom": 1}]],
+        },
+    )
+    rpc.call("stock.picking", "action_confirm", [picking])
+    caller = {"lang": "en_US", "tz": "America/Chicago"}
+    action = rpc.call("stock.picking", "button_validate", [picking], context=caller)
+    assert action["res_model"] == recorded["res_model"] == "confirm.stock.sms"
+    assert sorted(action["context"]) == sorted({**caller, **recorded["context"]})
+    assert action["context"]["tz"] == "America/Chicago"
+    assert action["context"]["button_validate_picking_ids"] == [picking]

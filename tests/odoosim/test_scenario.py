@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from apps.odoosim.server import start_simulator
 
 from .conftest import Client
@@ -107,6 +109,7 @@ def test_state_file_survives_a_restart(tmp_path):
         assert Client(sim.url).call("stock.picking", "read", [pid], ["origin"])[0]["origin"] == "kept"
 
 
+@pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 def test_history_plays_past_hours_into_a_fresh_database_without_running_ahead_of_the_clock():
     """The demo opens on a day under way: orders and purchases exist, every stamp is in the past."""
     with start_simulator(seed=7, clock_start=START, frozen_clock=True, history_hours=2) as sim:
@@ -122,6 +125,7 @@ def test_history_plays_past_hours_into_a_fresh_database_without_running_ahead_of
         assert _snapshot(sim.url)["sale.order"] == snapshot["sale.order"]
 
 
+@pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 def test_customers_pay_so_a_working_day_does_not_put_every_customer_on_credit_hold():
     with start_simulator(seed=1, clock_start=START, frozen_clock=True, history_hours=8) as sim:
         customers = Client(sim.url).call(

@@ -173,3 +173,14 @@ def test_message_post_escapes_plain_bodies_and_activity_schedule_returns_a_strin
     assert result.startswith("mail.activity(") and result.endswith(",)")
     with pytest.raises(RpcError, match="res_model_id"):
         rpc.call("mail.activity", "create", {"res_model": "stock.picking", "res_id": picking, "summary": "x"})
+
+
+def test_an_order_stores_its_total_computed_from_its_lines_as_odoo_does(rpc):
+    # Credit checks and the approver's figure read amount_total; Odoo stores it from the lines.
+    customer = rpc.call("res.partner", "search", [["customer_rank", ">", 0]], limit=1)[0]
+    product = rpc.call("product.product", "search", [], limit=1)[0]
+    lines = [[0, 0, {"product_id": product, "name": "a", "product_uom_qty": 3.0, "price_unit": 120.5}]]
+    lines.append([0, 0, {"product_id": product, "name": "b", "product_uom_qty": 2.0, "price_unit": 10.0}])
+    order = rpc.call("sale.order", "create", {"partner_id": customer, "order_line": lines})
+    [row] = rpc.call("sale.order", "read", [order], ["amount_total", "amount_untaxed"])
+    assert row["amount_total"] == row["amount_untaxed"] == 381.5

@@ -109,8 +109,8 @@ def queue_page_p95_ms() -> float:
             "/exceptions/?type=late_receipt&status=open",
             "/exceptions/rows/",
             "/api/v1/cases/",
-            "/api/v1/cases/?site=BRU&severity=high&limit=50",
-            "/api/v1/cases/?status=closed&limit=50&offset=500",
+            "/api/v1/cases/?site=BRU&severity=high&page_size=50",
+            "/api/v1/cases/?status=closed&page_size=50&page=11",
         ]
         _measure(client, urls[:1])  # warm caches (templates, roles)
         samples += _measure(client, urls)

@@ -1,4 +1,4 @@
-"""Fan-out benchmark (issue 8): 500 websocket clients watch one site while its transfers change 50
+"""Fan-out benchmark: 500 websocket clients watch one site while its transfers change 50
 times per second for 60 s, through the product's own path: change → tile refresh request
 (coalesced) → a Celery worker renders the tile once → one publish → every screen.
 

@@ -1,7 +1,8 @@
 """A sync worker process for benchmarks: `python -m tests.perf.mirror_worker fetch|sync MODEL...`.
 
-`fetch` only reads the changed rows through the gateway (the cost of Odoo and the wire); `sync`
-runs the real sync into the database. Prints one JSON line: rows, seconds, peak RSS in MB.
+`plain` is the yardstick: ONE plain `search_read` per model of the same fields and rows, no paging
+(what Odoo and the wire cost at best); `sync` runs the real sync into the database. Prints one JSON
+line: rows, seconds, peak RSS in MB.
 """
 
 import json
@@ -23,10 +24,10 @@ def main(mode: str, models: list[str]) -> None:
     rows = 0
     started = time.perf_counter()
     for odoo_model in models:
-        if mode == "fetch":
+        if mode == "plain":
             spec = spec_for(odoo_model)
-            for page in get_client().iter_changed(odoo_model, spec.odoo_fields, None, include_archived=spec.has_active):
-                rows += len(page.rows)
+            context = {"active_test": False} if spec.has_active else None
+            rows += len(get_client().search_read(odoo_model, [], spec.odoo_fields, context=context))
         else:
             result = sync_model(odoo_model)
             if result.error:

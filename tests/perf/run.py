@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark module (tests/perf/bench_*.py), print a table, write results.
 
 Each module defines `run() -> dict[str, dict]` returning {NAME: {"value": ..., "unit": ..., "goal": ...}}
-with the names of DESIGN.md ("sync_rows_per_s", ...). Results merge into
+with stable names ("sync_rows_per_s", ...) that dashboards and earlier results rely on. Results merge into
 tests/perf/results/latest.json with the machine and the date, so one run of one benchmark
 (`python -m tests.perf.run sync`) updates its lines and keeps the others.
 """

@@ -78,7 +78,8 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "writeback-outbox-retry": ("POST", "/api/v1/writeback/outbox/{entry}/retry/", {ADMIN}),
     "writeback-outbox-cancel": ("POST", "/api/v1/writeback/outbox/{entry}/cancel/", {ADMIN}),
     "case-list": ("GET", "/api/v1/cases/", SIGNED_IN),
-    "case-bulk": ("POST", "/api/v1/cases/bulk/", ACTING | {OTHER_SITE, STRANGER}),
+    # Like the screen's bulk bar: any reader may call it; a case the caller may not act on comes back refused.
+    "case-bulk": ("POST", "/api/v1/cases/bulk/", SIGNED_IN),
     "case-detail": ("GET", "/api/v1/cases/{case}/", BRU_READERS),
     "case-acknowledge": ("POST", "/api/v1/cases/{case}/acknowledge/", BRU_ACTING),
     "case-start": ("POST", "/api/v1/cases/{case}/start/", BRU_ACTING),
@@ -100,6 +101,10 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "api-schema": ("GET", "/api/v1/schema/", SIGNED_IN),
     "api-docs": ("GET", "/api/v1/docs/", SIGNED_IN),
     "admin:index": ("GET", "/admin/", {ADMIN}),
+    "connect:odoo": ("GET", "/settings/odoo/", {ADMIN}),
+    "connect:warehouses": ("GET", "/settings/odoo/warehouses/", {ADMIN}),
+    "connect:webhooks": ("GET", "/settings/odoo/webhooks/", {ADMIN}),  # a GET goes back to the settings page
+    "connect:first-sync": ("GET", "/settings/odoo/first-sync/", {ADMIN}),  # a GET queues nothing
 }
 
 # Live groups a client may ask for, by kind: who may subscribe ({me} is the asking user's own id).

@@ -63,12 +63,17 @@ def test_list_filters_and_pages(client, admin_user):
     entry("BRU", Status.DONE, "set_carrier")
     client.force_login(admin_user)
     body = client.get(LIST, {"status": "dead", "operation": "set_carrier", "site": "BRU"}).json()
-    assert body["count"] == 1 and body["results"][0]["id"] == wanted.pk
+    assert [row["id"] for row in body["results"]] == [wanted.pk]
     assert body["results"][0]["target"] == f"stock.picking:{wanted.odoo_id}"
-    paged = client.get(LIST, {"limit": 2}).json()
-    assert paged["count"] == 4 and len(paged["results"]) == 2 and paged["next"]
+    # A feed: newest first, a cursor to follow, every entry exactly once.
+    first = client.get(LIST, {"page_size": 2}).json()
+    assert len(first["results"]) == 2 and first["next"] and first["previous"] is None
+    second = client.get(first["next"]).json()
+    seen = [row["id"] for row in first["results"] + second["results"]]
+    assert seen == sorted(seen, reverse=True) and len(set(seen)) == 4 and second["next"] is None
     bad = client.get(LIST, {"status": "exploded"})
-    assert bad.status_code == 400 and "status" in bad.json()
+    assert bad.status_code == 400 and "status" in bad.json()["errors"]
+    assert client.get(LIST, {"cursor": "garbage"}).json()["code"] == "not_found"
 
 
 def test_detail_shows_arguments_result_and_attempts(client, admin_user):
@@ -98,6 +103,7 @@ def test_retry_answers_409_when_the_status_forbids_it_and_cancel_keeps_the_reaso
     client.force_login(admin_user)
     response = client.post(url("retry", done.pk))
     assert response.status_code == 409 and "done" in response.json()["detail"]
+    assert response.json()["code"] == "conflict"
     dead = entry(status=Status.DEAD)
     response = client.post(url("cancel", dead.pk), {"reason": "decided again"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "cancelled"

@@ -11,6 +11,7 @@ from apps.writeback.executor import _claim, _mark_write_started
 from apps.writeback.models import OutboxAttempt, OutboxEntry
 from apps.writeback.operations import OPERATIONS
 from apps.writeback.recording import RecordingClient
+from apps.writeback.selectors import own_effects
 from apps.writeback.services import outbox_run_due
 from tests.writeback import factories as f
 from tests.writeback.cases import CALL_MODEL, CASES
@@ -41,6 +42,8 @@ def test_happy_path_writes_once_verifies_and_audits(case, outbox, simulator, att
     assert audit.data["cause"] == {"type": "test", "id": entry.cause_id}
     assert attention == []
     assert outbox.run(entry).attempts == 1  # a second task for a done entry does nothing
+    if OPERATIONS[entry.operation].changes_record:  # linked to what it wrote, for the rules to recognise
+        assert entry.effects.filter(odoo_model=entry.odoo_model, odoo_id=entry.odoo_id).exists()
 
 
 @by_name
@@ -117,6 +120,8 @@ def test_worker_killed_after_the_call_is_rerun_and_skipped(case, outbox, simulat
     assert case.effect_count(simulator, entry) == 1
     assert f.write_date_exact(simulator, case.odoo_model, entry.odoo_id) == fingerprint
     assert [a.outcome for a in entry.attempt_log.all()] == ["lost", "skipped"]
+    if OPERATIONS[entry.operation].changes_record:  # the dead worker's write is still ours
+        assert entry.effects.filter(odoo_model=entry.odoo_model, odoo_id=entry.odoo_id).exists()
 
 
 @by_name
@@ -152,3 +157,14 @@ def test_odoo_refusing_the_call_needs_attention_with_its_message(case, outbox, s
     assert entry.attempts == 1  # not retried
     assert [received.pk for received in attention] == [entry.pk]
     assert case.effect_count(simulator, entry) == 0
+
+
+def test_an_applied_count_is_linked_to_the_inventory_move_odoo_made_for_it(outbox, simulator):
+    case = next(case for case in CASES if case.operation == "apply_inventory_adjustment")
+    entry = outbox.run(outbox.enqueue(**case.request(simulator)))
+    assert entry.status == Status.DONE, entry.last_error
+
+    newest = simulator.call("stock.move", "search", [["is_inventory", "=", True]], order="id desc", limit=1)
+    move = entry.effects.get(odoo_model="stock.move")
+    assert move.odoo_id == newest[0] and move.created
+    assert own_effects(odoo_model="stock.move", write_dates={newest[0]: None, newest[0] + 1000: None}) == {newest[0]}

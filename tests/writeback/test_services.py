@@ -164,9 +164,14 @@ def test_only_one_of_several_workers_runs_an_entry(outbox, simulator):
 def test_a_claim_is_exclusive_until_it_goes_stale(outbox, settings):
     entry = note(outbox, 5)
     now = timezone.now()
-    assert _claim(entry.pk, now) is not None
+    claimed, first_attempt = _claim(entry.pk, now)
+    assert (claimed.status, claimed.attempts, first_attempt.number) == (Status.RUNNING, 1, 1)
     assert _claim(entry.pk, now) is None
-    assert _claim(entry.pk, now + timedelta(seconds=settings.WRITEBACK_CLAIM_STALE_S + 1)) is not None
+    later = now + timedelta(seconds=settings.WRITEBACK_CLAIM_STALE_S + 1)
+    taken_over, second_attempt = _claim(entry.pk, later)
+    assert (taken_over.attempts, taken_over.claimed_at, second_attempt.number) == (2, later, 2)
+    first_attempt.refresh_from_db()
+    assert first_attempt.outcome == "lost"  # the dead worker's attempt is recorded as lost, not left running
 
 
 def test_backoff_grows_with_jitter_up_to_the_ceiling(settings):
@@ -236,7 +241,7 @@ def test_sweeper_sends_due_entries_once_and_picks_up_lost_dispatches_and_stale_c
     retry = note(outbox, 3)
     OutboxEntry.objects.filter(pk=retry.pk).update(next_attempt_at=now - timedelta(seconds=1), dispatched_at=None)
     stale = note(outbox, 4)
-    assert _claim(stale.pk, timezone.now()) is not None
+    assert _claim(stale.pk, timezone.now())[0].status == Status.RUNNING
     OutboxEntry.objects.filter(pk=stale.pk).update(
         claimed_at=now - timedelta(seconds=settings.WRITEBACK_CLAIM_STALE_S + 5)
     )

@@ -7,14 +7,14 @@ raises DecisionRefused (with a message for the person) instead of acting on a st
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.roles import Role, has_role
 from apps.accounts.selectors import sites_visible_to
-from apps.approvals.eligibility import authority
+from apps.approvals.eligibility import Authority, authority
 from apps.approvals.models import (
     ApprovalDecision,
     ApprovalRequest,
@@ -27,6 +27,10 @@ from apps.approvals.services.outbox import effect_enqueue
 from apps.approvals.services.raising import step_activate
 from apps.approvals.services.timeline import announce, audit, timeline_add
 from apps.core.numbers import MAX_RECORD_ID
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.approvals.models import ApprovalStep
 
 
 class DecisionRefused(Exception):
@@ -45,19 +49,28 @@ def _locked(request: ApprovalRequest) -> ApprovalRequest:
     )
 
 
-def _require_authority(user, request: ApprovalRequest):
+def _require_authority(user: User, request: ApprovalRequest) -> Authority:
     granted = authority(user, request)
     if not granted.allowed:
         raise DecisionRefused(granted.reason, status=403 if request.is_open else 409)
     return granted
 
 
+def _active_step(request: ApprovalRequest) -> ApprovalStep:
+    """The step waiting for a decision (authority() already refused a request without one)."""
+    if request.active_step is None:
+        raise DecisionRefused("No step of this request waits for a decision.", status=409)
+    return request.active_step
+
+
 @transaction.atomic
-def request_approve(*, request: ApprovalRequest, user, reason: str = "", shown: dict | None = None) -> ApprovalRequest:
+def request_approve(
+    *, request: ApprovalRequest, user: User, reason: str = "", shown: dict | None = None
+) -> ApprovalRequest:
     """Approve the active step; the last step's approval approves the request and queues its effect."""
     request = _locked(request)
     granted = _require_authority(user, request)
-    step = request.active_step
+    step = _active_step(request)
     if step.reason_required and not reason.strip():
         raise DecisionRefused(f"The step '{step.name}' needs a reason with the approval.", status=400)
     _decide(request, step, user, granted.on_behalf_of, DecisionKind.APPROVE, reason, shown)
@@ -89,13 +102,13 @@ def request_approve(*, request: ApprovalRequest, user, reason: str = "", shown: 
 
 
 @transaction.atomic
-def request_reject(*, request: ApprovalRequest, user, reason: str, shown: dict | None = None) -> ApprovalRequest:
+def request_reject(*, request: ApprovalRequest, user: User, reason: str, shown: dict | None = None) -> ApprovalRequest:
     """Reject the request (a reason is required); nothing is written to Odoo."""
     if not reason.strip():
         raise DecisionRefused("Say why you reject it: the requester and the audit log need the reason.", status=400)
     request = _locked(request)
     granted = _require_authority(user, request)
-    step = request.active_step
+    step = _active_step(request)
     _decide(request, step, user, granted.on_behalf_of, DecisionKind.REJECT, reason, shown)
     now = timezone.now()
     step.status, step.completed_at = StepStatus.REJECTED, now
@@ -111,13 +124,15 @@ def request_reject(*, request: ApprovalRequest, user, reason: str, shown: dict |
 
 
 @transaction.atomic
-def request_ask_info(*, request: ApprovalRequest, user, question: str, shown: dict | None = None) -> ApprovalRequest:
+def request_ask_info(
+    *, request: ApprovalRequest, user: User, question: str, shown: dict | None = None
+) -> ApprovalRequest:
     """Put the request on hold until the requester (or a supervisor) answers the question."""
     if not question.strip():
         raise DecisionRefused("Write the question you need answered.", status=400)
     request = _locked(request)
     granted = _require_authority(user, request)
-    _decide(request, request.active_step, user, granted.on_behalf_of, DecisionKind.REQUEST_INFO, question, shown)
+    _decide(request, _active_step(request), user, granted.on_behalf_of, DecisionKind.REQUEST_INFO, question, shown)
     request.status = RequestStatus.INFO_REQUESTED
     request.save(update_fields=["status"])
     timeline_add(request, kind="info_requested", message=f"Asked: {question}", actor=user)
@@ -127,7 +142,7 @@ def request_ask_info(*, request: ApprovalRequest, user, question: str, shown: di
 
 
 @transaction.atomic
-def request_provide_info(*, request: ApprovalRequest, user, answer: str) -> ApprovalRequest:
+def request_provide_info(*, request: ApprovalRequest, user: User, answer: str) -> ApprovalRequest:
     """Answer the open question; the request goes back to its approvers with the same step and SLA."""
     request = _locked(request)
     if request.status != RequestStatus.INFO_REQUESTED:
@@ -152,7 +167,9 @@ def request_provide_info(*, request: ApprovalRequest, user, answer: str) -> Appr
 
 
 @transaction.atomic
-def request_delegate(*, request: ApprovalRequest, user, to_user, until: datetime, reason: str = "") -> Delegation:
+def request_delegate(
+    *, request: ApprovalRequest, user: User, to_user: User, until: datetime, reason: str = ""
+) -> Delegation:
     """Let another eligible person decide this request in your place until `until`."""
     request = _locked(request)
     granted = _require_authority(user, request)
@@ -193,7 +210,7 @@ APPROVING_ROLES = (
 )
 
 
-def _check_delegate(request: ApprovalRequest, to_user) -> None:
+def _check_delegate(request: ApprovalRequest, to_user: User) -> None:
     if to_user.pk == request.requested_by_id:
         raise DecisionRefused("The requester cannot decide their own request.", status=400)
     if not sites_visible_to(to_user).filter(pk=request.site_id).exists():
@@ -204,7 +221,7 @@ def _check_delegate(request: ApprovalRequest, to_user) -> None:
         raise DecisionRefused(f"{to_user.get_username()} already decided a step of this request.", status=400)
 
 
-def _check_period_delegate(delegator, delegate) -> None:
+def _check_period_delegate(delegator: User, delegate: User) -> None:
     """A period delegation reaches only sites both may see; use narrows it again (eligibility)."""
     if not has_role(delegate, *APPROVING_ROLES):
         raise DecisionRefused(f"{delegate.get_username()} holds no approving role.", status=400)
@@ -214,7 +231,9 @@ def _check_period_delegate(delegator, delegate) -> None:
 
 
 @transaction.atomic
-def delegation_create(*, delegator, delegate, starts_at: datetime, ends_at: datetime, reason: str = "") -> Delegation:
+def delegation_create(
+    *, delegator: User, delegate: User, starts_at: datetime, ends_at: datetime, reason: str = ""
+) -> Delegation:
     """Hand all of one's approvals to someone for a period (holidays, a shift off)."""
     if ends_at <= starts_at:
         raise DecisionRefused("The delegation has to end after it starts.", status=400)
@@ -230,7 +249,7 @@ def delegation_create(*, delegator, delegate, starts_at: datetime, ends_at: date
 
 
 @transaction.atomic
-def request_acknowledge(*, request: ApprovalRequest, user) -> bool:
+def request_acknowledge(*, request: ApprovalRequest, user: User) -> bool:
     """Record the first time an approver of the active step opened it (time to acknowledge ≠ to decide)."""
     if request.acknowledged_at is not None and request.active_step and request.active_step.acknowledged_at:
         return False
@@ -238,7 +257,7 @@ def request_acknowledge(*, request: ApprovalRequest, user) -> bool:
     if not authority(user, request).allowed:
         return False
     now = timezone.now()
-    step = request.active_step
+    step = _active_step(request)
     changed = False
     if step.acknowledged_at is None:
         step.acknowledged_at = now
@@ -252,7 +271,15 @@ def request_acknowledge(*, request: ApprovalRequest, user) -> bool:
     return changed
 
 
-def _decide(request, step, user, on_behalf_of, kind: str, reason: str, shown: dict[str, Any] | None) -> None:
+def _decide(
+    request: ApprovalRequest,
+    step: ApprovalStep,
+    user: User,
+    on_behalf_of: User | None,
+    kind: str,
+    reason: str,
+    shown: dict[str, Any] | None,
+) -> None:
     ApprovalDecision.objects.create(
         request=request, step=step, user=user, on_behalf_of=on_behalf_of, kind=kind, reason=reason, shown=shown or {}
     )
@@ -264,13 +291,15 @@ def _decide(request, step, user, on_behalf_of, kind: str, reason: str, shown: di
         request.save(update_fields=["acknowledged_at"])
 
 
-def bulk_approve(*, request_ids: list[int], user, shown: dict | None = None) -> dict[str, list]:
-    """Approve each low-risk request the user may decide; the others are listed with the reason."""
-    approved, refused = [], []
-    request_ids = [pk for pk in request_ids if 0 < pk <= MAX_RECORD_ID]
+def bulk_approve(*, request_ids: list[int], user: User, shown: dict | None = None) -> dict[str, list]:
+    """Approve each low-risk request of the user's sites they may decide (the inbox's bulk approve and
+    the API); the others are listed with the reason."""
+    approved: list[int] = []
+    refused: list[dict[str, Any]] = []
+    request_ids = [pk for pk in request_ids if 0 < pk <= MAX_RECORD_ID]  # past the column's range: none such
     # Only the user's sites: a request elsewhere answers exactly like one that does not exist.
-    visible = ApprovalRequest.objects.filter(site__in=sites_visible_to(user).values("pk"))
-    for request in visible.filter(pk__in=request_ids).order_by("pk"):
+    visible = ApprovalRequest.objects.filter(pk__in=request_ids, site__in=sites_visible_to(user).values("pk"))
+    for request in visible.order_by("pk"):
         if not request.is_low_risk:
             refused.append({"id": request.pk, "reason": "Not marked low-risk by its policy: decide it on its own."})
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 
@@ -17,13 +18,16 @@ from apps.approvals.services.decisions import (
     request_reject,
 )
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 ACTIONS = ("approve", "reject", "request_info", "provide_info", "delegate")
 
 
 def request_decide(
     *,
     request: ApprovalRequest,
-    user,
+    user: User,
     action: str,
     reason: str = "",
     to_user: str = "",

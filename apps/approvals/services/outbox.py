@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from apps.approvals.effects import odoo_stamp
 from apps.approvals.models import ApprovalRequest
 from apps.approvals.services.timeline import timeline_add
 from apps.mirror.models import Picking, PurchaseOrder, Quant
 from apps.writeback.services import outbox_enqueue
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 MIRRORS = {"stock.picking": Picking, "stock.quant": Quant, "purchase.order": PurchaseOrder}
 
@@ -18,14 +23,15 @@ def _preconditions_as_seen(effect: dict) -> dict:
     approver saw must not block the effect, changes after the decision must.)"""
     preconditions = dict(effect.get("preconditions") or {})
     mirror = MIRRORS.get(effect["odoo_model"])
-    if "write_date" in preconditions and mirror is not None:
-        seen = mirror.objects.filter(odoo_id=effect.get("odoo_id")).values_list("odoo_write_date", flat=True).first()
+    odoo_id = effect.get("odoo_id")
+    if "write_date" in preconditions and mirror is not None and odoo_id is not None:
+        seen = mirror._default_manager.filter(odoo_id=odoo_id).values_list("odoo_write_date", flat=True).first()
         if seen is not None:
             preconditions["write_date"] = odoo_stamp(seen)
     return preconditions
 
 
-def effect_enqueue(*, request: ApprovalRequest, actor=None) -> int | None:
+def effect_enqueue(*, request: ApprovalRequest, actor: User | None = None) -> int | None:
     """Create the outbox entry for the request's effect once; returns its id (None: nothing to do in Odoo)."""
     if not request.effect or request.outbox_entry_id:
         return request.outbox_entry_id

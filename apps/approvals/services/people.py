@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apps.accounts.selectors import sites_visible_to
 from apps.approvals import builders
@@ -13,6 +13,9 @@ from apps.approvals.models import ApprovalRequest, RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.core.numbers import bounded_int
 from apps.mirror.models import Carrier, Orderpoint, Picking, PurchaseOrder, Quant
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 def _picking(reference: str) -> Picking:
@@ -30,10 +33,10 @@ def _credit(picking: Picking) -> float:
     return credits[picking.partner_id]
 
 
-def _odoo_id(value: Any) -> int | None:
-    """An Odoo record id from a form or JSON (None matches nothing)."""
+def _odoo_id(value: Any) -> int:
+    """An Odoo record id from a form or JSON; 0 (no record has it) when it is not one."""
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    return bounded_int(text, minimum=1, maximum=2**31 - 1)
+    return bounded_int(text, minimum=1, maximum=2**31 - 1) or 0
 
 
 def _finite(value: Any, name: str) -> float:
@@ -61,9 +64,8 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
         return draft
     if request_type == RequestType.CARRIER_UPGRADE:
         picking = _picking(str(data.get("picking") or ""))
-        carrier = (
-            Carrier.objects.filter(odoo_id=_odoo_id(data.get("carrier_id"))).first() if data.get("carrier_id") else None
-        )
+        carrier_id = data.get("carrier_id")
+        carrier = Carrier.objects.filter(odoo_id=_odoo_id(carrier_id)).first() if carrier_id else None
         return builders.carrier_upgrade_draft(
             picking,
             carrier=carrier,
@@ -73,8 +75,11 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
             reason=reason,
         )
     if request_type == RequestType.INVENTORY_ADJUSTMENT:
+        quant_id = data.get("quant_id")
         quant = (
-            Quant.objects.select_related("product", "location").filter(odoo_id=_odoo_id(data.get("quant_id"))).first()
+            Quant.objects.select_related("product", "location").filter(odoo_id=_odoo_id(quant_id)).first()
+            if quant_id
+            else None
         )
         if quant is None:
             raise DraftError(f"No quant {data.get('quant_id')!r} in the mirror.")
@@ -83,16 +88,17 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
             quant,
             before=quant.quantity,
             counted=counted,
-            unit_cost=product_cost([quant.product_id]).get(quant.product_id),
+            unit_cost=_unit_cost(quant.product_id),
             already_applied=False,
             key=f"inventory_adjustment:quant:{quant.odoo_id}:{counted:g}",
             reason=reason,
         )
     if request_type == RequestType.EMERGENCY_PURCHASE:
+        orderpoint_id = data.get("orderpoint_id")
         orderpoint = (
-            Orderpoint.objects.select_related("product", "location")
-            .filter(odoo_id=_odoo_id(data.get("orderpoint_id")))
-            .first()
+            Orderpoint.objects.select_related("product", "location").filter(odoo_id=_odoo_id(orderpoint_id)).first()
+            if orderpoint_id
+            else None
         )
         if orderpoint is None:
             raise DraftError(f"No orderpoint {data.get('orderpoint_id')!r} in the mirror.")
@@ -102,15 +108,16 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
             if order is None:
                 raise DraftError(f"No draft purchase order {data['purchase_order']!r} (only RFQs can be confirmed).")
             key = f"emergency_purchase:po:{order.odoo_id}"
-        on_hand = sum(
-            Quant.objects.filter(product_id=orderpoint.product_id, location_id=orderpoint.location_id).values_list(
-                "quantity", flat=True
-            )
+        stock = (
+            Quant.objects.filter(product_id=orderpoint.product_id, location_id=orderpoint.location_id)
+            if orderpoint.product_id is not None and orderpoint.location_id is not None
+            else Quant.objects.none()  # Odoo requires both on an orderpoint
         )
+        on_hand = sum(stock.values_list("quantity", flat=True), 0.0)
         return builders.emergency_purchase_draft(
             orderpoint,
             on_hand=on_hand,
-            unit_cost=product_cost([orderpoint.product_id]).get(orderpoint.product_id),
+            unit_cost=_unit_cost(orderpoint.product_id),
             purchase_order=order,
             key=key,
             reason=reason,
@@ -118,7 +125,7 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
     raise DraftError(f"Unknown request type {request_type!r}.")
 
 
-def request_raise_by_person(*, request_type: str, user, data: dict[str, Any]) -> ApprovalRequest | None:
+def request_raise_by_person(*, request_type: str, user: User, data: dict[str, Any]) -> ApprovalRequest | None:
     """Raise a request for `user` (who must be a member of its site); None when the policy needs none."""
     if not str(data.get("reason") or "").strip():
         raise DraftError("Say why you ask: approvers and the audit log need the reason.")
@@ -126,3 +133,7 @@ def request_raise_by_person(*, request_type: str, user, data: dict[str, Any]) ->
     if not sites_visible_to(user).filter(pk=draft.site.pk).exists():
         raise DraftError(f"You are not a member of {draft.site.code}.")
     return request_raise(draft=draft, requested_by=user)
+
+
+def _unit_cost(product_id: int | None) -> float | None:
+    return product_cost([product_id]).get(product_id) if product_id is not None else None

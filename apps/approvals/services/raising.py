@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -26,6 +26,9 @@ from apps.approvals.policies import PolicyError, Routing, current_policy, route
 from apps.approvals.services.outbox import effect_enqueue
 from apps.approvals.services.timeline import announce, audit, timeline_add
 from apps.sites.models import Site
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 @dataclass
@@ -45,7 +48,7 @@ class RequestDraft:
     reason: str = ""
 
 
-def request_raise(*, draft: RequestDraft, requested_by=None) -> ApprovalRequest | None:
+def request_raise(*, draft: RequestDraft, requested_by: User | None = None) -> ApprovalRequest | None:
     """Route and record the request; None when the policy in force does not call for one.
 
     Rules (no requester) raise a condition once: any earlier request with the same key is returned.
@@ -81,7 +84,7 @@ def _check_facts(facts: dict[str, Any]) -> None:
             raise PolicyError(f"The fact {name} is {value}, not a number a policy can judge.")
 
 
-def _create(draft: RequestDraft, routing: Routing, requested_by) -> ApprovalRequest:
+def _create(draft: RequestDraft, routing: Routing, requested_by: User | None) -> ApprovalRequest:
     now = timezone.now()
     request = ApprovalRequest.objects.create(
         site=draft.site,

@@ -5,12 +5,16 @@ and each step is claimed with a conditional update so two sweeps never act twice
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.approvals.models import ApprovalRequest, ApprovalStep, RequestStatus, StepStatus
 from apps.approvals.services.timeline import announce, audit, timeline_add
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 OPEN = [RequestStatus.PENDING, RequestStatus.INFO_REQUESTED]
 
@@ -21,7 +25,7 @@ class SweepResult:
     escalated: int = 0
 
 
-def sla_sweep(*, now=None, limit: int = 500) -> SweepResult:
+def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> SweepResult:
     """Remind the approvers of steps past their reminder time; escalate steps past their due time."""
     now = now or timezone.now()
     result = SweepResult()
@@ -34,25 +38,27 @@ def sla_sweep(*, now=None, limit: int = 500) -> SweepResult:
 
 
 @transaction.atomic
-def _remind(step_id: int, now) -> int:
+def _remind(step_id: int, now: datetime) -> int:
     if not ApprovalStep.objects.filter(pk=step_id, reminded_at__isnull=True).update(reminded_at=now):
         return 0  # another sweep got there first
     step = ApprovalStep.objects.select_related("request__site", "request__policy__site").get(pk=step_id)
     request = step.request
-    minutes_left = max(0, int((step.due_at - now).total_seconds() // 60))
+    due_at = step.due_at
+    assert due_at is not None  # the sweep only picks steps that have a due time
+    minutes_left = max(0, int((due_at - now).total_seconds() // 60))
     timeline_add(
         request,
         kind="reminder",
         message=f"Reminder: '{step.name}' is due in {minutes_left} min ({step.role or 'named approvers'})",
         data={"step": step.position},
     )
-    audit(request, action="reminded", data={"step": step.position, "due_at": step.due_at.isoformat()})
+    audit(request, action="reminded", data={"step": step.position, "due_at": due_at.isoformat()})
     announce(request, user_ids=list(step.approvers.values_list("pk", flat=True)))
     return 1
 
 
 @transaction.atomic
-def _escalate(step_id: int, now) -> int:
+def _escalate(step_id: int, now: datetime) -> int:
     if not ApprovalStep.objects.filter(pk=step_id, escalated_at__isnull=True).update(escalated_at=now):
         return 0  # another sweep got there first
     # a step that breaches before its reminder went out gets no separate reminder afterwards
@@ -63,13 +69,15 @@ def _escalate(step_id: int, now) -> int:
     if target:
         ApprovalRequest.objects.filter(pk=request.pk).update(escalated_role=target)
         request.escalated_role = target
-    overdue = int((now - step.due_at).total_seconds() // 60)
+    due_at = step.due_at
+    assert due_at is not None  # the sweep only picks steps that have a due time
+    overdue = int((now - due_at).total_seconds() // 60)
     timeline_add(
         request,
         kind="escalated",
         message=f"SLA breached on '{step.name}' ({overdue} min late): escalated to {target or 'nobody (no target)'}",
         data={"step": step.position, "to": target},
     )
-    audit(request, action="escalated", data={"step": step.position, "to": target, "due_at": step.due_at.isoformat()})
+    audit(request, action="escalated", data={"step": step.position, "to": target, "due_at": due_at.isoformat()})
     announce(request)
     return 1

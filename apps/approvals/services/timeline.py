@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apps.approvals.models import ApprovalEvent, ApprovalRequest
 from apps.audit.services import audit_record
 from apps.live.publisher import publish
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 LIVE_EVENT = "approval.changed"
 
 
 def timeline_add(
-    request: ApprovalRequest, *, kind: str, message: str, actor=None, data: dict[str, Any] | None = None
+    request: ApprovalRequest, *, kind: str, message: str, actor: User | None = None, data: dict[str, Any] | None = None
 ) -> ApprovalEvent:
     """One line on the request's timeline (inside the caller's transaction)."""
     return ApprovalEvent.objects.create(
@@ -24,7 +27,9 @@ def timeline_add(
     )
 
 
-def audit(request: ApprovalRequest, *, action: str, actor=None, data: dict[str, Any] | None = None) -> None:
+def audit(
+    request: ApprovalRequest, *, action: str, actor: User | None = None, data: dict[str, Any] | None = None
+) -> None:
     """An audit entry about the request, naming the policy version and the condition that routed it."""
     audit_record(
         action=f"approval.{action}",

@@ -1,4 +1,4 @@
-"""Template helpers for approvals: the SLA countdown state of a due time."""
+"""Template helpers for approvals: the SLA countdown state of a due time, in the shared vocabulary."""
 
 from __future__ import annotations
 
@@ -6,27 +6,31 @@ from datetime import datetime
 
 from django import template
 
+from apps.approvals.models import ApprovalRequest
+from apps.approvals.summaries import DecisionSummary, decision_summary
+from apps.core.vocabulary import status_label, time_left_words
+
 register = template.Library()
 
-#: under this many minutes left, the countdown turns amber
+#: under this many minutes left, the countdown turns amber ("due soon")
 WARN_MINUTES = 15
 
 
 @register.simple_tag
 def sla_state(due_at: datetime | None, now: datetime) -> dict:
-    """Kind (ok, warn, breach, none), an icon and words, so colour is never the only signal."""
+    """Kind (ok, soon, overdue, none), a symbol and words, so colour is never the only signal."""
     if due_at is None:
-        return {"kind": "none", "icon": "–", "text": "no SLA"}
-    minutes = int((due_at - now).total_seconds() // 60)
-    if minutes < 0:
-        return {"kind": "breach", "icon": "✖", "text": f"{_span(-minutes)} late"}
-    if minutes < WARN_MINUTES:
-        return {"kind": "warn", "icon": "◐", "text": f"{_span(minutes)} left"}
-    return {"kind": "ok", "icon": "●", "text": f"{_span(minutes)} left"}
+        return _state("none", status_label("none")["word"])
+    seconds = (due_at - now).total_seconds()
+    kind = "overdue" if seconds < 0 else "soon" if seconds < WARN_MINUTES * 60 else "ok"
+    return _state(kind, time_left_words(seconds))
 
 
-def _span(minutes: int) -> str:
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest:02d}" if hours < 48 else f"{hours // 24} d"
+def _state(kind: str, text: str) -> dict:
+    return {"kind": kind, "icon": status_label(kind)["symbol"], "text": text}
+
+
+@register.simple_tag
+def decision(request: ApprovalRequest) -> DecisionSummary:
+    """What the request is about and the figure it turns on (the inbox row's columns)."""
+    return decision_summary(request)

@@ -1,11 +1,11 @@
-"""API shapes of cases: one output serializer for list rows and one for the full case; one input
-serializer per action."""
+"""API shapes of cases: one output serializer for list rows and one for the full case. The actions'
+input serializers live in apps/cases/forms.py, shared with the screens."""
 
 from rest_framework import serializers
 
 from apps.cases.detectors import kind_label
-from apps.cases.models import Case, CaseEvent, ResolutionCode
-from apps.core.numbers import MAX_ODOO_ID, MAX_RECORD_ID
+from apps.cases.models import Case, CaseEvent
+from apps.core.numbers import MAX_ODOO_ID
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
@@ -48,72 +48,10 @@ class CaseDetailSerializer(CaseSerializer):
         fields = [*CaseSerializer.Meta.fields, "steps", "detail", "context", "events"]
 
 
-class CaseNoInput(serializers.Serializer):
-    pass
-
-
-class CaseAssignInput(serializers.Serializer):
-    assignee_id = serializers.IntegerField(
-        allow_null=True, min_value=1, max_value=MAX_RECORD_ID, help_text="A user id; null gives it back to the role."
-    )
-
-
-class CaseCommentInput(serializers.Serializer):
-    text = serializers.CharField(max_length=4000)
-
-
-class CaseSnoozeInput(serializers.Serializer):
-    until = serializers.DateTimeField(help_text="When the case comes back (at most 7 days ahead).")
-
-
-class CaseResolveInput(serializers.Serializer):
-    reason_code = serializers.ChoiceField(choices=ResolutionCode.choices)
-    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
-
-
-class CaseEscalateInput(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
-    from_level = serializers.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=1000,
-        allow_null=True,
-        default=None,
-        help_text="The level you saw; a repeat at a newer level is a no-op.",
-    )
-
-
-class CaseOdooNoteInput(serializers.Serializer):
-    body = serializers.CharField(max_length=4000)
-
-
-class CaseOdooActivityInput(serializers.Serializer):
-    summary = serializers.CharField(max_length=200)
-    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
-    date_deadline = serializers.DateField()
-    user_id = serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_ODOO_ID,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Odoo user; default: the transfer's responsible.",
-    )
-
-
-class CaseBulkInput(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["acknowledge", "assign"])
-    case_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_RECORD_ID), max_length=500
-    )
-    assignee_id = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_RECORD_ID
-    )
-
-
 class CaseBulkOutput(serializers.Serializer):
     done = serializers.ListField(child=serializers.IntegerField())
-    errors = serializers.DictField(child=serializers.CharField())
+    # DRF's metaclass takes declared fields off the class; the stubs see this as overriding Serializer.errors.
+    errors = serializers.DictField(child=serializers.CharField())  # type: ignore[assignment]
 
 
 class PickFailureReportInput(serializers.Serializer):

@@ -12,11 +12,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from apps.cases.scoring import Priority
 from apps.cases.site_rules import SiteResolver, SiteRules
 from apps.core.registry import Registry
 from apps.mirror.changes import ChangeSet
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -107,9 +110,9 @@ def kind_choices() -> list[tuple[str, str]]:
     return [(d.code, d.label) for d in DETECTORS]
 
 
-def chunks(values: Iterable[int], size: int = 900) -> Iterable[list[int]]:
+def chunks(values: Iterable[T], size: int = 900) -> Iterable[list[T]]:
     """Batches small enough for SQLite's bound-parameter limit."""
-    batch: list[int] = []
+    batch: list[T] = []
     for value in values:
         batch.append(value)
         if len(batch) >= size:

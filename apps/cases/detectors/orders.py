@@ -7,8 +7,9 @@ it blocks are attached as steps. Owned by finance, who can lift a hold or approv
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ class BlockedShipmentDetector(Detector):
 
     def subjects_from_changes(self, changes: ChangeSet) -> set[int]:
         ids = changed_ids(changes)
-        found: set[int] = set()
+        found: set[int | None] = set()  # a sale order or transfer may name no customer
         for batch in chunks(ids):
             if changes.odoo_model == "res.partner":
                 found.update(batch)
@@ -52,8 +53,7 @@ class BlockedShipmentDetector(Detector):
                         "partner_id", flat=True
                     )
                 )
-        found.discard(None)
-        return found
+        return {partner_id for partner_id in found if partner_id is not None}
 
     def sweep_candidates(self, sites: SiteResolver, now: datetime) -> Iterable[int]:
         return SaleOrder.objects.filter(state__in=OPEN_ORDER_STATES, is_deleted=False).values_list(
@@ -128,10 +128,10 @@ class BlockedShipmentDetector(Detector):
         return evaluation
 
     @staticmethod
-    def _open_orders(partner_ids: list[int]) -> tuple[dict[int, list[dict]], dict[int, datetime]]:
+    def _open_orders(partner_ids: list[int]) -> tuple[dict[int, list[Mapping[str, Any]]], dict[int, datetime]]:
         """Open orders per customer (quotations, and confirmed orders not yet fully shipped), with
         each order's next delivery time."""
-        orders: list[dict] = []
+        orders: list[Mapping[str, Any]] = []
         for batch in chunks(partner_ids):
             orders.extend(
                 SaleOrder.objects.filter(partner_id__in=batch, state__in=OPEN_ORDER_STATES, is_deleted=False).values(
@@ -148,7 +148,7 @@ class BlockedShipmentDetector(Detector):
                     done.add(order_id)
                 else:
                     pending[order_id].append(scheduled)
-        by_partner: dict[int, list[dict]] = defaultdict(list)
+        by_partner: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
         for order in orders:
             # A confirmed order whose deliveries are all done or cancelled no longer waits on credit.
             if order["state"] == "sale" and order["odoo_id"] in done and not pending.get(order["odoo_id"]):
@@ -158,7 +158,7 @@ class BlockedShipmentDetector(Detector):
         return by_partner, next_delivery
 
 
-def _context(rules, partner: dict, orders: list[dict], hold: bool, exposure: float):
+def _context(rules, partner: Mapping[str, Any], orders: list[Mapping[str, Any]], hold: bool, exposure: float):
     def build() -> dict:
         return {
             "captured_at": timezone.now().isoformat(),

@@ -22,7 +22,7 @@ class LateReceiptDetector(TransferDetector):
     label = "Late receipt"
     codes = ("incoming",)
     group_by_order = False
-    watches = ("stock.picking",)
+    watches: tuple[str, ...] = ("stock.picking",)
     time_based = True
 
     def candidate_filter(self, now: datetime) -> dict:
@@ -196,5 +196,6 @@ class CarrierExceptionDetector(TransferDetector):
             severity=Severity.HIGH if slipped else Severity.MEDIUM,
             title=title,
             detail={"tracking_ref": picking["carrier_tracking_ref"], "promised": promised and promised.isoformat()},
-            minutes_to_cutoff=minutes_between(promised, now) if slipped else None,
+            # (slipped implies promised; the check tells mypy)
+            minutes_to_cutoff=minutes_between(promised, now) if slipped and promised else None,
         )

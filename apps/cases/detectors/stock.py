@@ -3,8 +3,9 @@ failures at a location."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
@@ -13,9 +14,10 @@ from apps.cases.context import site_part, stock_position
 from apps.cases.detectors.base import Detector, Evaluation, Finding, changed_ids, chunks, register
 from apps.cases.models import PickFailureReport, Severity
 from apps.cases.scoring import priority_for
-from apps.cases.site_rules import SiteResolver
+from apps.cases.site_rules import SiteResolver, SiteRules
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Location, Move, Orderpoint, Product, Quant
+from apps.writeback.selectors import own_effects, writes_in_flight
 
 
 def product_labels(product_ids: Iterable[int]) -> dict[int, str]:
@@ -51,24 +53,28 @@ class ForwardShortageDetector(Detector):
             return found
         if changes.odoo_model != "stock.quant":
             return set()
-        pairs = set()
+        pairs: set[tuple[int, int]] = set()
         for batch in chunks(ids):
-            pairs.update(Quant.objects.filter(odoo_id__in=batch).values_list("product_id", "location_id"))
-        found: set[int] = set()
+            for product_id, location_id in Quant.objects.filter(odoo_id__in=batch).values_list(
+                "product_id", "location_id"
+            ):
+                if product_id is not None and location_id is not None:  # Odoo requires both on a quant
+                    pairs.add((product_id, location_id))
+        affected: set[int] = set()
         for product_id, location_id in pairs:
-            found.update(
+            affected.update(
                 Orderpoint.objects.filter(product_id=product_id, location_id=location_id).values_list(
                     "odoo_id", flat=True
                 )
             )
-        return found
+        return affected
 
     def sweep_candidates(self, sites: SiteResolver, now: datetime) -> Iterable[int]:
         return Orderpoint.objects.filter(is_archived=False, is_deleted=False).values_list("odoo_id", flat=True)
 
     def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         evaluation = Evaluation()
-        points = []
+        points: list[Mapping[str, Any]] = []
         for batch in chunks(subject_ids):
             points.extend(Orderpoint.objects.filter(odoo_id__in=batch).values())
         on_hand: dict[tuple[int, int], float] = {}
@@ -103,7 +109,7 @@ class ForwardShortageDetector(Detector):
                 Finding(
                     key=key,
                     rules=rules,
-                    title=f"{where}: {product} at {quantity:g}, minimum {minimum:g}",
+                    title=f"{product} at {quantity:g}, minimum {minimum:g} — {where}",  # the product tells cases apart
                     severity=severity,
                     priority=priority_for(severity=severity),
                     odoo_model="stock.warehouse.orderpoint",
@@ -117,7 +123,7 @@ class ForwardShortageDetector(Detector):
         return evaluation
 
 
-def _shortage_context(rules, point: dict, quantity: float, product: str, where: str):
+def _shortage_context(rules, point: Mapping[str, Any], quantity: float, product: str, where: str):
     def build() -> dict:
         return {
             "captured_at": timezone.now().isoformat(),
@@ -140,7 +146,8 @@ def _shortage_context(rules, point: dict, quantity: float, product: str, where: 
 class InventoryVarianceDetector(Detector):
     """The latest inventory count of a product at a location moved stock by more than the site's
     threshold (units and % of stock, or value when the unit cost is known). A later count within
-    the threshold clears it."""
+    the threshold clears it, and so does a count Control Tower applied itself (an approved count:
+    its inventory move is our outbox's effect, already decided by a person)."""
 
     code = "inventory_variance"
     label = "Inventory variance"
@@ -150,13 +157,14 @@ class InventoryVarianceDetector(Detector):
         if changes.odoo_model != "stock.move" or not (changes.created or changes.updated):
             return set()
         inventory = list(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True))
-        pairs = set()
+        pairs: set[tuple[int, int]] = set()
         for batch in chunks([*changes.created, *changes.updated]):
             for move in Move.objects.filter(odoo_id__in=batch, state="done").filter(
                 Q(location_id__in=inventory) | Q(location_dest_id__in=inventory)
             ):
                 counted_at = move.location_id if move.location_dest_id in inventory else move.location_dest_id
-                pairs.add((move.product_id, counted_at))
+                if move.product_id is not None and counted_at is not None:  # Odoo requires both on a move
+                    pairs.add((move.product_id, counted_at))
         found: set[int] = set()
         for product_id, location_id in pairs:
             found.update(
@@ -167,28 +175,30 @@ class InventoryVarianceDetector(Detector):
     def evaluate(self, subject_ids: set[int], sites: SiteResolver, now: datetime) -> Evaluation:
         evaluation = Evaluation()
         inventory = set(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True))
-        quants = []
+        quants: list[Mapping[str, Any]] = []
         for batch in chunks(subject_ids):
             quants.extend(Quant.objects.filter(odoo_id__in=batch).values())
         labels = product_labels(q["product_id"] for q in quants if q["product_id"])
+        # Our outbox is applying a count there: left as they are until its effects are recorded
+        # (the sweep re-judges open cases; a new case now would be about our own count).
+        applying = writes_in_flight(odoo_model="stock.quant", odoo_ids=[q["odoo_id"] for q in quants])
+        counted: list[tuple[Mapping[str, Any], SiteRules, Mapping[str, Any]]] = []
         for quant in quants:
             rules = sites.for_location(quant["location_id"])
-            if rules is None or not rules.enabled(self.code):
+            if rules is None or not rules.enabled(self.code) or quant["odoo_id"] in applying:
+                continue
+            evaluation.checked_keys.add(self.key("stock.quant", quant["odoo_id"]))
+            move = _latest_count(quant, inventory)
+            if move is not None:
+                counted.append((quant, rules, move))
+        # A count Control Tower applied (an approved request) was decided already: no variance to chase.
+        ours = own_effects(
+            odoo_model="stock.move", write_dates={move["odoo_id"]: move["odoo_write_date"] for _, _, move in counted}
+        )
+        for quant, rules, move in counted:
+            if move["odoo_id"] in ours:
                 continue
             key = self.key("stock.quant", quant["odoo_id"])
-            evaluation.checked_keys.add(key)
-            move = (
-                Move.objects.filter(product_id=quant["product_id"], state="done")
-                .filter(
-                    Q(location_id=quant["location_id"], location_dest_id__in=inventory)
-                    | Q(location_dest_id=quant["location_id"], location_id__in=inventory)
-                )
-                .order_by("-date", "-odoo_id")
-                .values("odoo_id", "product_uom_qty", "location_id", "date")
-                .first()
-            )
-            if move is None:
-                continue
             signed = move["product_uom_qty"] if move["location_id"] in inventory else -move["product_uom_qty"]
             before = quant["quantity"] - signed
             pct = abs(signed) / before * 100 if before > 0 else 100.0
@@ -222,11 +232,25 @@ class InventoryVarianceDetector(Detector):
         return evaluation
 
 
-def _location_name(quant: dict) -> str:
+def _latest_count(quant: Mapping[str, Any], inventory: set[int]) -> Mapping[str, Any] | None:
+    """The newest inventory move (an applied count) of the quant's product at its location."""
+    return (
+        Move.objects.filter(product_id=quant["product_id"], state="done")
+        .filter(
+            Q(location_id=quant["location_id"], location_dest_id__in=inventory)
+            | Q(location_dest_id=quant["location_id"], location_id__in=inventory)
+        )
+        .order_by("-date", "-odoo_id")
+        .values("odoo_id", "product_uom_qty", "location_id", "date", "odoo_write_date")
+        .first()
+    )
+
+
+def _location_name(quant: Mapping[str, Any]) -> str:
     return Location.objects.filter(odoo_id=quant["location_id"]).values_list("complete_name", flat=True).first() or ""
 
 
-def _variance_context(rules, quant: dict, detail: dict, product: str):
+def _variance_context(rules, quant: Mapping[str, Any], detail: dict, product: str):
     def build() -> dict:
         return {
             "captured_at": timezone.now().isoformat(),
@@ -285,7 +309,7 @@ class RepeatedPickFailureDetector(Detector):
         return evaluation
 
 
-def _failure_context(rules, location_id: int, reports: list[dict]):
+def _failure_context(rules, location_id: int, reports: list[Mapping[str, Any]]):
     def build() -> dict:
         products = Quant.objects.filter(location_id=location_id).values_list("product_id", flat=True)[:20]
         return {

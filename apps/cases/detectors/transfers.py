@@ -69,7 +69,7 @@ class TransferDetector(Detector):
 
     codes: tuple[str, ...] = ("incoming", "outgoing", "internal")
     group_by_order = True
-    watches = ("stock.picking", "sale.order")
+    watches: tuple[str, ...] = ("stock.picking", "sale.order")
 
     @abstractmethod
     def check(self, picking: dict, order: dict | None, rules: SiteRules, now: datetime) -> Hit | None:

@@ -8,6 +8,7 @@ raises CaseError with a message a supervisor can act on when it cannot be done.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -16,7 +17,14 @@ from django.utils import timezone
 from apps.accounts.selectors import user_can_see_site
 from apps.audit.services import audit_record
 from apps.cases.models import Case, CaseEvent, ResolutionCode, Status
+from apps.cases.selectors import CaseFilters, can_act_on, case_list
 from apps.cases.services.publishing import publish_case
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from apps.accounts.models import User
+    from apps.accounts.types import AnyUser
 
 MAX_SNOOZE = timedelta(days=7)
 
@@ -32,7 +40,7 @@ def locked_case(case_id: int) -> Case:
     return case
 
 
-def record_action(case: Case, *, kind: str, actor, text: str = "", data: dict | None = None, event: str) -> None:
+def record_action(case: Case, *, kind: str, actor: User, text: str = "", data: dict | None = None, event: str) -> None:
     """Timeline, audit and screens, in that order, inside the caller's transaction."""
     now = timezone.now()
     CaseEvent.objects.create(case=case, at=now, kind=kind, actor=actor, text=text, data=data or {})
@@ -52,7 +60,7 @@ def require_active(case: Case, action: str) -> None:
 
 
 @transaction.atomic
-def case_acknowledge(*, case_id: int, actor) -> Case:
+def case_acknowledge(*, case_id: int, actor: User) -> Case:
     """Someone has seen it and owns the next step. Wakes a snoozed case."""
     case = locked_case(case_id)
     require_active(case, "acknowledged")
@@ -67,7 +75,7 @@ def case_acknowledge(*, case_id: int, actor) -> Case:
 
 
 @transaction.atomic
-def case_start(*, case_id: int, actor) -> Case:
+def case_start(*, case_id: int, actor: User) -> Case:
     """Work has started: in progress, assigned to the actor when nobody is."""
     case = locked_case(case_id)
     require_active(case, "started")
@@ -83,7 +91,7 @@ def case_start(*, case_id: int, actor) -> Case:
 
 
 @transaction.atomic
-def case_assign(*, case_id: int, actor, assignee_id: int | None) -> Case:
+def case_assign(*, case_id: int, actor: User, assignee_id: int | None) -> Case:
     """Give the case to a person who can see its site (None takes it back to the role's pool)."""
     case = locked_case(case_id)
     require_active(case, "assigned")
@@ -113,7 +121,7 @@ def case_assign(*, case_id: int, actor, assignee_id: int | None) -> Case:
 
 
 @transaction.atomic
-def case_comment(*, case_id: int, actor, text: str) -> Case:
+def case_comment(*, case_id: int, actor: User, text: str) -> Case:
     """Add a comment to the timeline. The same text from the same person twice in a row is kept once
     (a double submit)."""
     text = (text or "").strip()
@@ -133,7 +141,7 @@ def case_comment(*, case_id: int, actor, text: str) -> Case:
 
 
 @transaction.atomic
-def case_snooze(*, case_id: int, actor, until: datetime) -> Case:
+def case_snooze(*, case_id: int, actor: User, until: datetime) -> Case:
     """Hide it until a time (at most a week ahead); the sweep brings it back as open."""
     now = timezone.now()
     if until <= now:
@@ -159,7 +167,7 @@ def case_snooze(*, case_id: int, actor, until: datetime) -> Case:
 
 
 @transaction.atomic
-def case_resolve(*, case_id: int, actor, reason_code: str, note: str = "") -> Case:
+def case_resolve(*, case_id: int, actor: User, reason_code: str, note: str = "") -> Case:
     """Close it with a reason. While the detector still sees the condition it does not reopen the
     case; if the condition clears and comes back, a new case opens."""
     if reason_code not in ResolutionCode.values:
@@ -187,7 +195,7 @@ def case_resolve(*, case_id: int, actor, reason_code: str, note: str = "") -> Ca
 
 
 @transaction.atomic
-def case_escalate(*, case_id: int, actor, note: str = "", from_level: int | None = None) -> Case:
+def case_escalate(*, case_id: int, actor: User, note: str = "", from_level: int | None = None) -> Case:
     """Escalate now: one level up. `from_level` (the level the screen showed) makes a double click
     harmless: when the case has already moved past it, nothing happens."""
     case = locked_case(case_id)
@@ -208,7 +216,7 @@ def case_escalate(*, case_id: int, actor, note: str = "", from_level: int | None
     return case
 
 
-def bulk(service, *, case_ids: list[int], **kwargs) -> tuple[list[Case], dict[int, str]]:
+def bulk(service: Callable[..., Case], *, case_ids: list[int], **kwargs: Any) -> tuple[list[Case], dict[int, str]]:
     """Apply one service to many cases, each in its own transaction; returns (done, errors by id)."""
     done, errors = [], {}
     for case_id in case_ids:
@@ -217,3 +225,29 @@ def bulk(service, *, case_ids: list[int], **kwargs) -> tuple[list[Case], dict[in
         except CaseError as exc:
             errors[case_id] = str(exc)
     return done, errors
+
+
+BULK_SERVICES: dict[str, Callable[..., Case]] = {"acknowledge": case_acknowledge, "assign": case_assign}
+
+
+def cases_bulk_act(
+    *, actor: AnyUser, action: str, case_ids: list[int], assignee_id: int | None = None
+) -> tuple[list[Case], dict[int, str]]:
+    """Acknowledge or assign many cases, each in its own transaction (the queue's bulk bar and the
+    API). Cases the actor cannot see, or may read but not act on, come back refused with the reason."""
+    visible = {
+        case.pk: case for case in case_list(user=actor, filters=CaseFilters(status="all")).filter(pk__in=case_ids)
+    }
+    refused: dict[int, str] = {}
+    allowed = []
+    for case_id in case_ids:
+        case = visible.get(case_id)
+        if case is None:
+            refused[case_id] = "Not found on your sites."
+        elif not can_act_on(actor, case):
+            refused[case_id] = f"{case.reference}: your role can read it but not act on it."
+        else:
+            allowed.append(case_id)
+    extra = {"assignee_id": assignee_id} if action == "assign" else {}
+    done, errors = bulk(BULK_SERVICES[action], case_ids=allowed, actor=actor, **extra)
+    return done, {**refused, **errors}

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.cases.detectors import Detector, detectors
 from apps.cases.models import Case, CaseEvent, Status
-from apps.cases.services.lifecycle import Outcome, cases_apply_evaluation
+from apps.cases.services.lifecycle import Outcome, Vanished, cases_apply_evaluation
 from apps.cases.services.publishing import publish_case
 from apps.cases.site_rules import SiteResolver
 from apps.mirror.changes import ChangeSet
@@ -21,16 +21,22 @@ logger = logging.getLogger(__name__)
 
 
 def detect_subjects(
-    *, detector: Detector, subject_ids: Iterable[int], now: datetime | None = None, sites: SiteResolver | None = None
+    *,
+    detector: Detector,
+    subject_ids: Iterable[int],
+    now: datetime | None = None,
+    sites: SiteResolver | None = None,
+    vanished: Vanished | None = None,
 ) -> Outcome:
-    """Evaluate these subjects with one detector and apply the result to the cases."""
+    """Evaluate these subjects with one detector and apply the result to the cases (cases on
+    `vanished` records clear with its reason)."""
     ids = {i for i in subject_ids if i is not None}
     if not ids:
         return Outcome()
     now = now or timezone.now()
     sites = sites if sites is not None else SiteResolver()
     evaluation = detector.evaluate(ids, sites, now)
-    return cases_apply_evaluation(detector=detector, evaluation=evaluation, now=now)
+    return cases_apply_evaluation(detector=detector, evaluation=evaluation, now=now, vanished=vanished)
 
 
 def detect_changes(changes: ChangeSet, *, now: datetime | None = None) -> Outcome:
@@ -42,10 +48,18 @@ def detect_changes(changes: ChangeSet, *, now: datetime | None = None) -> Outcom
     sites = SiteResolver()
     if not sites:
         return outcome  # no site matches a warehouse yet: nobody could own a case
+    # Records deleted for a stated reason (an Odoo restore took them away): their cases say so.
+    vanished = (
+        Vanished(changes.odoo_model, frozenset(changes.deleted), changes.reason)
+        if changes.reason and changes.deleted
+        else None
+    )
     for detector in interested:
         try:
             subjects = detector.subjects_from_changes(changes)
-            outcome.merge(detect_subjects(detector=detector, subject_ids=subjects, now=now, sites=sites))
+            outcome.merge(
+                detect_subjects(detector=detector, subject_ids=subjects, now=now, sites=sites, vanished=vanished)
+            )
         except Exception:
             # One broken detector must not starve the others of this change set.
             logger.exception("detector failed on a change set", extra={"detector": detector.code})
@@ -107,6 +121,8 @@ def escalations_raise(*, now: datetime) -> int:
     )
     for case in overdue:
         step = _escalation_step(case)
+        if case.sla_due_at is None:  # excluded by the query; keeps the type checker sure too
+            continue
         level = 1 + int((now - case.sla_due_at) / timedelta(minutes=step))
         if level <= case.escalation_level:
             continue

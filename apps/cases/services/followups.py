@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -14,6 +15,10 @@ from apps.cases.models import Case, CaseEvent
 from apps.cases.services.actions import CaseError, locked_case, record_action, require_active
 from apps.mirror.models import Picking
 from apps.writeback.services import InvalidOutboxRequest, outbox_enqueue
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.writeback.models import OutboxEntry
 
 # Odoo models with a chatter (mail.thread) among those cases point at.
 CHATTER_MODELS = ("stock.picking", "sale.order", "purchase.order", "res.partner")
@@ -49,7 +54,7 @@ def responsible_user(case: Case) -> int | None:
     )
 
 
-def _enqueue(case: Case, *, actor, operation: str, arguments: dict, idempotency_key: str):
+def _enqueue(case: Case, *, actor: User, operation: str, arguments: dict, idempotency_key: str) -> OutboxEntry:
     model, record_id = odoo_target(case)
     try:
         return outbox_enqueue(
@@ -69,7 +74,7 @@ def _enqueue(case: Case, *, actor, operation: str, arguments: dict, idempotency_
 
 
 @transaction.atomic
-def case_note_to_odoo(*, case_id: int, actor, body: str) -> Case:
+def case_note_to_odoo(*, case_id: int, actor: User, body: str) -> Case:
     """Post a note on the Odoo record (through the outbox). The same text twice is sent once."""
     body = (body or "").strip()
     if not body:
@@ -94,7 +99,7 @@ def case_note_to_odoo(*, case_id: int, actor, body: str) -> Case:
 
 @transaction.atomic
 def case_schedule_odoo_activity(
-    *, case_id: int, actor, summary: str, note: str = "", date_deadline: date, user_id: int | None = None
+    *, case_id: int, actor: User, summary: str, note: str = "", date_deadline: date, user_id: int | None = None
 ) -> Case:
     """Schedule an Odoo activity (To-Do) for the responsible user (through the outbox)."""
     summary = (summary or "").strip()

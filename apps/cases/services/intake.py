@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,11 +17,15 @@ from apps.cases.services.detection import detect_subjects
 from apps.cases.services.publishing import publish_case
 from apps.sites.models import Site
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.writeback.models import OutboxEntry
+
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def case_for_writeback_attention(entry) -> Case:
+def case_for_writeback_attention(entry: OutboxEntry) -> Case:
     """Open (once) the case for an outbox entry that needs a person. Called by the outbox hook."""
     key = attention_key(entry.pk)
     existing = Case.objects.filter(dedupe_key=key, is_open=True).first()
@@ -69,7 +74,7 @@ def case_for_writeback_attention(entry) -> Case:
     return case
 
 
-def on_outbox_needs_attention(entry) -> None:
+def on_outbox_needs_attention(entry: OutboxEntry) -> None:
     """The outbox hook: never let a failure here hide the entry (the outbox keeps its own state)."""
     case_for_writeback_attention(entry)
 
@@ -81,7 +86,7 @@ def pick_failure_report(
     picking_odoo_id: int | None = None,
     product_odoo_id: int | None = None,
     reason: str = "",
-    reported_by=None,
+    reported_by: User | None = None,
     reported_at: datetime | None = None,
     external_id: str | None = None,
 ) -> PickFailureReport:

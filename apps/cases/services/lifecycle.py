@@ -21,6 +21,25 @@ logger = logging.getLogger(__name__)
 SEEN_REFRESH = timedelta(minutes=10)
 
 
+@dataclass(frozen=True)
+class Vanished:
+    """Records a change set took out of the mirror for a reason that is not Odoo's own doing
+    (`ChangeSet.reason`, e.g. "gone after an Odoo restore"): cases on them clear with that reason."""
+
+    odoo_model: str
+    odoo_ids: frozenset[int]
+    reason: str
+
+    def covers(self, case: Case) -> bool:
+        """The case is on one of these records: its own record, or every transfer it flags."""
+        if case.odoo_model == self.odoo_model and case.odoo_id in self.odoo_ids:
+            return True
+        flagged = [(step.get("model"), step.get("id")) for step in case.steps if step.get("flagged")]
+        return bool(flagged) and all(
+            model == self.odoo_model and odoo_id in self.odoo_ids for model, odoo_id in flagged
+        )
+
+
 @dataclass
 class Outcome:
     opened: list[int] = field(default_factory=list)
@@ -33,14 +52,17 @@ class Outcome:
         self.cleared += other.cleared
 
 
-def cases_apply_evaluation(*, detector: Detector, evaluation: Evaluation, now: datetime) -> Outcome:
-    """Open a case per new finding, refresh the open ones, clear those whose condition is gone."""
+def cases_apply_evaluation(
+    *, detector: Detector, evaluation: Evaluation, now: datetime, vanished: Vanished | None = None
+) -> Outcome:
+    """Open a case per new finding, refresh the open ones, clear those whose condition is gone
+    (those on `vanished` records say why they went instead of "the condition cleared in Odoo")."""
     outcome = Outcome()
     touched: list[tuple[Case, str]] = []
     keys = evaluation.checked_keys | set(evaluation.findings)
     for batch in chunks(sorted(keys), 500):
         with transaction.atomic():
-            _apply_batch(detector, evaluation, batch, now, outcome, touched)
+            _apply_batch(detector, evaluation, batch, now, outcome, touched, vanished)
     # Published once for the whole evaluation, so a large one becomes a single refresh per site.
     publish_cases(touched)
     return outcome
@@ -53,6 +75,7 @@ def _apply_batch(
     now: datetime,
     outcome: Outcome,
     touched: list[tuple[Case, str]],
+    vanished: Vanished | None,
 ) -> None:
     open_cases = {case.dedupe_key: case for case in Case.objects.filter(dedupe_key__in=keys, is_open=True)}
     # Resolved by hand while the condition still held: not reopened until the condition clears once.
@@ -75,7 +98,7 @@ def _apply_batch(
                 outcome.opened.append(opened.pk)
                 touched.append((opened, "case.opened"))
         elif finding is None and case is not None:
-            _clear(case, now)
+            _clear(case, now, reason=vanished.reason if vanished and vanished.covers(case) else "")
             outcome.cleared.append(case.pk)
             touched.append((case, "case.cleared"))
         elif finding is None and key in handled:
@@ -149,12 +172,17 @@ def _refresh(case: Case, finding: Finding, now: datetime) -> bool:
     return True
 
 
-def _clear(case: Case, now: datetime) -> None:
+def _clear(case: Case, now: datetime, *, reason: str = "") -> None:
+    """Resolve by itself; `reason` says why when the record left the mirror without Odoo clearing it."""
     case.status = Status.AUTO_RESOLVED
     case.is_open = False
     case.condition_present = False
     case.resolved_at = now
     case.save()
     CaseEvent.objects.create(
-        case=case, at=now, kind=CaseEvent.Kind.AUTO_RESOLVED, text="The condition cleared in Odoo."
+        case=case,
+        at=now,
+        kind=CaseEvent.Kind.AUTO_RESOLVED,
+        text=f"Cleared: the record is {reason}." if reason else "The condition cleared in Odoo.",
+        data={"reason": reason} if reason else {},
     )

@@ -1,4 +1,5 @@
-"""Template helpers for case screens: aging against SLA, told by colour and an icon and a word."""
+"""Template helpers for case screens: aging against SLA, told by colour and a symbol and a word
+(all three from apps.core.vocabulary, the same as every other screen)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.cases.detectors import kind_label
+from apps.cases.live_rows import live_filter
 from apps.cases.models import Case
-from apps.cases.scoring import duration_words
+from apps.cases.selectors import CaseFilters
+from apps.cases.summaries import case_figure
+from apps.core.vocabulary import duration_words, status_label, time_left_words
 
 register = template.Library()
 
@@ -22,18 +26,20 @@ DUE_SOON_SHARE = 0.25  # the last quarter of the SLA is "due soon"
 def aging(case: Case, now: datetime | None = None) -> dict:
     """{'state': ok|soon|overdue|closed, 'icon', 'word', 'age', 'sla'} for one case."""
     now = now or timezone.now()
-    age = duration_words(int((now - case.opened_at).total_seconds() // 60))
+    age = duration_words((now - case.opened_at).total_seconds())
     if not case.is_open:
-        return {"state": "closed", "icon": "✓", "word": case.get_status_display(), "age": age, "sla": ""}
+        return {**_state("closed"), "word": case.get_status_display(), "age": age, "sla": ""}
     if case.sla_due_at is None:
-        return {"state": "ok", "icon": "●", "word": "On time", "age": age, "sla": ""}
-    left = int((case.sla_due_at - now).total_seconds() // 60)
-    total = max(1, int((case.sla_due_at - case.opened_at).total_seconds() // 60))
-    if left < 0:
-        return {"state": "overdue", "icon": "▲", "word": "Overdue", "age": age, "sla": f"{duration_words(-left)} over"}
-    if left <= total * DUE_SOON_SHARE:
-        return {"state": "soon", "icon": "◆", "word": "Due soon", "age": age, "sla": f"{duration_words(left)} left"}
-    return {"state": "ok", "icon": "●", "word": "On time", "age": age, "sla": f"{duration_words(left)} left"}
+        return {**_state("ok"), "age": age, "sla": ""}
+    left = (case.sla_due_at - now).total_seconds()
+    total = max(60.0, (case.sla_due_at - case.opened_at).total_seconds())
+    state = "overdue" if left < 0 else "soon" if left <= total * DUE_SOON_SHARE else "ok"
+    return {**_state(state), "age": age, "sla": time_left_words(left)}
+
+
+def _state(state: str) -> dict:
+    label = status_label(state)
+    return {"state": state, "icon": label["symbol"], "word": label["word"]}
 
 
 @register.simple_tag
@@ -41,17 +47,21 @@ def case_aging(case: Case) -> dict:
     return aging(case)
 
 
+@register.simple_tag
+def case_live_filter(filters: CaseFilters, user) -> dict:
+    """The queue's filters as static/js/case-filter.js applies them to live rows."""
+    return live_filter(filters, getattr(user, "pk", None))
+
+
+@register.filter
+def figure(case: Case) -> str:
+    """The number the exception turns on (the queue's figure column)."""
+    return case_figure(case)
+
+
 @register.filter
 def case_kind(code: str) -> str:
     return kind_label(code)
-
-
-SEVERITY_ICONS = {"critical": "⬣", "high": "▲", "medium": "◆", "low": "○"}
-
-
-@register.filter
-def severity_icon(severity: str) -> str:
-    return SEVERITY_ICONS.get(severity, "•")
 
 
 @register.filter

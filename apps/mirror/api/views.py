@@ -1,6 +1,7 @@
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+import time
+
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -9,9 +10,16 @@ from rest_framework.views import APIView
 
 from apps.accounts.permissions import HasRole
 from apps.accounts.roles import Role
-from apps.core.parsers import PayloadTooLarge
+from apps.core.api import register_problem
 from apps.mirror.selectors import sync_overview
-from apps.mirror.services.webhooks import WebhookRejected, secret_matches, webhook_receive
+from apps.mirror.services.webhooks import (
+    WebhookRejected,
+    secret_matches,
+    webhook_answer_time_record,
+    webhook_receive,
+)
+
+register_problem(WebhookRejected, status=status.HTTP_400_BAD_REQUEST)  # carries 400 or 413
 
 
 class OdooWebhookView(APIView):
@@ -24,25 +32,21 @@ class OdooWebhookView(APIView):
         status = serializers.CharField()
         event = serializers.IntegerField()
 
-    @extend_schema(request=None, responses={202: OutputSerializer, 200: OutputSerializer})
+    # The body is Odoo's webhook payload ({"_model", "_id", …}); only a hint, the record is re-read.
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={202: OutputSerializer, 200: OutputSerializer})
     def post(self, request, secret: str):
         if not secret_matches(secret):
             raise Http404  # a wrong secret learns nothing, not even that the endpoint exists
+        started = time.perf_counter()
         try:
-            event, is_new = webhook_receive(body=_body(request))
-        except WebhookRejected as exc:
-            return Response({"error": str(exc)}, status=exc.status)
+            event, is_new = webhook_receive(
+                body=request.body
+            )  # WebhookRejected (400/413) and a body past Django's cap answer as problems
+        finally:
+            webhook_answer_time_record((time.perf_counter() - started) * 1000)
         if is_new:
             return Response({"status": "accepted", "event": event.pk}, status=status.HTTP_202_ACCEPTED)
         return Response({"status": "duplicate", "event": event.pk}, status=status.HTTP_200_OK)
-
-
-def _body(request) -> bytes:
-    """The raw body; past Django's upload cap it is a 413 like any body past the webhook's own cap."""
-    try:
-        return request.body
-    except RequestDataTooBig:
-        raise PayloadTooLarge(f"Body too large: at most {settings.MIRROR_WEBHOOK_MAX_BYTES} bytes.") from None
 
 
 class SyncStatusView(APIView):

@@ -1,7 +1,7 @@
 from apps.mirror.models.orders import PurchaseOrder, SaleOrder
 from apps.mirror.models.partners import Carrier, Partner, Product
 from apps.mirror.models.stock import Location, Move, Orderpoint, Picking, PickingType, Quant, Warehouse
-from apps.mirror.models.sync import InboundEvent, SyncState
+from apps.mirror.models.sync import InboundEvent, SyncRun, SyncState
 
 __all__ = [
     "Carrier",
@@ -16,6 +16,7 @@ __all__ = [
     "PurchaseOrder",
     "Quant",
     "SaleOrder",
+    "SyncRun",
     "SyncState",
     "Warehouse",
 ]

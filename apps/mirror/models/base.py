@@ -5,7 +5,15 @@ constraint): rows arrive in any order, and a dangling id simply resolves to noth
 target is synced.
 """
 
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
 from django.db import models
+
+if TYPE_CHECKING:
+    _Target = TypeVar("_Target", bound=models.Model)
+    # Declares an odoo_ref field the way the django-stubs plugin types a `ForeignKey(null=True)`
+    # written out in the class body; it cannot see through the helper call below.
+    OdooRef: TypeAlias = models.ForeignKey[_Target | None, _Target | None]
 
 
 class MirrorRecord(models.Model):
@@ -19,7 +27,7 @@ class MirrorRecord(models.Model):
         abstract = True
 
 
-def odoo_ref(to: str, related_name: str = "+", **kwargs) -> models.ForeignKey:
+def odoo_ref(to: str, related_name: str = "+", **kwargs: Any) -> models.ForeignKey[Any, Any]:
     """A many2one to another mirrored model, stored as the Odoo id."""
     return models.ForeignKey(
         to,

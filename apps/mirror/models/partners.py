@@ -1,8 +1,15 @@
 """Mirrors of products, partners (customers, suppliers) and carriers."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 
 from apps.mirror.models.base import MirrorRecord, odoo_ref
+
+if TYPE_CHECKING:
+    from apps.mirror.models.base import OdooRef
 
 
 class Product(MirrorRecord):
@@ -22,7 +29,7 @@ class Product(MirrorRecord):
 class Partner(MirrorRecord):
     name = models.TextField()
     is_company = models.BooleanField(default=False)
-    parent = odoo_ref("mirror.Partner")
+    parent: OdooRef[Partner] = odoo_ref("mirror.Partner")
     email = models.TextField(blank=True)
     phone = models.TextField(blank=True)
     city = models.TextField(blank=True)

@@ -1,14 +1,23 @@
 """Mirrors of Odoo's stock models: warehouses, locations, operation types, transfers, moves, quants."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 
 from apps.mirror.models.base import MirrorRecord, odoo_ref
+
+if TYPE_CHECKING:
+    from apps.mirror.models.base import OdooRef
+    from apps.mirror.models.orders import PurchaseOrder, SaleOrder
+    from apps.mirror.models.partners import Partner, Product
 
 
 class Warehouse(MirrorRecord):
     name = models.TextField()
     code = models.CharField(max_length=20)
-    stock_location = odoo_ref("mirror.Location")
+    stock_location: OdooRef[Location] = odoo_ref("mirror.Location")
     company_odoo_id = models.PositiveIntegerField(null=True)
 
     def __str__(self) -> str:
@@ -19,8 +28,8 @@ class Location(MirrorRecord):
     name = models.TextField()
     complete_name = models.TextField(blank=True)
     usage = models.CharField(max_length=20)  # internal, view, supplier, customer, inventory, transit
-    parent = odoo_ref("mirror.Location")
-    warehouse = odoo_ref("mirror.Warehouse")
+    parent: OdooRef[Location] = odoo_ref("mirror.Location")
+    warehouse: OdooRef[Warehouse] = odoo_ref("mirror.Warehouse")
     barcode = models.TextField(blank=True)
 
     def __str__(self) -> str:
@@ -31,9 +40,9 @@ class PickingType(MirrorRecord):
     name = models.TextField()
     code = models.CharField(max_length=20)  # incoming, outgoing, internal
     sequence_code = models.TextField(blank=True)
-    warehouse = odoo_ref("mirror.Warehouse")
-    default_location_src = odoo_ref("mirror.Location")
-    default_location_dest = odoo_ref("mirror.Location")
+    warehouse: OdooRef[Warehouse] = odoo_ref("mirror.Warehouse")
+    default_location_src: OdooRef[Location] = odoo_ref("mirror.Location")
+    default_location_dest: OdooRef[Location] = odoo_ref("mirror.Location")
     reservation_method = models.CharField(max_length=20, blank=True)
 
     def __str__(self) -> str:
@@ -45,11 +54,11 @@ class Picking(MirrorRecord):
 
     name = models.TextField()
     state = models.CharField(max_length=20, db_index=True)
-    picking_type = odoo_ref("mirror.PickingType", related_name="pickings")
+    picking_type: OdooRef[PickingType] = odoo_ref("mirror.PickingType", related_name="pickings")
     picking_type_code = models.CharField(max_length=20, db_index=True)
-    location = odoo_ref("mirror.Location")
-    location_dest = odoo_ref("mirror.Location")
-    partner = odoo_ref("mirror.Partner")
+    location: OdooRef[Location] = odoo_ref("mirror.Location")
+    location_dest: OdooRef[Location] = odoo_ref("mirror.Location")
+    partner: OdooRef[Partner] = odoo_ref("mirror.Partner")
     origin = models.TextField(blank=True)
     scheduled_date = models.DateTimeField(null=True, db_index=True)
     date_deadline = models.DateTimeField(null=True)
@@ -62,8 +71,8 @@ class Picking(MirrorRecord):
     carrier_odoo_id = models.PositiveIntegerField(null=True)
     carrier_name = models.TextField(blank=True)
     carrier_tracking_ref = models.TextField(blank=True)
-    sale_order = odoo_ref("mirror.SaleOrder", related_name="pickings")
-    purchase_order = odoo_ref("mirror.PurchaseOrder", related_name="pickings")
+    sale_order: OdooRef[SaleOrder] = odoo_ref("mirror.SaleOrder", related_name="pickings")
+    purchase_order: OdooRef[PurchaseOrder] = odoo_ref("mirror.PurchaseOrder", related_name="pickings")
     move_type = models.CharField(max_length=10, default="direct")
     odoo_create_date = models.DateTimeField(null=True)
 
@@ -80,12 +89,12 @@ class Move(MirrorRecord):
     name = models.TextField(blank=True)
     reference = models.TextField(blank=True)
     state = models.CharField(max_length=30, db_index=True)
-    picking = odoo_ref("mirror.Picking", related_name="moves")
-    product = odoo_ref("mirror.Product")
+    picking: OdooRef[Picking] = odoo_ref("mirror.Picking", related_name="moves")
+    product: OdooRef[Product] = odoo_ref("mirror.Product")
     product_uom_qty = models.FloatField(default=0)  # demand
     quantity = models.FloatField(default=0)  # reserved or done
-    location = odoo_ref("mirror.Location")
-    location_dest = odoo_ref("mirror.Location")
+    location: OdooRef[Location] = odoo_ref("mirror.Location")
+    location_dest: OdooRef[Location] = odoo_ref("mirror.Location")
     date = models.DateTimeField(null=True)
     date_deadline = models.DateTimeField(null=True)
     picked = models.BooleanField(default=False)
@@ -98,8 +107,8 @@ class Move(MirrorRecord):
 class Quant(MirrorRecord):
     """Stock on hand of one product at one location (and lot)."""
 
-    product = odoo_ref("mirror.Product")
-    location = odoo_ref("mirror.Location", related_name="quants")
+    product: OdooRef[Product] = odoo_ref("mirror.Product")
+    location: OdooRef[Location] = odoo_ref("mirror.Location", related_name="quants")
     lot_odoo_id = models.PositiveIntegerField(null=True)
     lot_name = models.TextField(blank=True)
     quantity = models.FloatField(default=0)
@@ -114,9 +123,9 @@ class Orderpoint(MirrorRecord):
     """A reordering rule: the minimum and maximum to keep at a location."""
 
     name = models.TextField()
-    product = odoo_ref("mirror.Product")
-    location = odoo_ref("mirror.Location")
-    warehouse = odoo_ref("mirror.Warehouse")
+    product: OdooRef[Product] = odoo_ref("mirror.Product")
+    location: OdooRef[Location] = odoo_ref("mirror.Location")
+    warehouse: OdooRef[Warehouse] = odoo_ref("mirror.Warehouse")
     product_min_qty = models.FloatField(default=0)
     product_max_qty = models.FloatField(default=0)
     qty_multiple = models.FloatField(default=0)

@@ -10,6 +10,9 @@ class SyncState(models.Model):
     # Next run reads write_date >= cursor - overlap. Moves only after the rows before it are committed.
     cursor = models.DateTimeField(null=True)
     newest_write_date = models.DateTimeField(null=True)  # for lag: now - newest change seen
+    # Rows written before this were read after the clock had passed them by the overlap: settled, so
+    # the overlap never reaches back before it (a bulk write is not re-read by every later pass).
+    settled_until = models.DateTimeField(null=True)
     last_started_at = models.DateTimeField(null=True)
     last_finished_at = models.DateTimeField(null=True)
     last_success_at = models.DateTimeField(null=True)
@@ -28,6 +31,37 @@ class SyncState(models.Model):
 
     def __str__(self) -> str:
         return self.odoo_model
+
+
+class SyncRun(models.Model):
+    """One first or full sync of the mirror (not the periodic passes): per-model progress, updated per
+    page, and what it did downstream. Shown by `sync_odoo`, the integration page and the connection
+    wizard; read it through `apps.mirror.selectors.sync_run_latest`."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", "First sync"
+        FULL = "full", "Full sync"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # {odoo_model: {"rows_done", "rows_total", "started_at", "finished_at", "seconds_left", "error"}}
+    progress = models.JSONField(default=dict, blank=True)
+    # Decisions the rules did not raise because the event was in the past (an old applied count).
+    decisions_skipped = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
 
 
 class InboundEvent(models.Model):

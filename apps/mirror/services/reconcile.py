@@ -39,7 +39,7 @@ def reconcile_model(odoo_model: str, *, client: OdooClient | None = None) -> Rec
     result = ReconcileResult(odoo_model)
     with exclusive(f"sync:{odoo_model}", timeout_s=settings.MIRROR_SYNC_LOCK_S):
         in_odoo = set(client.search(odoo_model, [], context=ARCHIVED_TOO if spec.has_active else None))
-        in_mirror = set(spec.model.objects.filter(is_deleted=False).values_list("odoo_id", flat=True))
+        in_mirror = set(spec.model._default_manager.filter(is_deleted=False).values_list("odoo_id", flat=True))
         result.deleted = sorted(in_mirror - in_odoo)
         missing = sorted(in_odoo - in_mirror)
         if missing:
@@ -50,7 +50,9 @@ def reconcile_model(odoo_model: str, *, client: OdooClient | None = None) -> Rec
             result.recovered = [row["id"] for row in rows]
         if result.deleted:
             with transaction.atomic():
-                spec.model.objects.filter(odoo_id__in=result.deleted).update(is_deleted=True, synced_at=timezone.now())
+                spec.model._default_manager.filter(odoo_id__in=result.deleted).update(
+                    is_deleted=True, synced_at=timezone.now()
+                )
                 dispatch_on_commit(ChangeSet(odoo_model, deleted=result.deleted))
         SyncState.objects.update_or_create(odoo_model=odoo_model, defaults={"last_reconciled_at": timezone.now()})
     if result.deleted or result.recovered:

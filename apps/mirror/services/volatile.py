@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.mirror.changes import ChangeSet, dispatch_on_commit
+from apps.mirror.models.base import MirrorRecord
 from apps.mirror.specs import CONVERTERS, SPECS, spec_for
 from apps.odoo.client import OdooClient, get_client
 
@@ -20,26 +21,32 @@ def refresh_volatile(odoo_model: str, *, client: OdooClient | None = None) -> Ch
     if not fields:
         return changes
     client = client or get_client()
-    ids = list(spec.model.objects.filter(is_deleted=False, is_archived=False).values_list("odoo_id", flat=True))
+    ids = list(
+        spec.model._default_manager.filter(is_deleted=False, is_archived=False).values_list("odoo_id", flat=True)
+    )
     columns = [field.column for field in fields]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         rows = client.read(odoo_model, chunk, [field.odoo for field in fields])
         current = {
             row["odoo_id"]: row
-            for row in spec.model.objects.filter(odoo_id__in=chunk).values("id", "odoo_id", *columns)
+            for row in spec.model._default_manager.filter(odoo_id__in=chunk).values("id", "odoo_id", *columns)
         }
-        moved = []
+        moved: list[MirrorRecord] = []
         for row in rows:
             fresh = {field.column: CONVERTERS[field.kind](row.get(field.odoo, False)) for field in fields}
             old = current.get(row["id"])
-            changed = [column for column in columns if old is not None and old[column] != fresh[column]]
+            if old is None:
+                continue  # not in the mirror (yet): the sync brings it with every field
+            changed = [column for column in columns if old[column] != fresh[column]]
             if changed:
                 changes.updated[row["id"]] = changed
-                moved.append(spec.model(pk=old["id"], odoo_id=row["id"], synced_at=timezone.now(), **fresh))
+                record = spec.model(odoo_id=row["id"], synced_at=timezone.now(), **fresh)
+                record.pk = old["id"]  # the row to update (the abstract base names no primary key)
+                moved.append(record)
         if moved:
             with transaction.atomic():
-                spec.model.objects.bulk_update(moved, [*columns, "synced_at"])
+                spec.model._default_manager.bulk_update(moved, [*columns, "synced_at"])
                 dispatch_on_commit(
                     ChangeSet(odoo_model, updated={m.odoo_id: changes.updated[m.odoo_id] for m in moved})
                 )

@@ -16,12 +16,13 @@ import uuid
 
 from celery import current_app
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ParseError
 
+from apps.core.api.parsers import check_shape, refuse_constant
 from apps.core.numbers import MAX_ODOO_ID
-from apps.core.parsers import check_shape
 from apps.mirror.changes import dispatch_on_commit
 from apps.mirror.models import InboundEvent
 from apps.mirror.specs import SPECS, spec_for
@@ -85,7 +86,7 @@ def webhook_receive(*, body: bytes) -> tuple[InboundEvent, bool]:
 
 def _validated(body: bytes) -> dict:
     try:
-        payload = json.loads(body, parse_constant=_refuse_constant)
+        payload = json.loads(body, parse_constant=refuse_constant)
         check_shape(payload)
     except RecursionError:
         raise WebhookRejected("Body is nested too deeply.") from None
@@ -101,10 +102,6 @@ def _validated(body: bytes) -> dict:
     if isinstance(record_id, bool) or not isinstance(record_id, int) or not 0 < record_id <= MAX_ODOO_ID:
         raise WebhookRejected(f"_id must be a positive integer record id, got {record_id!r}.")
     return payload
-
-
-def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def _dedupe_key(payload: dict, body: bytes) -> str:
@@ -144,6 +141,7 @@ def event_refresh(event_id: int, *, expect_change: bool = False) -> InboundEvent
     if event is None or event.status == InboundEvent.Status.PROCESSED:
         return event
     InboundEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1)
+    assert event.odoo_id is not None  # only rejected events (excluded above) have no record id
     spec = spec_for(event.odoo_model)
     context = {"active_test": False} if spec.has_active else None
     rows = get_client().read(event.odoo_model, [event.odoo_id], [*spec.odoo_fields, "write_date"], context=context)
@@ -177,3 +175,34 @@ def event_replay(event_id: int) -> None:
     )
     if updated:
         transaction.on_commit(lambda: _queue_refresh(event_id))
+
+
+# --- how fast the intake answers -----------------------------------------------------------------
+# Odoo posts inside the user's save with a 1 s timeout: a slow intake slows every save in Odoo.
+ANSWER_TIMES_KEY = "mirror:webhook:answer_ms"
+ANSWER_TIMES_KEPT = 200
+
+
+def webhook_answer_time_record(milliseconds: float) -> None:
+    """Remember how long the intake took to answer (the last ANSWER_TIMES_KEPT, shared by all processes)."""
+    try:
+        times = cache.get(ANSWER_TIMES_KEY) or []
+        cache.set(ANSWER_TIMES_KEY, [*times, round(milliseconds, 1)][-ANSWER_TIMES_KEPT:], timeout=7 * 24 * 3600)
+    except Exception:  # timing is a nicety: never fail a webhook over it
+        logger.debug("could not record the webhook answer time", exc_info=True)
+
+
+def webhook_answer_times() -> dict:
+    """``{"count", "p50_ms", "p95_ms", "max_ms"}`` of the intake's recent answers (None when there were none)."""
+    try:
+        times = sorted(cache.get(ANSWER_TIMES_KEY) or [])
+    except Exception:
+        times = []
+    if not times:
+        return {"count": 0, "p50_ms": None, "p95_ms": None, "max_ms": None}
+    return {
+        "count": len(times),
+        "p50_ms": times[len(times) // 2],
+        "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
+        "max_ms": times[-1],
+    }

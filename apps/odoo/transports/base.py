@@ -72,7 +72,7 @@ class Transport(Protocol):
 def version_info(base_url: str, timeout_s: float, session: requests.Session | None = None) -> ServerVersion:
     """Ask ``/web/webclient/version_info`` (public, a JSON-RPC route on Odoo 9 to 19)."""
     url = f"{base_url}/web/webclient/version_info"
-    payload = {"jsonrpc": "2.0", "method": "call", "params": {}, "id": 1}
+    payload: dict[str, Any] = {"jsonrpc": "2.0", "method": "call", "params": {}, "id": 1}
     try:
         response = (session or requests).post(url, json=payload, timeout=timeout_s)
     except requests.RequestException as exc:

@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..orm import COMPUTED, DEFAULTS, DISPLAY_NAME, Env
 
 
-def _names(env: Env, model: str, ids: list[int], column: str = "name") -> dict[int, str]:
+def vals_rows(vals_list: dict | list) -> list[dict]:
+    """`create` takes one dict or a list of them (Odoo's model_create_multi)."""
+    return [vals_list] if isinstance(vals_list, dict) else list(vals_list)
+
+
+def _names(env: Env, model: str, ids: list[Any], column: str = "name") -> dict[Any, str]:
+    """Names by id; `ids` may hold False/None (unset many2ones), which are skipped."""
     rows = env.store.fetch(model, [i for i in ids if i], [column])
     return {rid: row.get(column) or "" for rid, row in rows.items()}
 
@@ -198,7 +206,7 @@ def warehouse_create(env: Env, model: str, vals_list: dict | list):
     """SQL unique constraints: warehouse name and code per company."""
     single = isinstance(vals_list, dict)
     out = []
-    for vals in [vals_list] if single else vals_list:
+    for vals in vals_rows(vals_list):
         company = vals.get("company_id") or 1
         if env.store.query(
             "SELECT 1 FROM stock_warehouse WHERE code = ? AND company_id = ?", [vals.get("code"), company]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
+from typing import Any
 
 from ..dispatch import rpc
 from ..errors import PyValueError
@@ -152,7 +153,7 @@ DEFAULTS["mail.activity"] = _activity_defaults
 @rpc("mail.activity", "action_feedback", ("feedback", "attachment_ids"))
 def action_feedback(env: Env, model: str, ids: list[int], feedback: str = "", attachment_ids: list | None = None):
     """Mark done: post a message on the document, delete the activity; returns the message id."""
-    message_id = False
+    message_id: int | bool = False
     for activity in env.store.fetch("mail.activity", ids).values():
         text = f"{activity.get('summary') or 'Activity'} done" + (f": {feedback}" if feedback else "")
         message_id = post_message(env, activity["res_model"], activity["res_id"], text, message_type="notification")
@@ -173,7 +174,7 @@ def _res_name(env: Env, ids: list[int]) -> dict[int, str | bool]:
     for row in rows.values():
         if row.get("res_model") in registry():
             by_model.setdefault(row["res_model"], []).append(row["res_id"])
-    names = {m: display_names(env, m, rids) for m, rids in by_model.items()}
+    names: dict[Any, dict[Any, Any]] = {m: display_names(env, m, rids) for m, rids in by_model.items()}
     for rid, row in rows.items():
         out[rid] = names.get(row.get("res_model"), {}).get(row.get("res_id"), False)
     return out

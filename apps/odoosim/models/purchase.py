@@ -18,6 +18,15 @@ def _order_defaults(prefix: str, model: str):
         vals.setdefault("state", "draft")
         vals.setdefault("date_order", env.now.strftime("%Y-%m-%d %H:%M:%S"))
         vals.setdefault("currency_id", 1)
+        # Odoo stores the totals computed from the lines (no taxes here, so untaxed = total).
+        if "amount_total" not in vals:
+            quantity_field = "product_uom_qty" if model == "sale.order" else "product_qty"
+            total = sum(
+                float(command[2].get(quantity_field) or 0) * float(command[2].get("price_unit") or 0)
+                for command in vals.get("order_line") or []
+                if isinstance(command, (list, tuple)) and len(command) == 3 and command[0] == 0
+            )
+            vals["amount_total"] = vals["amount_untaxed"] = round(total, 2)
         if model == "sale.order":
             vals.setdefault("partner_invoice_id", vals.get("partner_id"))
             vals.setdefault("partner_shipping_id", vals.get("partner_id"))

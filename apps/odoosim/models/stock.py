@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..clock import fmt_micro
 from ..dispatch import rpc
 from ..errors import UserError
 from ..orm import COMPUTED, DEFAULTS, Env, create, search_ids, unlink, write
+from .common import vals_rows
 from .stock_quant import location_usage, move_stock, reserve, unreserve
 
 _EPS = 1e-6
@@ -35,12 +38,12 @@ def next_picking_name(env: Env, type_id: int) -> str:
 def _picking_defaults(env: Env, vals: dict) -> dict:
     type_id = vals.get("picking_type_id")
     ptype = env.store.get("stock.picking.type", type_id) if type_id else None
-    if ptype:
+    if type_id and ptype:
         vals.setdefault("location_id", ptype.get("default_location_src_id") or _partner_location(env, "supplier"))
         vals.setdefault("location_dest_id", ptype.get("default_location_dest_id") or _partner_location(env, "customer"))
         vals.setdefault("picking_type_code", ptype.get("code"))
         vals["company_id"] = ptype.get("company_id") or vals.get("company_id") or 1
-        vals.setdefault("name", next_picking_name(env, type_id))
+        vals.setdefault("name", next_picking_name(env, int(type_id)))
     vals.setdefault("state", "draft")
     vals.setdefault("move_type", "direct")
     vals.setdefault("priority", "0")
@@ -213,7 +216,7 @@ def reserve_waiting_moves(env: Env, product_ids: set[int], exclude_pickings: set
 @rpc("stock.picking", "create", ("vals_list",), record=False, required=1)
 def picking_create(env: Env, model: str, vals_list: dict | list):
     single = isinstance(vals_list, dict)
-    ids = [create(env, model, vals) for vals in ([vals_list] if single else vals_list)]
+    ids = [create(env, model, vals) for vals in vals_rows(vals_list)]
     recompute_picking_states(env, ids)
     return ids[0] if single else ids
 
@@ -221,7 +224,7 @@ def picking_create(env: Env, model: str, vals_list: dict | list):
 @rpc("stock.move", "create", ("vals_list",), record=False, required=1)
 def move_create(env: Env, model: str, vals_list: dict | list):
     single = isinstance(vals_list, dict)
-    ids = [create(env, model, vals) for vals in ([vals_list] if single else vals_list)]
+    ids = [create(env, model, vals) for vals in vals_rows(vals_list)]
     return ids[0] if single else ids
 
 
@@ -234,7 +237,7 @@ def move_write(env: Env, model: str, ids: list[int], vals: dict):
         for mid, old in before.items():
             if old["state"] in ("done", "cancel", "draft"):
                 continue
-            move = env.store.get("stock.move", mid)
+            move = env.store.row("stock.move", mid)
             new_qty = float(vals["quantity"] or 0.0)
             delta = new_qty - (old["quantity"] or 0.0)
             if delta < 0:
@@ -341,7 +344,7 @@ def button_validate(env: Env, model: str, ids: list[int]):
             )
         ]
         if short:
-            return backorder_action(ids, short)
+            return backorder_action(env, ids, short)
     if not ctx.get("skip_sms"):
         sms_pickings = needs_sms_confirmation(env, ids)
         if sms_pickings:
@@ -370,7 +373,8 @@ def validate_pickings(env: Env, ids: list[int], cancel_backorder_ids: set[int]) 
             reserved_lines = env.store.query(
                 "SELECT location_id, quantity FROM stock_move_line WHERE move_id = ?", [move["id"]]
             )
-            for line in reserved_lines or [{"location_id": move["location_id"], "quantity": qty}]:
+            lines: list[Any] = list(reserved_lines) or [{"location_id": move["location_id"], "quantity": qty}]
+            for line in lines:
                 move_stock(
                     env,
                     move["product_id"],

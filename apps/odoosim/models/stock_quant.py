@@ -94,7 +94,7 @@ def move_stock(env: Env, product_id: int, src: int, dest: int, qty: float, *, re
         return
     if location_usage(env, src) == "internal":
         qid = quant_for(env, product_id, src)
-        row = env.store.get("stock.quant", qid)
+        row = env.store.row("stock.quant", qid)
         env.store.update(
             "stock.quant",
             [qid],
@@ -102,7 +102,7 @@ def move_stock(env: Env, product_id: int, src: int, dest: int, qty: float, *, re
         )
     if location_usage(env, dest) == "internal":
         qid = quant_for(env, product_id, dest)
-        row = env.store.get("stock.quant", qid)
+        row = env.store.row("stock.quant", qid)
         env.store.update("stock.quant", [qid], {"quantity": row["quantity"] + qty, "in_date": fmt_micro(env.now)})
 
 

@@ -12,11 +12,25 @@ BACKORDER_VIEW_ID = 612
 SMS_VIEW_ID = 613
 
 
-def backorder_action(ids: list[int], short: list[int]) -> dict:
-    """The act_window dict button_validate returns when quantities are below demand."""
+def validation_context(env: Env, ids: list[int]) -> dict:
+    """The context button_validate runs in: the caller's, plus the pickings being validated.
+
+    Odoo's button_validate adds `button_validate_picking_ids` only when the caller has not set it,
+    and every wizard action it returns carries that whole context, so keys a client passed (such
+    as `skip_sms`) reach the wizard and the validation it resumes.
+    """
+    return {**env.context, "button_validate_picking_ids": list(env.context.get("button_validate_picking_ids") or ids)}
+
+
+def backorder_action(env: Env, ids: list[int], short: list[int]) -> dict:
+    """The act_window dict button_validate returns when quantities are below demand.
+
+    Like Odoo's `_action_generate_backorder_wizard`: `dict(self.env.context, default_show_transfers=...,
+    default_pick_ids=...)`.
+    """
     return {
         "context": {
-            "button_validate_picking_ids": list(ids),
+            **validation_context(env, ids),
             "default_pick_ids": [[4, pid] for pid in short],
             "default_show_transfers": False,
         },
@@ -43,10 +57,11 @@ def needs_sms_confirmation(env: Env, ids: list[int]) -> list[int]:
 
 
 def sms_action(env: Env, ids: list[int], sms_pickings: list[int]) -> dict:
-    company = env.store.get("stock.picking", sms_pickings[0])["company_id"]
+    """stock_sms's `_action_generate_warn_sms_wizard`: the wizard, with the validation's whole context."""
+    company = env.store.row("stock.picking", sms_pickings[0])["company_id"]
     wizard = env.store.insert("confirm.stock.sms", {"company_id": company, "pick_ids": sms_pickings})
     return {
-        "context": {"button_validate_picking_ids": list(ids)},
+        "context": validation_context(env, ids),
         "name": "SMS",
         "res_id": wizard,
         "res_model": "confirm.stock.sms",

@@ -1,18 +1,21 @@
 """Outbox API: list and inspect entries (admins, managers), retry and cancel them (admins)."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.permissions import HasRole
 from apps.accounts.roles import Role
+from apps.core.api import FeedPagination, register_problem
 from apps.writeback.models import OutboxAttempt, OutboxEntry
 from apps.writeback.operations import OPERATIONS
 from apps.writeback.selectors import outbox_entry_get, outbox_entry_list
 from apps.writeback.services import OutboxStateError, outbox_cancel, outbox_retry
+
+register_problem(OutboxStateError, status=status.HTTP_409_CONFLICT)
 
 
 class OutboxEntrySerializer(serializers.ModelSerializer):
@@ -69,14 +72,20 @@ class OutboxEntryDetailSerializer(OutboxEntrySerializer):
 def _entry_or_404(request, entry_id: int) -> OutboxEntry:
     entry = outbox_entry_get(user=request.user, entry_id=entry_id)
     if entry is None:
-        raise Http404
+        raise Http404("No such outbox entry at your sites.")
     return entry
 
 
-class OutboxEntryListApi(APIView):
-    """Outbox entries, newest first; filter by status, operation and site."""
+class OutboxFeed(FeedPagination):
+    ordering = ("-created_at", "-id")
+
+
+class OutboxEntryListApi(GenericAPIView):
+    """Outbox entries, newest first (a feed: follow `next`); filter by status, operation and site."""
 
     permission_classes = [HasRole.of(Role.ADMIN, Role.MANAGER)]
+    pagination_class = OutboxFeed
+    serializer_class = OutboxEntrySerializer
 
     class OutboxFilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=OutboxEntry.Status.choices, required=False)
@@ -88,16 +97,14 @@ class OutboxEntryListApi(APIView):
     OutputSerializer = OutboxEntrySerializer
 
     @extend_schema(
-        parameters=[FilterSerializer, OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+        parameters=[FilterSerializer],
         responses={200: OutputSerializer(many=True)},
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        entries = outbox_entry_list(user=request.user, **filters.validated_data)
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(entries, request, view=self)
-        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
+        page = self.paginate_queryset(outbox_entry_list(user=request.user, **filters.validated_data))
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
 class OutboxEntryDetailApi(APIView):
@@ -122,10 +129,7 @@ class OutboxEntryRetryApi(APIView):
     @extend_schema(request=None, responses={200: OutputSerializer})
     def post(self, request, entry_id: int):
         _entry_or_404(request, entry_id)
-        try:
-            entry = outbox_retry(entry_id=entry_id, actor=request.user)
-        except OutboxStateError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        entry = outbox_retry(entry_id=entry_id, actor=request.user)
         return Response(self.OutputSerializer(outbox_entry_get(user=request.user, entry_id=entry.pk)).data)
 
 
@@ -146,8 +150,5 @@ class OutboxEntryCancelApi(APIView):
         _entry_or_404(request, entry_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            entry = outbox_cancel(entry_id=entry_id, actor=request.user, reason=data.validated_data["reason"])
-        except OutboxStateError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        entry = outbox_cancel(entry_id=entry_id, actor=request.user, reason=data.validated_data["reason"])
         return Response(self.OutputSerializer(outbox_entry_get(user=request.user, entry_id=entry.pk)).data)

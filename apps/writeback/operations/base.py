@@ -13,6 +13,7 @@ An operation is a small stateless class with four steps the executor runs in thi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from apps.mirror.specs import SPECS
@@ -32,6 +33,16 @@ class InvalidOutboxRequest(ValueError):
 
 class OperationRefused(Exception):
     """Odoo accepted the calls but the result is not what was asked: a person has to look."""
+
+
+@dataclass(frozen=True)
+class ProducedRecord:
+    """An Odoo record an entry's write made (``created``) or changed, with its write_date right after."""
+
+    odoo_model: str
+    odoo_id: int
+    write_date: str | None
+    created: bool = False
 
 
 class Operation(ABC):
@@ -81,7 +92,7 @@ class Operation(ABC):
         """The record as Odoo has it now, or None when it does not exist (any more)."""
         spec = SPECS.get(entry.odoo_model)
         context = {"active_test": False} if spec and spec.has_active else None
-        rows = client.read(entry.odoo_model, [entry.odoo_id], self.read_fields(entry), context=context)
+        rows = client.read(entry.odoo_model, [entry.record_id], self.read_fields(entry), context=context)
         return rows[0] if rows else None
 
     @abstractmethod
@@ -106,7 +117,9 @@ class Operation(ABC):
             )
         expected = entry.preconditions.get("write_date")
         if expected and write_date_strict:
-            seen = parse_datetime(expected).replace(microsecond=0)
+            expected_at = parse_datetime(expected)
+            assert expected_at is not None  # written by the service with odoo_stamp()
+            seen = expected_at.replace(microsecond=0)
             current = parse_datetime(record.get("write_date"))
             if current is None or current.replace(microsecond=0) != seen:
                 problems.append(
@@ -118,6 +131,13 @@ class Operation(ABC):
     @abstractmethod
     def perform(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> Any:
         """Make the effect; return Odoo's answers (JSON). Raise OperationRefused for an unusable answer."""
+
+    def produced(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> list[ProducedRecord]:
+        """The Odoo records our write made or changed, as Odoo shows them now (``record`` is the target
+        re-read after the write). Override to add what Odoo made as a consequence (an inventory move)."""
+        if not self.changes_record:
+            return []
+        return [ProducedRecord(entry.odoo_model, entry.record_id, record.get("write_date"))]
 
     def not_visible(self, entry: OutboxEntry, record: dict | None) -> str:
         """Why the effect is not visible after ``perform`` (override for a more precise sentence)."""

@@ -86,7 +86,7 @@ class PostMessage(ChatterOperation):
         return client.call(
             entry.odoo_model,
             "message_post",
-            [entry.odoo_id],
+            [entry.record_id],
             body=self.body_with_reference(entry),
             body_is_html=bool(entry.arguments.get("is_html")),
             message_type=entry.arguments.get("message_type", "comment"),

@@ -90,11 +90,11 @@ class ReleaseDelivery(Operation):
         answers: dict[str, Any] = {}
         if record.get("state") != "assigned":
             # action_assign confirms a draft first and answers True even when nothing was reserved.
-            answers["action_assign"] = client.call("stock.picking", "action_assign", [entry.odoo_id])
+            answers["action_assign"] = client.call("stock.picking", "action_assign", [entry.record_id])
         if entry.arguments.get("ship_now"):
             answers["button_validate"] = validate_picking(
-                client,  # type: ignore[arg-type]  (the recording wrapper has the calls validate_picking makes)
-                entry.odoo_id,
+                client,  # type: ignore[arg-type]  # the recording wrapper has the calls validate_picking makes
+                entry.record_id,
                 create_backorder=entry.arguments.get("create_backorder", True),
             )
         return answers
@@ -131,7 +131,7 @@ class SetScheduledDate(Operation):
         return record.get("scheduled_date") == entry.arguments["scheduled_date"]
 
     def perform(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> Any:
-        return client.write("stock.picking", [entry.odoo_id], {"scheduled_date": entry.arguments["scheduled_date"]})
+        return client.write("stock.picking", [entry.record_id], {"scheduled_date": entry.arguments["scheduled_date"]})
 
 
 class SetCarrier(Operation):
@@ -157,7 +157,7 @@ class SetCarrier(Operation):
         return many2one_id(record.get("carrier_id")) == entry.arguments["carrier_id"]
 
     def perform(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> Any:
-        return client.write("stock.picking", [entry.odoo_id], {"carrier_id": entry.arguments["carrier_id"]})
+        return client.write("stock.picking", [entry.record_id], {"carrier_id": entry.arguments["carrier_id"]})
 
 
 class CancelPicking(Operation):
@@ -185,4 +185,4 @@ class CancelPicking(Operation):
         return record.get("state") == "cancel"
 
     def perform(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> Any:
-        return client.call("stock.picking", "action_cancel", [entry.odoo_id])
+        return client.call("stock.picking", "action_cancel", [entry.record_id])

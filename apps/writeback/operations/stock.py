@@ -10,6 +10,8 @@ from apps.writeback.operations.base import (
     InvalidOutboxRequest,
     Operation,
     OperationRefused,
+    ProducedRecord,
+    many2one_id,
 )
 from apps.writeback.recording import RecordingClient
 
@@ -65,14 +67,42 @@ class ApplyInventoryAdjustment(Operation):
 
     def perform(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> Any:
         counted = entry.arguments["counted_quantity"]
-        written = client.write("stock.quant", [entry.odoo_id], {"inventory_quantity": counted}, context=INVENTORY_MODE)
-        applied = client.call("stock.quant", "action_apply_inventory", [entry.odoo_id], context=INVENTORY_MODE)
+        written = client.write(
+            "stock.quant", [entry.record_id], {"inventory_quantity": counted}, context=INVENTORY_MODE
+        )
+        applied = client.call("stock.quant", "action_apply_inventory", [entry.record_id], context=INVENTORY_MODE)
         if is_window_action(applied):
             raise OperationRefused(
                 f"Odoo asks for a confirmation ({applied.get('res_model')}) before applying the count on "
                 f"{entry.target}; finish the adjustment in Odoo."
             )
         return {"write": written, "action_apply_inventory": applied}
+
+    def produced(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> list[ProducedRecord]:
+        """The quant, and the inventory move Odoo made for it: written in the same transaction as the
+        quant, so it carries the quant's write_date (the newest such move of that product and place)."""
+        records = super().produced(client, entry, record)
+        product, location = many2one_id(record.get("product_id")), many2one_id(record.get("location_id"))
+        if product is None or location is None or not record.get("write_date"):
+            return records
+        moves = client.search_read(
+            "stock.move",
+            [
+                ("is_inventory", "=", True),
+                ("product_id", "=", product),
+                ("state", "=", "done"),
+                ("write_date", ">=", record["write_date"]),
+                "|",
+                ("location_id", "=", location),
+                ("location_dest_id", "=", location),
+            ],
+            ["write_date"],
+            order="id desc",
+            limit=1,
+        )
+        return records + [
+            ProducedRecord("stock.move", move["id"], move.get("write_date"), created=True) for move in moves
+        ]
 
 
 class ConfirmPurchaseOrder(Operation):
@@ -100,7 +130,7 @@ class ConfirmPurchaseOrder(Operation):
         return record.get("state") in ("purchase", "done")
 
     def perform(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> Any:
-        return client.call("purchase.order", "button_confirm", [entry.odoo_id])
+        return client.call("purchase.order", "button_confirm", [entry.record_id])
 
     def not_visible(self, entry: OutboxEntry, record: dict | None) -> str:
         if record and record.get("state") == "to approve":

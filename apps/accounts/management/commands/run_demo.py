@@ -5,28 +5,19 @@ by command name, so it imports no app above accounts and never the simulator.
 
 Logs of every process stream with a prefix; Ctrl-C stops every child (honcho's Manager sends
 SIGTERM, then SIGKILL after a grace period).
+
+Against a real Odoo, use `run_stack` (`make run`): the same supervisor without the simulator.
 """
 
-import shutil
+import os
 import sys
-import threading
-import time
-import urllib.request
-from pathlib import Path
 
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
-from honcho.manager import Manager
+from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.demo import read_demo_credentials
-
-
-def _bin(name: str) -> str:
-    """An executable of this virtualenv (falls back to PATH)."""
-    candidate = Path(sys.executable).with_name(name)
-    return str(candidate) if candidate.exists() else (shutil.which(name) or name)
-
+from apps.core import supervisor
 
 # A fresh demo opens on a working day already under way: orders, purchases, holds and exceptions
 # of the last hours, instead of an empty morning that fills at one scenario step a minute.
@@ -39,46 +30,44 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="address Daphne listens on")
         parser.add_argument("--port", type=int, default=8000, help="port Daphne listens on")
-        parser.add_argument("--no-simulator", action="store_true", help="use the Odoo at ODOO_URL instead")
+        parser.add_argument(
+            "--no-simulator", action="store_true", help="use the Odoo at ODOO_URL instead (better: run_stack)"
+        )
         parser.add_argument("--simulator-speed", default="1", help="simulated seconds per real second")
+        parser.add_argument(
+            "--simulator-port",
+            type=int,
+            default=settings.ODOO_SIMULATOR_PORT,
+            help="port of the Odoo simulator (default ODOO_SIMULATOR_PORT, 8169; 8069 is a local Odoo's)",
+        )
 
-    def handle(self, *args, host, port, no_simulator, simulator_speed, **options):
-        python = sys.executable
-        manager = Manager()
-        if settings.EMBEDDED_REDIS:
-            manager.add_process("redis", f"{python} manage.py embedded_redis")
+    def handle(self, *args, host, port, no_simulator, simulator_speed, simulator_port, **options):
+        if not no_simulator and django_apps.is_installed("apps.odoosim"):
+            if supervisor.listening("127.0.0.1", simulator_port):
+                raise CommandError(
+                    f"Port {simulator_port} is already in use (is an Odoo running there?); the simulator "
+                    "needs its own: pass --simulator-port N (or set ODOO_SIMULATOR_PORT), or use your "
+                    "Odoo with `make run`."
+                )
+            # Children inherit it, so their default ODOO_URL points at this simulator.
+            os.environ["ODOO_SIMULATOR_PORT"] = str(simulator_port)
+        manager = supervisor.stack_manager(host=host, port=port)
         if not no_simulator and django_apps.is_installed("apps.odoosim"):
             webhook_url = f"http://{host}:{port}/api/v1/hooks/odoo/{settings.ODOO_WEBHOOK_SECRET}/"
             state = settings.VAR_DIR / "odoo-simulator.sqlite3"
             manager.add_process(
                 "odoo",
-                f"{python} manage.py odoo_simulator --port 8069 --state {state} --speed {simulator_speed}"
-                f" --history {DEMO_HISTORY_HOURS} --webhook-url {webhook_url}",
+                f"{sys.executable} manage.py odoo_simulator --port {simulator_port} --state {state}"
+                f" --speed {simulator_speed} --history {DEMO_HISTORY_HOURS} --webhook-url {webhook_url}",
             )
-        manager.add_process(
-            "web", f"{sys.executable} -m controltower.serve -b {host} -p {port} controltower.asgi:application"
-        )
-        manager.add_process("worker", f"{python} -m celery -A controltower worker -l INFO --concurrency 2")
-        manager.add_process("beat", f"{python} -m celery -A controltower beat -l INFO")
+        supervisor.run(manager, f"http://{host}:{port}/", self._demo_users, self._write)
 
-        url = f"http://{host}:{port}/"
-        threading.Thread(target=self._announce_when_ready, args=(url,), daemon=True).start()
-        manager.loop()
-        sys.exit(manager.returncode)
-
-    def _announce_when_ready(self, url: str) -> None:
-        """Print the URL and the demo users once the web process answers."""
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}healthz", timeout=1) as response:  # noqa: S310 (our own URL)
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        lines = ["", "=" * 72, f"  Control Tower is running: {url}", "  Demo users (login / password / role):"]
+    def _demo_users(self) -> list[str]:
+        lines = ["  Demo users (login / password / role):"]
         for credential in read_demo_credentials():
             lines.append(f"    {credential['username']:<12} {credential['password']:<24} {credential['role']}")
-        lines += ["  Press Ctrl-C to stop everything.", "=" * 72, ""]
-        self.stdout.write("\n".join(lines))
+        return lines
+
+    def _write(self, text: str) -> None:
+        self.stdout.write(text)
         self.stdout.flush()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import signal
+import socket
 import threading
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from apps.odoosim.server import start_simulator
 
@@ -16,13 +19,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8069)
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=settings.ODOO_SIMULATOR_PORT,
+            help="default ODOO_SIMULATOR_PORT (8169; 8069 is where a local Odoo listens)",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--speed", type=float, default=1.0, help="scenario clock speed vs real time (0 = still)")
         parser.add_argument("--state", default=None, help="SQLite file to keep the database across restarts")
         parser.add_argument("--scale", type=int, default=1, help="data volume (200 = ~50k pickings, ~200k moves)")
         parser.add_argument(
             "--history", type=float, default=0.0, help="hours of scenario played into a fresh database before serving"
+        )
+        parser.add_argument(
+            "--inventory-history", type=float, default=0.0, help="days of past inventory counts (one a day) to add"
         )
         parser.add_argument("--webhook-url", default=None, help="POST Odoo-style webhooks for record changes here")
         parser.add_argument("--database", default="demo")
@@ -31,8 +42,19 @@ class Command(BaseCommand):
         parser.add_argument("--api-key", default="demo-api-key")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        # Refuse a taken port before spending time on the database (a real Odoo may be there).
+        refuse_taken_port(opts["host"], opts["port"])
         self.stdout.write("Building the simulated database...")
-        handle = start_simulator(
+        try:
+            handle = self._start(opts)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CommandError(taken_port_message(opts["host"], opts["port"])) from exc
+            raise
+        self._serve(handle, opts)
+
+    def _start(self, opts: dict[str, Any]) -> Any:
+        return start_simulator(
             opts["host"],
             opts["port"],
             seed=opts["seed"],
@@ -45,7 +67,10 @@ class Command(BaseCommand):
             api_key=opts["api_key"],
             webhook_url=opts["webhook_url"],
             history_hours=opts["history"],
+            inventory_history_days=opts["inventory_history"],
         )
+
+    def _serve(self, handle: Any, opts: dict[str, Any]) -> None:
         counts = handle.state()["counts"]
         lines = [
             f"  database: {handle.database}",
@@ -73,3 +98,21 @@ class Command(BaseCommand):
         finally:
             handle.stop()
             self.stdout.write("Simulator stopped.")
+
+
+def taken_port_message(host: str, port: int) -> str:
+    return (
+        f"Port {port} on {host} is already in use (is an Odoo or another simulator running there?). "
+        "The simulator does not share a port: stop what listens there, or choose another port with "
+        "--port (or ODOO_SIMULATOR_PORT, which also sets the default ODOO_URL)."
+    )
+
+
+def refuse_taken_port(host: str, port: int) -> None:
+    """Raise CommandError when something already listens on host:port."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        if probe.connect_ex((host, port)) == 0:
+            raise CommandError(taken_port_message(host, port))

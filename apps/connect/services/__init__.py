@@ -1,0 +1,1 @@
+"""Services of the Odoo connection wizard (each module one step)."""
