@@ -11,7 +11,7 @@
 
   const app = document.getElementById("approvals-app");
   const csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
-  const state = { selectedId: null, marked: new Set(), pendingAction: null, refetchTimer: null };
+  const state = { selectedId: null, marked: new Set(), pendingAction: null, refetchTimer: null, loadingId: null };
   window.ControlTowerApprovals = state; // read by browser tests
 
   function rows() { return Array.from(document.querySelectorAll("#approvals-inbox-list .ap-row")); }
@@ -54,24 +54,30 @@
   function select(row, focus) {
     rows().forEach(function (r) { r.classList.toggle("is-selected", r === row); r.setAttribute("aria-selected", r === row ? "true" : "false"); });
     if (!row) { state.selectedId = null; return; }
+    // Choosing the request already shown (or on its way) keeps its pane: reloading it would wipe a
+    // reason being typed and take the focus away mid-word.
+    const same = state.selectedId === row.dataset.id &&
+      (state.loadingId === row.dataset.id || panel().querySelector("#approval-panel-" + row.dataset.id));
     state.selectedId = row.dataset.id;
     if (focus !== false) row.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
-    loadPanel(row);
+    if (!same) loadPanel(row);
   }
 
   function loadPanel(row) {
     const url = row.querySelector("[data-panel]").dataset.panel;
     const id = row.dataset.id;
+    state.loadingId = id;
     fetch(url, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
       .then(function (html) {
+        if (state.loadingId === id) state.loadingId = null;
         if (state.selectedId !== id) return; // the user moved on meanwhile
         panel().innerHTML = html;
         bindForms(panel());
         acknowledge(panel());
       })
-      .catch(function () { panel().innerHTML = '<p class="error">This request could not be loaded; it may have been decided.</p>'; });
+      .catch(function () { if (state.loadingId === id) state.loadingId = null; panel().innerHTML = '<p class="error">This request could not be loaded; it may have been decided.</p>'; });
   }
 
   function move(step) {
