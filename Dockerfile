@@ -29,4 +29,4 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
     CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "controltower.asgi:application"]
+CMD ["python", "-m", "controltower.serve", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "controltower.asgi:application"]

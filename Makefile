@@ -17,7 +17,7 @@ FAST := -m "not browser and not slow"
 # $(call timed,NAME,COMMAND): run COMMAND, then print "=== phase NAME: N s" even when it fails.
 timed = start=$$(date +%s); $(2); status=$$?; echo "=== phase $(1): $$(( $$(date +%s) - start )) s"; exit $$status
 
-.PHONY: demo test test-fast bench install install-dev lint mypy format lock clean
+.PHONY: demo test test-fast bench fuzz install install-dev lint mypy format lock clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,12 @@ test-fast: install-dev
 ## make bench: benchmarks (PostgreSQL when DATABASE_URL is set); results in tests/perf/results/latest.json
 bench: install-dev
 	$(BIN)/python -m tests.perf.run $(BENCH)
+
+## make fuzz: the fuzz tests (schemathesis over the API schema, Hypothesis on webhooks and websockets)
+## with a large budget; the suite runs the same tests with a small one. FUZZ_EXAMPLES=N to change it.
+fuzz: install-dev
+	EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} \
+		$(BIN)/pytest -m fuzz -p no:randomly -o timeout=3600 $(PYTEST_ARGS)
 
 lint: install-dev
 	@$(call timed,lint,$(BIN)/ruff format --check . && $(BIN)/ruff check .)

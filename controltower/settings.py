@@ -92,9 +92,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "apps.health.middleware.LivenessMiddleware",  # /healthz answers before host checks and redirects
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.SecurityHeadersMiddleware",  # CSP and Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "apps.core.middleware.RejectNulCharactersMiddleware",  # PostgreSQL refuses NUL: a 400, not a 500
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.display_middleware.DisplayTokenMiddleware",  # TVs sign in by token, see only their wall
@@ -237,6 +239,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"  # our URLs (filters, ids) never leave in a Referer header
+# Scripts only from our own static files (no inline script or handler anywhere); styles may be inline
+# (Swagger UI and chart libraries set style attributes); websockets to this host ('self' covers ws/wss).
+# https://developer.mozilla.org/docs/Web/HTTP/Headers/Content-Security-Policy
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # --- Internationalisation and time -----------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -353,6 +365,7 @@ MIRROR_WEBHOOK_DELAY_S = env.float("MIRROR_WEBHOOK_DELAY_S", default=0.3)  # Odo
 MIRROR_WEBHOOK_RECHECK_S = env.float("MIRROR_WEBHOOK_RECHECK_S", default=1.5)  # look again if still unchanged
 # Run change-set subscribers (detectors, screens) in the syncing process instead of a worker task.
 MIRROR_CHANGES_INLINE = env.bool("MIRROR_CHANGES_INLINE", default=False)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)  # larger API bodies get a 413
 MIRROR_WEBHOOK_MAX_BYTES = env.int("MIRROR_WEBHOOK_MAX_BYTES", default=256 * 1024)
 
 # --- Version: wall displays reload themselves when it changes (a new deployment) ----------------
@@ -411,7 +424,9 @@ LOGGING = {
             "fmt": "%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # secrets (webhook URL secret, display tokens, API keys) are masked in every line (apps/core/redaction.py)
+    "filters": {"redact_secrets": {"()": "apps.core.redaction.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

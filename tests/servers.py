@@ -71,7 +71,16 @@ def child_env(**overrides: str) -> dict[str, str]:
 
 
 def daphne(port: int, **env: str) -> ServerProcess:
-    argv = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "controltower.asgi:application"]
+    argv = [
+        sys.executable,
+        "-m",
+        "controltower.serve",
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "controltower.asgi:application",
+    ]
     return ServerProcess(argv, child_env(**env), ready_url=f"http://127.0.0.1:{port}/healthz")
 
 

@@ -10,7 +10,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import DisplayToken, User
+from apps.accounts.models import MAX_SESSION_DAYS, DisplayToken, User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
 from apps.audit.services import audit_record
@@ -32,6 +32,8 @@ def display_token_create(
     *, site, board: str, name: str, created_by: User, session_days: int = 30
 ) -> tuple[DisplayToken, str]:
     """Create a token and its display user; return the token and the raw secret (shown once)."""
+    if not 1 <= session_days <= MAX_SESSION_DAYS:
+        raise ValueError(f"session_days must be from 1 to {MAX_SESSION_DAYS}.")
     raw = secrets.token_urlsafe(32)
     user = user_upsert(
         username=f"display-{secrets.token_hex(6)}",

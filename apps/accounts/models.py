@@ -1,7 +1,10 @@
 """Users of Control Tower: a Django user with roles (groups) and the sites they belong to."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+MAX_SESSION_DAYS = 365  # a huge value overflowed the session expiry (a 500); no TV needs more
 
 
 class User(AbstractUser):
@@ -29,7 +32,11 @@ class DisplayToken(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="display_token", editable=False)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    session_days = models.PositiveIntegerField(default=30, help_text="How long the TV stays signed in.")
+    session_days = models.PositiveIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SESSION_DAYS)],
+        help_text="How long the TV stays signed in (1 to 365 days).",
+    )
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_seen_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)

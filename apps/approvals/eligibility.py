@@ -119,10 +119,13 @@ def _authority_q(user, *, request_id: int | None = None) -> Q:
 
 
 def _delegated_q(user) -> Q:
+    """What the delegators could decide, narrowed to the sites the delegate may see themselves."""
     q = Q(pk__in=[])
+    delegate_sites = sites_visible_to(user).values("pk")
     for delegation in active_delegations(user):
         q |= (
             _authority_q(delegation.delegator, request_id=delegation.request_id)
+            & Q(site__in=delegate_sites)
             & ~Q(requested_by_id=user.pk)
             & ~Q(pk__in=_decided_by(user))
         )

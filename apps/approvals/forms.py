@@ -14,20 +14,25 @@ from rest_framework import serializers
 from apps.approvals.models import ApprovalRequest, RequestType
 from apps.approvals.selectors import request_for
 from apps.approvals.services.dispatch import ACTIONS, request_decide
+from apps.core.numbers import MAX_RECORD_ID
 from apps.mirror.models import Carrier
 
-REASON = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Why you ask; approvers read this first.")
+REASON = forms.CharField(
+    widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Why you ask; approvers read this first."
+)
 
 
 class ReleaseForm(forms.Form):
-    picking = forms.CharField(label="Delivery", help_text="Transfer reference, e.g. BRU/OUT/00042")
+    picking = forms.CharField(label="Delivery", max_length=100, help_text="Transfer reference, e.g. BRU/OUT/00042")
     reason = REASON
 
 
 class CarrierUpgradeForm(forms.Form):
-    picking = forms.CharField(label="Delivery", help_text="Transfer reference, e.g. BRU/OUT/00042")
+    picking = forms.CharField(label="Delivery", max_length=100, help_text="Transfer reference, e.g. BRU/OUT/00042")
     carrier_id = forms.TypedChoiceField(label="Expedited carrier", coerce=int, choices=())
-    freight_delta = forms.FloatField(label="Extra freight cost", min_value=0, help_text="The carrier's quote")
+    freight_delta = forms.FloatField(
+        label="Extra freight cost", min_value=0, max_value=1e12, help_text="The carrier's quote"
+    )
     reason = REASON
 
     def __init__(self, *args, **kwargs) -> None:
@@ -37,14 +42,16 @@ class CarrierUpgradeForm(forms.Form):
 
 
 class InventoryAdjustmentForm(forms.Form):
-    quant_id = forms.IntegerField(label="Quant (Odoo id)", min_value=1)
-    counted_quantity = forms.FloatField(label="Counted quantity", min_value=0)
+    quant_id = forms.IntegerField(label="Quant (Odoo id)", min_value=1, max_value=2**31 - 1)
+    counted_quantity = forms.FloatField(label="Counted quantity", min_value=0, max_value=1e12)
     reason = REASON
 
 
 class EmergencyPurchaseForm(forms.Form):
-    orderpoint_id = forms.IntegerField(label="Orderpoint (Odoo id)", min_value=1)
-    purchase_order = forms.CharField(label="Draft purchase order", required=False, help_text="e.g. P00042; optional")
+    orderpoint_id = forms.IntegerField(label="Orderpoint (Odoo id)", min_value=1, max_value=2**31 - 1)
+    purchase_order = forms.CharField(
+        label="Draft purchase order", required=False, max_length=100, help_text="e.g. P00042; optional"
+    )
     reason = REASON
 
 
@@ -65,7 +72,9 @@ class ApprovalDecideInputSerializer(serializers.Serializer):
 
 
 class ApprovalBulkInputSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_RECORD_ID), min_length=1, max_length=500
+    )
 
 
 def decide_with_input(*, request: ApprovalRequest, user, data: Any) -> str:

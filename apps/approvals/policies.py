@@ -56,6 +56,8 @@ def check_definition(definition: Any) -> None:
     if not isinstance(routes, list) or not routes:
         raise PolicyError("A policy needs 'routes': a non-empty list, checked in order.")
     for index, route in enumerate(routes, start=1):
+        if not isinstance(route, dict):
+            raise PolicyError(f"Route {index}: a route is an object with name, when, control_model, steps.")
         where = f"Route {index} ({route.get('name') or 'unnamed'})"
         if not route.get("name"):
             raise PolicyError(f"{where}: give it a name.")
@@ -75,7 +77,17 @@ def check_definition(definition: Any) -> None:
             _check_step(step, f"{where}, step {number}")
 
 
+#: a step's numbers: (default, lowest, highest); sane ranges, so one bad policy cannot break every raise
+STEP_BOUNDS = {
+    "approvals_needed": (1, 1, 10),
+    "sla_minutes": (60, 1, 30 * 24 * 60),  # up to 30 days
+    "reminder_minutes": (0, 0, 30 * 24 * 60),
+}
+
+
 def _check_step(step: dict, where: str) -> None:
+    if not isinstance(step, dict):
+        raise PolicyError(f"{where}: a step is an object with name, role, sla_minutes.")
     if not step.get("name"):
         raise PolicyError(f"{where}: give the step a name.")
     if not step.get("role") and not step.get("approvers"):
@@ -83,8 +95,14 @@ def _check_step(step: dict, where: str) -> None:
     for key in ("role", "escalate_to_role"):
         if step.get(key) and step[key] not in Role.values:
             raise PolicyError(f"{where}: {key} {step[key]!r} is not a role ({', '.join(Role.values)}).")
-    if int(step.get("approvals_needed", 1)) < 1 or int(step.get("sla_minutes", 60)) < 1:
-        raise PolicyError(f"{where}: approvals_needed and sla_minutes must be at least 1.")
+    for key, (default, low, high) in STEP_BOUNDS.items():
+        value = step.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise PolicyError(f"{where}: {key} must be a whole number from {low} to {high}, got {value!r}.")
+    if step.get("approvers") is not None and not (
+        isinstance(step["approvers"], list) and all(isinstance(name, str) for name in step["approvers"])
+    ):
+        raise PolicyError(f"{where}: approvers is a list of usernames.")
 
 
 def current_policy(*, request_type: str, site: Site) -> ApprovalPolicy | None:

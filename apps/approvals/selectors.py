@@ -14,6 +14,7 @@ from apps.approvals.eligibility import actionable_q, authority
 from apps.approvals.models import OPEN_STATUSES, ApprovalPolicy, ApprovalRequest, RequestStatus, RequestType
 from apps.approvals.summaries import decision_summary
 from apps.audit.models import AuditEntry
+from apps.core.numbers import MAX_PAGE, page_number
 from apps.sites.models import Site
 from apps.writeback.models import OutboxEntry
 
@@ -106,7 +107,7 @@ class HistoryFilters:
             site_code=params.get("site", "").strip(),
             text=params.get("q", "").strip()[:100],
             decided_by=params.get("decided_by", "").strip(),
-            page=int(page) if page.isdigit() else 1,
+            page=page_number(page),  # ASCII digits only, bounded (str.isdigit() takes other scripts' digits)
         )
 
 
@@ -133,7 +134,7 @@ def history_queryset(user: AnyUser, filters: HistoryFilters) -> QuerySet[Approva
 def history_for(user: AnyUser, filters: HistoryFilters) -> dict[str, Any]:
     """The history screen: one page of history_queryset, and whether another follows."""
     queryset = history_queryset(user, filters)
-    page = max(1, filters.page)
+    page = min(max(1, filters.page), MAX_PAGE)  # a huge page number is the last possible page, not an overflow
     start = (page - 1) * HISTORY_PAGE
     rows = list(queryset[start : start + HISTORY_PAGE + 1])
     return {"rows": rows[:HISTORY_PAGE], "page": page, "has_next": len(rows) > HISTORY_PAGE}

@@ -14,5 +14,6 @@ urlpatterns = [
     path("new/<str:request_type>/", views.new_request, name="new"),
     path("<int:request_id>/", views.request_detail, name="detail"),
     path("<int:request_id>/panel/", views.request_panel, name="panel"),
+    path("<int:request_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:request_id>/decide/", views.decide, name="decide"),
 ]

@@ -33,6 +33,8 @@ from apps.approvals.selectors import (
 from apps.approvals.services.decisions import DecisionRefused, bulk_approve, request_acknowledge
 from apps.approvals.services.people import request_raise_by_person
 from apps.core.api import validation_sentence
+from apps.core.redirects import safe_next
+from apps.core.spreadsheets import safe_row
 from apps.live.groups import site_group, user_group
 from apps.live.publisher import current_sequence
 
@@ -86,9 +88,9 @@ def inbox_list(request):
 @role_required(*DESK)
 @require_GET
 def request_panel(request, request_id: int):
-    """The inbox's right-hand pane: the request's context and the decision buttons."""
+    """The inbox's right-hand pane: the request's context and the decision buttons (read only:
+    the page's script posts `acknowledge` once it shows the pane)."""
     approval = request_or_404(request.user, request_id)
-    request_acknowledge(request=approval, user=request.user)
     return render(request, "approvals/partials/panel.html", request_page(request.user, approval))
 
 
@@ -96,10 +98,20 @@ def request_panel(request, request_id: int):
 @require_GET
 def request_detail(request, request_id: int):
     approval = request_or_404(request.user, request_id)
-    request_acknowledge(request=approval, user=request.user)
     context = request_page(request.user, approval)
     context["live_groups"] = [site_group(approval.site.code)]
     return render(request, "approvals/detail.html", context)
+
+
+@role_required(*DESK)
+@require_POST
+def acknowledge(request, request_id: int):
+    """An approver of the active step has the request on screen (time to acknowledge ≠ to decide).
+
+    A POST, not part of opening the pane: a GET must not change state (link prefetchers, crawlers).
+    """
+    approval = request_or_404(request.user, request_id)
+    return JsonResponse({"acknowledged": request_acknowledge(request=approval, user=request.user)})
 
 
 @role_required(*DESK)
@@ -117,7 +129,7 @@ def decide(request, request_id: int):
     if wants_json:
         return JsonResponse({"ok": status == 200, "message": message}, status=status)
     (messages.success if status == 200 else messages.error)(request, message)
-    return redirect(request.POST.get("next") or reverse("approvals:detail", args=[approval.pk]))
+    return redirect(safe_next(request, reverse("approvals:detail", args=[approval.pk])))
 
 
 @role_required(*DESK)
@@ -206,17 +218,19 @@ def audit_export(request):
     for entry in audit_rows(request.user).iterator(chunk_size=1000):
         data = entry.data or {}
         writer.writerow(
-            [
-                entry.at.isoformat(),
-                entry.actor_label,
-                entry.action,
-                entry.subject,
-                entry.site_code,
-                entry.policy_version,
-                data.get("condition", ""),
-                data.get("reason", ""),
-                json.dumps(data.get("shown", {}), sort_keys=True),
-                entry.entry_hash,
-            ]
+            safe_row(
+                [
+                    entry.at.isoformat(),
+                    entry.actor_label,
+                    entry.action,
+                    entry.subject,
+                    entry.site_code,
+                    entry.policy_version,
+                    data.get("condition", ""),
+                    data.get("reason", ""),
+                    json.dumps(data.get("shown", {}), sort_keys=True),
+                    entry.entry_hash,
+                ]
+            )
         )
     return response

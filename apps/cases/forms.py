@@ -21,6 +21,7 @@ from rest_framework import serializers
 from apps.cases.models import Case, ResolutionCode
 from apps.cases.selectors import can_act_on, case_get
 from apps.cases.services import actions, followups
+from apps.core.numbers import MAX_ODOO_ID, MAX_RECORD_ID
 
 SNOOZE_CHOICES = [("30", "30 minutes"), ("60", "1 hour"), ("240", "4 hours"), ("1440", "Until tomorrow")]
 MAX_BULK = 500
@@ -29,7 +30,7 @@ MAX_BULK = 500
 class IdListField(serializers.ListField):
     """Ids as a JSON list, or as the comma-separated value of one form field ("12,14,15")."""
 
-    child = serializers.IntegerField(min_value=1)
+    child = serializers.IntegerField(min_value=1, max_value=MAX_RECORD_ID)  # past it: a 400, not an overflow
 
     def to_internal_value(self, data: Any) -> list[int]:
         if isinstance(data, str):
@@ -39,10 +40,10 @@ class IdListField(serializers.ListField):
         return super().to_internal_value(data)
 
 
-def optional_integer(*, min_value: int, help_text: str) -> serializers.IntegerField:
-    """A number the caller may leave out or send as null (a form's empty field)."""
+def optional_integer(*, min_value: int, max_value: int, help_text: str) -> serializers.IntegerField:
+    """A bounded number the caller may leave out or send as null (a form's empty field)."""
     return serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=min_value, help_text=help_text
+        required=False, allow_null=True, default=None, min_value=min_value, max_value=max_value, help_text=help_text
     )
 
 
@@ -51,7 +52,9 @@ class CaseNoInput(serializers.Serializer):
 
 
 class CaseAssignInput(serializers.Serializer):
-    assignee_id = serializers.IntegerField(allow_null=True, help_text="A user id; null gives it back to the role.")
+    assignee_id = serializers.IntegerField(
+        allow_null=True, min_value=1, max_value=MAX_RECORD_ID, help_text="A user id; null gives it back to the role."
+    )
 
 
 class CaseCommentInput(serializers.Serializer):
@@ -62,7 +65,7 @@ class CaseSnoozeInput(serializers.Serializer):
     until = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="When the case comes back (at most 7 days ahead)."
     )
-    minutes = optional_integer(min_value=1, help_text="Or: for how many minutes.")
+    minutes = optional_integer(min_value=1, max_value=7 * 24 * 60, help_text="Or: for how many minutes.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["until"] is None and attrs["minutes"] is None:
@@ -80,7 +83,9 @@ class CaseResolveInput(serializers.Serializer):
 
 class CaseEscalateInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
-    from_level = optional_integer(min_value=0, help_text="The level you saw; a repeat at a newer level is a no-op.")
+    from_level = optional_integer(
+        min_value=0, max_value=1000, help_text="The level you saw; a repeat at a newer level is a no-op."
+    )
 
 
 class CaseOdooNoteInput(serializers.Serializer):
@@ -91,13 +96,17 @@ class CaseOdooActivityInput(serializers.Serializer):
     summary = serializers.CharField(max_length=200)
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
     date_deadline = serializers.DateField()
-    user_id = optional_integer(min_value=1, help_text="Odoo user; default: the transfer's responsible.")
+    user_id = optional_integer(
+        min_value=1, max_value=MAX_ODOO_ID, help_text="Odoo user; default: the transfer's responsible."
+    )
 
 
 class CaseBulkInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=["acknowledge", "assign"])
     case_ids = IdListField(min_length=1, max_length=MAX_BULK)
-    assignee_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    assignee_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_RECORD_ID
+    )
 
 
 @dataclass(frozen=True)

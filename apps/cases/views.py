@@ -26,6 +26,7 @@ from apps.cases.selectors import (
 )
 from apps.cases.services.actions import CaseError, cases_bulk_act
 from apps.core.api import validation_sentence
+from apps.core.redirects import safe_next
 from apps.live.groups import site_group
 
 QUEUE_ROWS = 100  # more than a person scans; filters narrow the rest
@@ -130,7 +131,7 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     else:
         if wants_json:
             return JsonResponse({"ok": True})
-    return redirect(request.POST.get("next") or reverse("cases:detail", args=[case.pk]))
+    return redirect(safe_next(request, reverse("cases:detail", args=[case.pk])))
 
 
 @role_required(*READING_ROLES)
@@ -138,7 +139,7 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
 def bulk(request: HttpRequest) -> HttpResponse:
     """The queue's bulk bar: the same input and service as the API's bulk endpoint."""
     data = forms.CaseBulkInput(data=request.POST)
-    back = request.POST.get("next") or reverse("cases:queue")
+    back = safe_next(request, reverse("cases:queue"))
     if not data.is_valid():
         messages.error(request, "Select cases and an action first.")
         return redirect(back)

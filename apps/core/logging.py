@@ -16,6 +16,11 @@ _STANDARD_ATTRIBUTES = frozenset(logging.LogRecord("", logging.INFO, "", 0, "", 
 }
 
 
+def extra_fields(record: logging.LogRecord) -> dict[str, object]:
+    """The record's `extra={...}` fields (what a formatter adds to the line beyond the message)."""
+    return {key: value for key, value in record.__dict__.items() if key not in _STANDARD_ATTRIBUTES}
+
+
 class KeyValueFormatter(logging.Formatter):
     """The standard text line, then each `extra` field as ``key=value`` (values with spaces quoted)."""
 
@@ -23,11 +28,7 @@ class KeyValueFormatter(logging.Formatter):
         line = super().format(record)
         # An extra that is also the message's arguments is already in the line (Celery logs its task
         # fields both ways); repeating it would double every worker line.
-        extras = {
-            key: value
-            for key, value in record.__dict__.items()
-            if key not in _STANDARD_ATTRIBUTES and value is not record.args
-        }
+        extras = {key: value for key, value in extra_fields(record).items() if value is not record.args}
         if not extras:
             return line
         pairs = " ".join(f"{key}={_quote(value)}" for key, value in sorted(extras.items()))

@@ -7,23 +7,15 @@ SIGTERM, then SIGKILL after a grace period).
 
 from __future__ import annotations
 
-import shutil
 import socket
 import sys
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from pathlib import Path
 
 from django.conf import settings
 from honcho.manager import Manager
-
-
-def executable(name: str) -> str:
-    """An executable of this virtualenv (falls back to PATH)."""
-    candidate = Path(sys.executable).with_name(name)
-    return str(candidate) if candidate.exists() else (shutil.which(name) or name)
 
 
 def listening(host: str, port: int) -> bool:
@@ -39,7 +31,8 @@ def stack_manager(*, host: str, port: int) -> Manager:
     manager = Manager()
     if settings.EMBEDDED_REDIS:
         manager.add_process("redis", f"{python} manage.py embedded_redis")
-    manager.add_process("web", f"{executable('daphne')} -b {host} -p {port} controltower.asgi:application")
+    # Daphne through controltower.serve: the same server, with secrets masked in its access log.
+    manager.add_process("web", f"{python} -m controltower.serve -b {host} -p {port} controltower.asgi:application")
     manager.add_process("worker", f"{python} -m celery -A controltower worker -l INFO --concurrency 2")
     manager.add_process("beat", f"{python} -m celery -A controltower beat -l INFO")
     return manager

@@ -13,23 +13,33 @@ from apps.health.metrics import render_metrics
 from apps.health.selectors import first_sync_report
 from apps.mirror.selectors import sync_overview, unmapped_warehouses
 from apps.mirror.services.webhooks import webhook_answer_times
-from apps.writeback.selectors import outbox_overview
+from apps.writeback.selectors import outbox_entries_visible_to, outbox_overview
 
 
 @login_not_required
 @never_cache
 def readyz(request) -> JsonResponse:
-    """Readiness of database, Redis and Odoo, for load balancers and operators (no login)."""
+    """Readiness of database, Redis and Odoo for load balancers (no login): ready or not, per part.
+
+    Error text, versions and addresses tell an attacker what runs inside: only an admin or the
+    metrics token sees them.
+    """
     report = readiness()
+    if not (_has_metrics_token(request) or (request.user.is_authenticated and has_role(request.user, Role.ADMIN))):
+        shown = {
+            name: {"ok": check["ok"], "latency_ms": check.get("latency_ms")} for name, check in report["checks"].items()
+        }
+        report = {**report, "checks": shown}
     return JsonResponse(report, status=200 if report["ready"] else 503)
 
 
 @role_required(Role.ADMIN, Role.MANAGER)
 def integration(request):
+    """The integration page; a manager sees the outbox and its failures of their own sites only."""
     context = {
         "report": readiness(),
         "sync": sync_overview(),
-        "outbox": outbox_overview(),
+        "outbox": outbox_overview(entries=outbox_entries_visible_to(request.user)),
         "unmapped_warehouses": unmapped_warehouses(),
         "webhook_answer": webhook_answer_times(),
         "sync_every_s": settings.MIRROR_SYNC_EVERY_S,

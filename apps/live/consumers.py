@@ -1,5 +1,7 @@
 """The one live endpoint, /ws/live/: authenticated, subscribe-checked, numbered messages."""
 
+import asyncio
+import json
 import logging
 import time
 
@@ -10,6 +12,7 @@ from django.contrib.auth import get_user_model
 from apps.accounts.display_middleware import SESSION_KEY as DISPLAY_SESSION_KEY
 from apps.accounts.display_tokens import display_group
 from apps.accounts.models import DisplayToken
+from apps.accounts.sockets import SESSION_ENDED, session_still_valid, user_sockets_group
 from apps.live.access import can_subscribe
 from apps.live.publisher import current_sequence
 
@@ -17,11 +20,19 @@ logger = logging.getLogger(__name__)
 
 REFUSED_ANONYMOUS = 4401  # application close code: log in first
 RECHECK_EVERY_S = 60  # membership can be revoked while a socket is open
-MAX_GROUPS = 20
+MAX_GROUPS = 20  # groups one socket may hold at once (a page needs a handful)
+MAX_FRAME_CHARS = 16_384  # a subscribe message is small; anything bigger is not one of ours
+SESSION_RECHECK_S = 30  # an expired or ended session closes its socket within this
 
 
 def _display_token_active(token_id: int) -> bool:
     return DisplayToken.objects.filter(pk=token_id, revoked_at=None).exists()
+
+
+def _session_still_valid(session_key: str | None, user_id: int, token_id: int | None) -> bool:
+    if token_id is not None and not _display_token_active(token_id):
+        return False
+    return session_still_valid(session_key, user_id)
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -44,23 +55,56 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             # A revocation closes every socket of this display at once (live.disconnect).
             self.display_group = display_group(token_id)
             await self.channel_layer.group_add(self.display_group, self.channel_name)
+        # Logout, password change, deactivation, role or site removal close this (accounts.sockets).
+        self.sockets_group = user_sockets_group(user.pk)
+        await self.channel_layer.group_add(self.sockets_group, self.channel_name)
+        self.session_key = self.scope["session"].session_key if "session" in self.scope else None
+        self.token_id = token_id
         await self.accept()
+        self.session_watch = asyncio.ensure_future(self._watch_session())
 
     async def disconnect(self, code):
+        watch = getattr(self, "session_watch", None)
+        if watch is not None:
+            watch.cancel()
         for group in getattr(self, "groups_joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
-        if getattr(self, "display_group", None):
-            await self.channel_layer.group_discard(self.display_group, self.channel_name)
+        for group in (getattr(self, "display_group", None), getattr(self, "sockets_group", None)):
+            if group:
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Malformed frames get an error message; they never crash the socket (close 1011)."""
+        if text_data is None or len(text_data) > MAX_FRAME_CHARS:
+            await self._error("send a JSON text frame under 16 kB")
+            return
+        try:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):
+            await self._error("that frame is not JSON")
+            return
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
         action = content.get("action") if isinstance(content, dict) else None
         requested = content.get("groups") if isinstance(content, dict) else None
         if action not in {"subscribe", "unsubscribe"} or not isinstance(requested, list):
-            await self.send_json({"type": "error", "error": "send {'action': 'subscribe', 'groups': [...]}"})
+            await self._error("send {'action': 'subscribe', 'groups': [...]}")
+            return
+        if not requested:
+            await self._error("name at least one group, e.g. 'site.BRU'")
+            return
+        if not all(isinstance(group, str) and group.isascii() and len(group) < 100 for group in requested):
+            await self._error("group names are short ASCII strings, e.g. 'site.BRU'")
             return
         for group in requested[:MAX_GROUPS]:
             if action == "unsubscribe":
                 await self._leave(group)
+                await self.send_json({"type": "unsubscribed", "group": group})  # every frame gets an answer
+            elif group not in self.groups_joined and len(self.groups_joined) >= MAX_GROUPS:
+                await self.send_json(
+                    {"type": "refused", "group": group, "error": f"at most {MAX_GROUPS} groups per connection"}
+                )
             elif await self._allowed(group):
                 await self.channel_layer.group_add(group, self.channel_name)
                 self.groups_joined.add(group)
@@ -80,6 +124,19 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def live_disconnect(self, event):
         """Server-side kick (revoked access): close the socket now."""
         await self.close(code=event.get("code", 4403))
+
+    async def _error(self, message: str) -> None:
+        await self.send_json({"type": "error", "error": message})
+
+    async def _watch_session(self) -> None:
+        """Close the socket when its session ends on its own (expiry) or behind our back."""
+        while True:
+            remaining = self.scope["session"].get_expiry_age() if "session" in self.scope else SESSION_RECHECK_S
+            await asyncio.sleep(max(0.5, min(SESSION_RECHECK_S, remaining + 0.5)))
+            valid = await database_sync_to_async(_session_still_valid)(self.session_key, self.user_id, self.token_id)
+            if not valid:
+                await self.close(code=SESSION_ENDED)
+                return
 
     async def _allowed(self, group) -> bool:
         return await database_sync_to_async(self._allowed_sync)(group)

@@ -38,6 +38,6 @@ def parse_group(name: str) -> GroupRef | None:
         return GroupRef(SITE, site_code=parts[1])
     if len(parts) == 3 and parts[0] == BOARD and parts[1] and parts[2]:
         return GroupRef(BOARD, site_code=parts[1], board=parts[2])
-    if len(parts) == 2 and parts[0] == USER and parts[1].isdigit():
+    if len(parts) == 2 and parts[0] == USER and parts[1].isascii() and parts[1].isdigit():
         return GroupRef(USER, user_id=int(parts[1]))
     return None

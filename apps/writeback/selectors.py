@@ -21,7 +21,7 @@ BACKLOG = (Status.PENDING, Status.RUNNING)
 FAILURES = (Status.NEEDS_ATTENTION, Status.DEAD)
 
 
-def outbox_overview(*, now: datetime | None = None) -> dict:
+def outbox_overview(*, now: datetime | None = None, entries: QuerySet[OutboxEntry] | None = None) -> dict:
     """Backlog, age of the oldest pending entry, counts by status and failures, for the health page.
 
     ``{"backlog": 3, "oldest_pending_at": dt | None, "oldest_pending_age_s": 12.5 | None,
@@ -30,11 +30,12 @@ def outbox_overview(*, now: datetime | None = None) -> dict:
     "error", "at"} | None}``
     """
     now = now or timezone.now()
-    counts = dict(OutboxEntry.objects.values_list("status").annotate(n=Count("id")).order_by())
+    entries = OutboxEntry.objects.all() if entries is None else entries  # a user's: outbox_entries_visible_to
+    counts = dict(entries.values_list("status").annotate(n=Count("id")).order_by())
     by_status = {status: counts.get(status, 0) for status in Status.values}
-    oldest = OutboxEntry.objects.filter(status__in=BACKLOG).aggregate(at=Min("created_at"))["at"]
-    retrying = OutboxEntry.objects.filter(status=Status.PENDING, attempts__gt=0).count()
-    failure = OutboxEntry.objects.filter(status__in=FAILURES).order_by("-updated_at").first()
+    oldest = entries.filter(status__in=BACKLOG).aggregate(at=Min("created_at"))["at"]
+    retrying = entries.filter(status=Status.PENDING, attempts__gt=0).count()
+    failure = entries.filter(status__in=FAILURES).order_by("-updated_at").first()
     return {
         "backlog": sum(by_status[status] for status in BACKLOG),
         "oldest_pending_at": oldest,

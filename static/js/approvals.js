@@ -11,7 +11,7 @@
 
   const app = document.getElementById("approvals-app");
   const csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
-  const state = { selectedId: null, marked: new Set(), pendingAction: null, refetchTimer: null };
+  const state = { selectedId: null, marked: new Set(), pendingAction: null, refetchTimer: null, loadingId: null };
   window.ControlTowerApprovals = state; // read by browser tests
 
   function rows() { return Array.from(document.querySelectorAll("#approvals-inbox-list .ap-row")); }
@@ -36,29 +36,48 @@
   }
   setInterval(tick, 30000);
 
-  if (!app) { bindForms(document); return; } // a request's own page: only the decision forms
+  // Showing a request acknowledges it (a POST: opening the pane by GET changes nothing).
+  function acknowledge(root) {
+    const detail = root.querySelector("[data-acknowledge-url]");
+    if (!detail || detail.dataset.canDecide !== "1") return;
+    fetch(detail.dataset.acknowledgeUrl, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf, "X-Requested-With": "approvals.js" } });
+  }
+
+  // Selects that submit their filter form when changed (no inline handlers: the CSP forbids them).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  if (!app) { bindForms(document); acknowledge(document); return; } // a request's own page: the decision forms
 
   // --- selection and the detail pane --------------------------------------------------------
   function select(row, focus) {
     rows().forEach(function (r) { r.classList.toggle("is-selected", r === row); r.setAttribute("aria-selected", r === row ? "true" : "false"); });
     if (!row) { state.selectedId = null; return; }
+    // Choosing the request already shown (or on its way) keeps its pane: reloading it would wipe a
+    // reason being typed and take the focus away mid-word.
+    const same = state.selectedId === row.dataset.id &&
+      (state.loadingId === row.dataset.id || panel().querySelector("#approval-panel-" + row.dataset.id));
     state.selectedId = row.dataset.id;
     if (focus !== false) row.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
-    loadPanel(row);
+    if (!same) loadPanel(row);
   }
 
   function loadPanel(row) {
     const url = row.querySelector("[data-panel]").dataset.panel;
     const id = row.dataset.id;
+    state.loadingId = id;
     fetch(url, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
       .then(function (html) {
+        if (state.loadingId === id) state.loadingId = null;
         if (state.selectedId !== id) return; // the user moved on meanwhile
         panel().innerHTML = html;
         bindForms(panel());
+        acknowledge(panel());
       })
-      .catch(function () { panel().innerHTML = '<p class="error">This request could not be loaded; it may have been decided.</p>'; });
+      .catch(function () { if (state.loadingId === id) state.loadingId = null; panel().innerHTML = '<p class="error">This request could not be loaded; it may have been decided.</p>'; });
   }
 
   function move(step) {

@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.approvals.models import ApprovalDecision, RequestStatus, RequestType, StepStatus
+from apps.accounts.roles import Role
+from apps.accounts.services import user_upsert
+from apps.approvals.models import ApprovalDecision, Delegation, RequestStatus, RequestType, StepStatus
 from apps.approvals.selectors import inbox_for
 from apps.approvals.services.decisions import (
     DecisionRefused,
@@ -20,6 +22,7 @@ from apps.approvals.services.decisions import (
 )
 from apps.audit.models import AuditEntry
 from apps.writeback.models import OutboxEntry
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +259,35 @@ def test_a_rule_raises_a_condition_once(make_request, people, sites):
     first = request_raise(draft=draft())
     request_approve(request=first, user=people["finance"])
     assert request_raise(draft=draft()).pk == first.pk
+
+
+def test_a_period_delegation_never_reaches_sites_the_delegate_is_not_a_member_of(make_request, people, sites):
+    """Issue 16 finding 1: the delegate saw (and could be offered) requests of the delegator's other sites."""
+    both = user_upsert(
+        username="bea.both.sites", password=PASSWORD, roles=[Role.APPROVER_FINANCE], sites=[sites["BRU"], sites["CHI"]]
+    )
+    at_chi = make_request(RequestType.SHIPMENT_RELEASE, site="CHI")
+    at_bru = make_request(RequestType.SHIPMENT_RELEASE)
+    now = timezone.now()
+    # created while allowed (they share BRU); CHI must stay out of the delegate's reach when used
+    delegation_create(
+        delegator=both,
+        delegate=people["manager"],
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(days=1),
+    )
+    assert at_bru.pk in inbox_ids(people["manager"])
+    assert at_chi.pk not in inbox_ids(people["manager"])
+    with pytest.raises(DecisionRefused):
+        request_approve(request=at_chi, user=people["manager"])
+
+    # a delegate sharing no site with the delegator is refused when the delegation is made
+    with pytest.raises(DecisionRefused, match="not a member of any site"):
+        delegation_create(
+            delegator=people["chi_finance"], delegate=people["manager"], starts_at=now, ends_at=now + timedelta(days=1)
+        )
+    # and one made before (or behind the service's back) still shows nothing of CHI
+    Delegation.objects.create(
+        delegator=people["chi_finance"], delegate=people["finance2"], starts_at=now, ends_at=now + timedelta(days=1)
+    )
+    assert at_chi.pk not in inbox_ids(people["finance2"])

@@ -211,3 +211,38 @@ def test_the_management_command_installs_the_defaults_once(db):
     assert "shipment_release@*:v1" in out.getvalue()
     call_command("approvals_defaults", stdout=out)
     assert "already present" in out.getvalue()
+
+
+def _one_step(**step):
+    return {
+        "routes": [{"name": "x", "control_model": "single_step", "steps": [{"name": "s", "role": "manager", **step}]}]
+    }
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        {"sla_minutes": 10**12},  # once broke every raise: the due time overflowed
+        {"sla_minutes": "60"},
+        {"sla_minutes": 0},
+        {"approvals_needed": 10**6},
+        {"reminder_minutes": -5},
+        {"approvals_needed": True},
+    ],
+)
+def test_policy_numbers_are_bounded(db, step):
+    """Issue 16 finding 3: a policy with absurd numbers is refused when saved, not at every raise."""
+    with pytest.raises(PolicyError, match="must be a whole number from"):
+        policy_revise(request_type=RequestType.CARRIER_UPGRADE, definition=_one_step(**step))
+
+
+def test_a_route_that_is_not_an_object_is_refused(db):
+    with pytest.raises(PolicyError, match="a route is an object"):
+        policy_revise(request_type=RequestType.CARRIER_UPGRADE, definition={"routes": ["x"]})
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_nan_or_infinite_fact_never_reads_as_no_approval_needed(make_request, value):
+    """Issue 16 finding 3: NaN compares false with every threshold, which routed to "no request"."""
+    with pytest.raises(PolicyError, match="not a number a policy can judge"):
+        make_request(RequestType.INVENTORY_ADJUSTMENT, facts={"variance_pct": value, "variance_qty": value})

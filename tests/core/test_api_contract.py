@@ -184,7 +184,8 @@ def test_every_operation_answers_errors_as_problems(url, method, operation, real
             missing = assert_problem(send(admin, method, concrete(url, real), b"{}"), 400, "invalid", url, method)
             assert set(required) <= set(missing["errors"]), missing
         # A body over the cap.
-        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+        # The API's JSON cap, and the webhook's own (it reads the raw body, no parser).
+        settings.API_MAX_BODY_BYTES = settings.MIRROR_WEBHOOK_MAX_BYTES = 2048
         huge = json.dumps({"padding": "x" * 4096}).encode()
         assert_problem(send(admin, method, concrete(url, real), huge), 413, "payload_too_large", url, method)
 

@@ -19,7 +19,8 @@ def test_readyz_reports_database_and_redis(client, db):
     assert report["checks"]["redis"]["latency_ms"] >= 0
 
 
-def test_readyz_says_503_and_why_when_redis_is_unreachable(client, db, settings, monkeypatch):
+def test_readyz_says_503_and_why_when_redis_is_unreachable(client, admin_user, settings, monkeypatch):
+    client.force_login(admin_user)  # the reason is for admins (anonymous probes get ok/not ok)
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     core_redis.get_redis.cache_clear()
     try:
@@ -32,7 +33,8 @@ def test_readyz_says_503_and_why_when_redis_is_unreachable(client, db, settings,
     assert "Connection" in report["checks"]["redis"]["error"]
 
 
-def test_readyz_reports_odoo_without_failing_readiness_when_it_is_down(client, db, settings):
+def test_readyz_reports_odoo_without_failing_readiness_when_it_is_down(client, admin_user, settings):
+    client.force_login(admin_user)
     with start_simulator(port=0) as simulator:
         settings.ODOO_URL = simulator.url
         checks._odoo_probe["result"] = None  # no cached probe from another test

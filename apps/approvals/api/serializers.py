@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from apps.approvals.models import ApprovalPolicy, ApprovalRequest, RequestType
+from apps.core.numbers import MAX_ODOO_ID
 
 
 class ApprovalRequestListSerializer(serializers.ModelSerializer):
@@ -126,14 +127,14 @@ class ApprovalRequestDetailSerializer(ApprovalRequestListSerializer):
 
 class ApprovalRaiseInputSerializer(serializers.Serializer):
     request_type = serializers.ChoiceField(choices=RequestType.choices)
-    reason = serializers.CharField()
-    picking = serializers.CharField(required=False)
-    carrier_id = serializers.IntegerField(required=False)
-    freight_delta = serializers.FloatField(required=False, min_value=0)
-    quant_id = serializers.IntegerField(required=False)
-    counted_quantity = serializers.FloatField(required=False, min_value=0)
-    orderpoint_id = serializers.IntegerField(required=False)
-    purchase_order = serializers.CharField(required=False)
+    reason = serializers.CharField(max_length=2000)
+    picking = serializers.CharField(required=False, max_length=100)
+    carrier_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ODOO_ID)
+    freight_delta = serializers.FloatField(required=False, min_value=0, max_value=1e12)
+    quant_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ODOO_ID)
+    counted_quantity = serializers.FloatField(required=False, min_value=0, max_value=1e12)
+    orderpoint_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ODOO_ID)
+    purchase_order = serializers.CharField(required=False, max_length=100)
 
 
 class ApprovalPolicySerializer(serializers.ModelSerializer):
@@ -159,14 +160,14 @@ class ApprovalPolicySerializer(serializers.ModelSerializer):
 
 class ApprovalPolicyInputSerializer(serializers.Serializer):
     request_type = serializers.ChoiceField(choices=RequestType.choices)
-    site = serializers.CharField(required=False, allow_blank=True, default="")
-    name = serializers.CharField(required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    site = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     definition = serializers.JSONField()
 
 
 class ApprovalDelegationInputSerializer(serializers.Serializer):
-    delegate = serializers.CharField()
+    delegate = serializers.CharField(max_length=150)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)

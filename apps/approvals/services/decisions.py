@@ -26,6 +26,7 @@ from apps.approvals.models import (
 from apps.approvals.services.outbox import effect_enqueue
 from apps.approvals.services.raising import step_activate
 from apps.approvals.services.timeline import announce, audit, timeline_add
+from apps.core.numbers import MAX_RECORD_ID
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -200,22 +201,33 @@ def request_delegate(
     return delegation
 
 
+APPROVING_ROLES = (
+    Role.SUPERVISOR,
+    Role.MANAGER,
+    Role.APPROVER_FINANCE,
+    Role.APPROVER_OPERATIONS,
+    Role.APPROVER_PROCUREMENT,
+)
+
+
 def _check_delegate(request: ApprovalRequest, to_user: User) -> None:
     if to_user.pk == request.requested_by_id:
         raise DecisionRefused("The requester cannot decide their own request.", status=400)
     if not sites_visible_to(to_user).filter(pk=request.site_id).exists():
         raise DecisionRefused(f"{to_user.get_username()} is not a member of {request.site.code}.", status=400)
-    if not has_role(
-        to_user,
-        Role.SUPERVISOR,
-        Role.MANAGER,
-        Role.APPROVER_FINANCE,
-        Role.APPROVER_OPERATIONS,
-        Role.APPROVER_PROCUREMENT,
-    ):
+    if not has_role(to_user, *APPROVING_ROLES):
         raise DecisionRefused(f"{to_user.get_username()} holds no approving role.", status=400)
     if request.decisions.filter(kind__in=[DecisionKind.APPROVE, DecisionKind.REJECT], user=to_user).exists():
         raise DecisionRefused(f"{to_user.get_username()} already decided a step of this request.", status=400)
+
+
+def _check_period_delegate(delegator: User, delegate: User) -> None:
+    """A period delegation reaches only sites both may see; use narrows it again (eligibility)."""
+    if not has_role(delegate, *APPROVING_ROLES):
+        raise DecisionRefused(f"{delegate.get_username()} holds no approving role.", status=400)
+    shared = sites_visible_to(delegator).filter(pk__in=sites_visible_to(delegate).values("pk"))
+    if not shared.exists():
+        raise DecisionRefused(f"{delegate.get_username()} is not a member of any site you decide for.", status=400)
 
 
 @transaction.atomic
@@ -227,6 +239,7 @@ def delegation_create(
         raise DecisionRefused("The delegation has to end after it starts.", status=400)
     if delegate.pk == delegator.pk:
         raise DecisionRefused("Delegate to someone else.", status=400)
+    _check_period_delegate(delegator, delegate)
     existing = Delegation.objects.filter(
         delegator=delegator, delegate=delegate, request__isnull=True, starts_at=starts_at, ends_at=ends_at
     ).first()
@@ -283,7 +296,8 @@ def bulk_approve(*, request_ids: list[int], user: User, shown: dict | None = Non
     the API); the others are listed with the reason."""
     approved: list[int] = []
     refused: list[dict[str, Any]] = []
-    # Only the user's sites: a request elsewhere is "No such request", as on its own page.
+    request_ids = [pk for pk in request_ids if 0 < pk <= MAX_RECORD_ID]  # past the column's range: none such
+    # Only the user's sites: a request elsewhere answers exactly like one that does not exist.
     visible = ApprovalRequest.objects.filter(pk__in=request_ids, site__in=sites_visible_to(user).values("pk"))
     for request in visible.order_by("pk"):
         if not request.is_low_risk:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from apps.accounts.selectors import sites_visible_to
@@ -10,6 +11,7 @@ from apps.approvals.builders import DraftError
 from apps.approvals.facts import partner_credit, product_cost
 from apps.approvals.models import ApprovalRequest, RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
+from apps.core.numbers import bounded_int
 from apps.mirror.models import Carrier, Orderpoint, Picking, PurchaseOrder, Quant
 
 if TYPE_CHECKING:
@@ -31,6 +33,23 @@ def _credit(picking: Picking) -> float:
     return credits[picking.partner_id]
 
 
+def _odoo_id(value: Any) -> int:
+    """An Odoo record id from a form or JSON; 0 (no record has it) when it is not one."""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    return bounded_int(text, minimum=1, maximum=2**31 - 1) or 0
+
+
+def _finite(value: Any, name: str) -> float:
+    """A finite number, or DraftError: NaN or infinity would slip past every threshold."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise DraftError(f"{name} must be a number, got {value!r}.") from None
+    if not math.isfinite(number) or abs(number) > 1e12:
+        raise DraftError(f"{name} must be a finite number below 10¹², got {value!r}.")
+    return number
+
+
 def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
     reason = str(data.get("reason") or "")
     if request_type in (RequestType.SHIPMENT_RELEASE, RequestType.ORDER_RELEASE):
@@ -46,18 +65,25 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
     if request_type == RequestType.CARRIER_UPGRADE:
         picking = _picking(str(data.get("picking") or ""))
         carrier_id = data.get("carrier_id")
-        carrier = Carrier.objects.filter(odoo_id=carrier_id).first() if carrier_id else None
+        carrier = Carrier.objects.filter(odoo_id=_odoo_id(carrier_id)).first() if carrier_id else None
         return builders.carrier_upgrade_draft(
-            picking, carrier=carrier, freight_delta=data.get("freight_delta"), reason=reason
+            picking,
+            carrier=carrier,
+            freight_delta=None
+            if data.get("freight_delta") in (None, "")
+            else _finite(data["freight_delta"], "freight_delta"),
+            reason=reason,
         )
     if request_type == RequestType.INVENTORY_ADJUSTMENT:
         quant_id = data.get("quant_id")
         quant = (
-            Quant.objects.select_related("product", "location").filter(odoo_id=quant_id).first() if quant_id else None
+            Quant.objects.select_related("product", "location").filter(odoo_id=_odoo_id(quant_id)).first()
+            if quant_id
+            else None
         )
         if quant is None:
             raise DraftError(f"No quant {data.get('quant_id')!r} in the mirror.")
-        counted = float(data["counted_quantity"])
+        counted = _finite(data.get("counted_quantity"), "counted_quantity")
         return builders.inventory_adjustment_draft(
             quant,
             before=quant.quantity,
@@ -70,7 +96,7 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
     if request_type == RequestType.EMERGENCY_PURCHASE:
         orderpoint_id = data.get("orderpoint_id")
         orderpoint = (
-            Orderpoint.objects.select_related("product", "location").filter(odoo_id=orderpoint_id).first()
+            Orderpoint.objects.select_related("product", "location").filter(odoo_id=_odoo_id(orderpoint_id)).first()
             if orderpoint_id
             else None
         )

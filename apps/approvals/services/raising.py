@@ -6,6 +6,7 @@ people. Raising the same condition again returns the request already raised.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,7 @@ def request_raise(*, draft: RequestDraft, requested_by: User | None = None) -> A
     found = existing.order_by("-id").first()
     if found is not None:
         return found
+    _check_facts(draft.facts)
     policy = current_policy(request_type=draft.request_type, site=draft.site)
     if policy is None:
         raise PolicyError(f"No approval policy for {draft.request_type} at {draft.site.code}; run approvals_defaults.")
@@ -69,7 +71,17 @@ def request_raise(*, draft: RequestDraft, requested_by: User | None = None) -> A
         with transaction.atomic():
             return _create(draft, routing, requested_by)
     except IntegrityError:  # another worker raised the same open request a moment ago
-        return ApprovalRequest.objects.filter(dedupe_key=draft.dedupe_key, status__in=OPEN_STATUSES).first()
+        raced = ApprovalRequest.objects.filter(dedupe_key=draft.dedupe_key, status__in=OPEN_STATUSES).first()
+        if raced is None:
+            raise  # some other constraint failed: an error to see, never a silent "duplicate"
+        return raced
+
+
+def _check_facts(facts: dict[str, Any]) -> None:
+    """NaN compares false with every threshold, so it would read as "no approval needed": refuse it."""
+    for name, value in facts.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PolicyError(f"The fact {name} is {value}, not a number a policy can judge.")
 
 
 def _create(draft: RequestDraft, routing: Routing, requested_by: User | None) -> ApprovalRequest:

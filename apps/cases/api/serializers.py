@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from apps.cases.detectors import kind_label
 from apps.cases.models import Case, CaseEvent
+from apps.core.numbers import MAX_ODOO_ID
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
@@ -54,9 +55,13 @@ class CaseBulkOutput(serializers.Serializer):
 
 
 class PickFailureReportInput(serializers.Serializer):
-    location_odoo_id = serializers.IntegerField(min_value=1)
-    picking_odoo_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-    product_odoo_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    location_odoo_id = serializers.IntegerField(min_value=1, max_value=MAX_ODOO_ID)
+    picking_odoo_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ODOO_ID
+    )
+    product_odoo_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ODOO_ID
+    )
     reason = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     external_id = serializers.CharField(

@@ -39,7 +39,9 @@ class OdooWebhookView(APIView):
             raise Http404  # a wrong secret learns nothing, not even that the endpoint exists
         started = time.perf_counter()
         try:
-            event, is_new = webhook_receive(body=request.body)  # WebhookRejected answers as a problem
+            event, is_new = webhook_receive(
+                body=request.body
+            )  # WebhookRejected (400/413) and a body past Django's cap answer as problems
         finally:
             webhook_answer_time_record((time.perf_counter() - started) * 1000)
         if is_new:

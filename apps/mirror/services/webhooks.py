@@ -19,7 +19,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from rest_framework.exceptions import ParseError
 
+from apps.core.api.parsers import check_shape, refuse_constant
+from apps.core.numbers import MAX_ODOO_ID
 from apps.mirror.changes import dispatch_on_commit
 from apps.mirror.models import InboundEvent
 from apps.mirror.specs import SPECS, spec_for
@@ -74,21 +77,29 @@ def webhook_receive(*, body: bytes) -> tuple[InboundEvent, bool]:
             )
             transaction.on_commit(lambda: _queue_refresh(event.pk))
     except IntegrityError:
-        return InboundEvent.objects.get(dedupe_key=key), False
+        existing = InboundEvent.objects.filter(dedupe_key=key).first()
+        if existing is None:
+            raise  # another constraint failed: a real error, not a duplicate
+        return existing, False
     return event, True
 
 
 def _validated(body: bytes) -> dict:
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        payload = json.loads(body, parse_constant=refuse_constant)
+        check_shape(payload)
+    except RecursionError:
+        raise WebhookRejected("Body is nested too deeply.") from None
+    except ParseError as exc:
+        raise WebhookRejected(str(exc.detail)) from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, NaN/Infinity, over-long integers
         raise WebhookRejected(f"Body is not JSON: {exc}") from None
     if not isinstance(payload, dict):
         raise WebhookRejected("Body must be a JSON object with _model and _id.")
     model, record_id = payload.get("_model"), payload.get("_id")
     if not isinstance(model, str) or model not in SPECS:
         raise WebhookRejected(f"_model must be one of the mirrored models ({', '.join(SPECS)}), got {model!r}.")
-    if isinstance(record_id, bool) or not isinstance(record_id, int) or record_id <= 0:
+    if isinstance(record_id, bool) or not isinstance(record_id, int) or not 0 < record_id <= MAX_ODOO_ID:
         raise WebhookRejected(f"_id must be a positive integer record id, got {record_id!r}.")
     return payload
 
@@ -105,7 +116,8 @@ def _dedupe_key(payload: dict, body: bytes) -> str:
 def _keep_rejected(body: bytes, reason: str) -> None:
     InboundEvent.objects.create(
         dedupe_key=uuid.uuid4().hex,
-        raw_body=body[:KEEP_REJECTED_BYTES].decode("utf-8", errors="replace"),
+        # PostgreSQL text cannot hold NUL: keep it visible but storable
+        raw_body=body[:KEEP_REJECTED_BYTES].decode("utf-8", errors="replace").replace("\x00", "\\u0000"),
         status=InboundEvent.Status.REJECTED,
         last_error=reason,
     )

@@ -1,0 +1,239 @@
+"""Proof 1 of issue 16: every URL pattern, API endpoint and live group kind, as every kind of user,
+against a declared table. A new endpoint without an entry in ROUTES fails the test.
+
+Outcomes: "ok" (the check let them in: 2xx, 3xx elsewhere than the login page, or a 4xx about the
+input such as 400/409), "login" (sent to sign in: 302 to the login page or 401), "denied" (403),
+"hidden" (404: not on their sites, indistinguishable from not existing). A 5xx fails the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from apps.accounts.display_tokens import display_token_create, display_token_revoke
+from apps.accounts.roles import Role
+from apps.accounts.services import user_upsert
+from apps.approvals.defaults import ensure_default_policies
+from apps.approvals.models import RequestType
+from apps.approvals.services.raising import RequestDraft, request_raise
+from apps.cases.services.intake import case_for_writeback_attention
+from apps.live.access import can_subscribe
+from apps.writeback.models import OutboxEntry
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ANON = "anonymous"
+SUPERVISOR, FINANCE, OPERATIONS, PROCUREMENT = "supervisor", "finance", "operations", "procurement"
+MANAGER, ADMIN, DISPLAY, DISPLAY_ENDED = "manager", "admin", "display", "display_ended"
+OTHER_SITE, STRANGER = "other_site", "stranger"  # a supervisor of CHI only; a supervisor of no site
+PRINCIPALS = [ANON, SUPERVISOR, FINANCE, OPERATIONS, PROCUREMENT, MANAGER, ADMIN, DISPLAY, DISPLAY_ENDED, OTHER_SITE,
+              STRANGER]  # fmt: skip
+
+APPROVERS = {FINANCE, OPERATIONS, PROCUREMENT}
+ACTING = {SUPERVISOR, MANAGER, ADMIN}
+DESK = ACTING | APPROVERS
+SIGNED_IN = DESK | {OTHER_SITE, STRANGER}  # everyone signed in but the displays
+BRU_READERS = DESK  # may see a Brussels object (other_site and stranger get 404)
+BRU_ACTING = ACTING  # may act on a Brussels case (approvers read cases, they do not work them)
+NOBODY: set[str] = set()
+
+# route name -> (method, path template, who gets "ok"). Everyone else must get login, denied or hidden.
+ROUTES: dict[str, tuple[str, str, set[str]]] = {
+    "home": ("GET", "/", SIGNED_IN),
+    "accounts:login": ("GET", "/accounts/login/", SIGNED_IN | {ANON}),
+    "accounts:logout": ("POST", "/accounts/logout/", NOBODY),  # everyone lands on the sign-in page
+    "live:site-pulse": ("GET", "/live/sites/BRU/pulse/", DESK | {DISPLAY}),
+    "health:integration": ("GET", "/health/integration/", {MANAGER, ADMIN}),
+    "readyz": ("GET", "/readyz", SIGNED_IN | {ANON, DISPLAY}),  # an ended display is refused everywhere
+    "metrics": ("GET", "/metrics", {ADMIN}),
+    "wall:index": ("GET", "/wall/", SIGNED_IN),
+    "wall:board": ("GET", "/wall/BRU/", DESK | {DISPLAY}),
+    "wall:tile": ("GET", "/wall/BRU/tiles/on_fire/", DESK | {DISPLAY}),
+    "wall:board-named": ("GET", "/wall/BRU/floor/", DESK | {DISPLAY}),
+    "cases:queue": ("GET", "/exceptions/", SIGNED_IN),
+    "cases:rows": ("GET", "/exceptions/rows/", SIGNED_IN),
+    "cases:bulk": ("POST", "/exceptions/bulk/", SIGNED_IN),
+    "cases:detail": ("GET", "/exceptions/{case}/", BRU_READERS),
+    "cases:panel": ("GET", "/exceptions/{case}/panel/", BRU_READERS),
+    "cases:act": ("POST", "/exceptions/{case}/comment/", BRU_ACTING),
+    "approvals:inbox": ("GET", "/approvals/", SIGNED_IN),
+    "approvals:inbox-list": ("GET", "/approvals/inbox/list/", SIGNED_IN),
+    "approvals:bulk-approve": ("POST", "/approvals/bulk-approve/", SIGNED_IN),
+    "approvals:history": ("GET", "/approvals/history/", SIGNED_IN),
+    "approvals:policies": ("GET", "/approvals/policies/", SIGNED_IN),
+    "approvals:audit-export": ("GET", "/approvals/audit.csv", SIGNED_IN),
+    "approvals:new": ("GET", "/approvals/new/inventory_adjustment/", SIGNED_IN),
+    "approvals:detail": ("GET", "/approvals/{request}/", BRU_READERS),
+    "approvals:panel": ("GET", "/approvals/{request}/panel/", BRU_READERS),
+    "approvals:acknowledge": ("POST", "/approvals/{request}/acknowledge/", BRU_READERS),
+    "approvals:decide": ("POST", "/approvals/{request}/decide/", BRU_READERS),
+    "odoo-webhook": ("POST", "/api/v1/hooks/odoo/{secret}/", SIGNED_IN | {ANON}),  # the secret is the check
+    "sync-status": ("GET", "/api/v1/integration/sync/", {MANAGER, ADMIN}),
+    "writeback-outbox-list": ("GET", "/api/v1/writeback/outbox/", {MANAGER, ADMIN}),
+    "writeback-outbox-detail": ("GET", "/api/v1/writeback/outbox/{entry}/", {MANAGER, ADMIN}),
+    "writeback-outbox-retry": ("POST", "/api/v1/writeback/outbox/{entry}/retry/", {ADMIN}),
+    "writeback-outbox-cancel": ("POST", "/api/v1/writeback/outbox/{entry}/cancel/", {ADMIN}),
+    "case-list": ("GET", "/api/v1/cases/", SIGNED_IN),
+    # Like the screen's bulk bar: any reader may call it; a case the caller may not act on comes back refused.
+    "case-bulk": ("POST", "/api/v1/cases/bulk/", SIGNED_IN),
+    "case-detail": ("GET", "/api/v1/cases/{case}/", BRU_READERS),
+    "case-acknowledge": ("POST", "/api/v1/cases/{case}/acknowledge/", BRU_ACTING),
+    "case-start": ("POST", "/api/v1/cases/{case}/start/", BRU_ACTING),
+    "case-assign": ("POST", "/api/v1/cases/{case}/assign/", BRU_ACTING),
+    "case-comment": ("POST", "/api/v1/cases/{case}/comment/", BRU_ACTING),
+    "case-snooze": ("POST", "/api/v1/cases/{case}/snooze/", BRU_ACTING),
+    "case-resolve": ("POST", "/api/v1/cases/{case}/resolve/", BRU_ACTING),
+    "case-escalate": ("POST", "/api/v1/cases/{case}/escalate/", BRU_ACTING),
+    "case-odoo-note": ("POST", "/api/v1/cases/{case}/odoo-note/", BRU_ACTING),
+    "case-odoo-activity": ("POST", "/api/v1/cases/{case}/odoo-activity/", BRU_ACTING),
+    "pick-failure-report": ("POST", "/api/v1/pick-failures/", ACTING | {OTHER_SITE, STRANGER}),
+    "approvals-api-inbox": ("GET", "/api/v1/approvals/inbox/", SIGNED_IN),
+    "approvals-api-requests": ("GET", "/api/v1/approvals/requests/", SIGNED_IN),
+    "approvals-api-request": ("GET", "/api/v1/approvals/requests/{request}/", BRU_READERS),
+    "approvals-api-decide": ("POST", "/api/v1/approvals/requests/{request}/decide/", BRU_READERS),
+    "approvals-api-bulk": ("POST", "/api/v1/approvals/bulk-approve/", SIGNED_IN),
+    "approvals-api-policies": ("GET", "/api/v1/approvals/policies/", SIGNED_IN),
+    "approvals-api-delegations": ("POST", "/api/v1/approvals/delegations/", SIGNED_IN),
+    "api-schema": ("GET", "/api/v1/schema/", SIGNED_IN),
+    "api-docs": ("GET", "/api/v1/docs/", SIGNED_IN),
+    "admin:index": ("GET", "/admin/", {ADMIN}),
+    "connect:odoo": ("GET", "/settings/odoo/", {ADMIN}),
+    "connect:warehouses": ("GET", "/settings/odoo/warehouses/", {ADMIN}),
+    "connect:webhooks": ("GET", "/settings/odoo/webhooks/", {ADMIN}),  # a GET goes back to the settings page
+    "connect:first-sync": ("GET", "/settings/odoo/first-sync/", {ADMIN}),  # a GET queues nothing
+}
+
+# Live groups a client may ask for, by kind: who may subscribe ({me} is the asking user's own id).
+GROUPS: dict[str, tuple[str, set[str]]] = {
+    "site": ("site.BRU", DESK | {DISPLAY}),
+    "site (another)": ("site.CHI", {ADMIN, OTHER_SITE}),
+    "board": ("board.BRU.floor", DESK | {DISPLAY}),
+    "user (own)": ("user.{me}", SIGNED_IN | {DISPLAY}),
+    "user (someone else)": ("user.{other}", NOBODY),
+    "sockets (control group)": ("sockets.{me}", NOBODY),
+    "display (control group)": ("display.1", NOBODY),
+    "unknown kind": ("orders.BRU", NOBODY),
+}
+
+
+def url_names() -> set[str]:
+    """Every named route of the project (the admin counted once, as its index)."""
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    yield "admin:index"
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern.pattern}>"
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_route_has_an_entry_in_the_table():
+    missing = url_names() - set(ROUTES)
+    assert not missing, f"Declare who may use these routes in ROUTES: {sorted(missing)}"
+    assert not set(ROUTES) - url_names(), "ROUTES names routes that no longer exist"
+
+
+def _outcome(response) -> str:
+    status = response.status_code
+    assert status < 500, f"{status}: {response.content[:300]!r}"
+    if status == 302 and "/login/" in response["Location"]:  # ours or the admin's sign-in page
+        return "login"
+    if status == 401:
+        return "login"
+    if status == 403:
+        return "denied"
+    if status == 404:
+        return "hidden"
+    assert status != 405, "the table names the wrong method"
+    return "ok"
+
+
+@pytest.fixture
+def world(sites, supervisor, approver, manager, admin_user, stranger):
+    ensure_default_policies()
+    people = {
+        SUPERVISOR: supervisor,
+        FINANCE: approver,
+        OPERATIONS: user_upsert(username="oli.ops", password=PASSWORD, roles=[Role.APPROVER_OPERATIONS],
+                                sites=[sites["BRU"]]),
+        PROCUREMENT: user_upsert(username="pat.proc", password=PASSWORD, roles=[Role.APPROVER_PROCUREMENT],
+                                 sites=[sites["BRU"]]),
+        MANAGER: manager,
+        ADMIN: admin_user,
+        OTHER_SITE: user_upsert(username="cora.chicago", password=PASSWORD, roles=[Role.SUPERVISOR],
+                                sites=[sites["CHI"]]),
+        STRANGER: stranger,
+    }  # fmt: skip
+    cookies = {}
+    for name, user in people.items():
+        client = Client()
+        client.force_login(user)
+        cookies[name] = client.cookies["sessionid"].value
+    for name in (DISPLAY, DISPLAY_ENDED):
+        token, raw = display_token_create(site=sites["BRU"], board="floor", name=name, created_by=admin_user)
+        client = Client()
+        client.get(f"/wall/BRU/?token={raw}")
+        cookies[name] = client.cookies["sessionid"].value
+        people[name] = token.user
+        if name == DISPLAY_ENDED:
+            display_token_revoke(token=token, revoked_by=admin_user)
+    entry = OutboxEntry.objects.create(
+        operation="post_note", odoo_model="stock.picking", odoo_id=5, idempotency_key="matrix", cause_type="approval",
+        cause_id="1", site_code="BRU", status=OutboxEntry.Status.NEEDS_ATTENTION, last_error="refused",
+    )  # fmt: skip
+    case = case_for_writeback_attention(entry)
+    request = request_raise(
+        draft=RequestDraft(
+            request_type=RequestType.SHIPMENT_RELEASE, site=sites["BRU"], odoo_model="stock.picking", odoo_id=9,
+            title="Matrix", dedupe_key="matrix", facts={"over_limit_amount": 5000.0, "over_limit_pct": 25.0,
+            "credit_ok": False}, raised_by_rule="test",
+        )
+    )  # fmt: skip
+    objects = {"case": case.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET}
+    return people, cookies, objects
+
+
+def _client(cookies: dict, principal: str) -> Client:
+    client = Client()
+    if principal != ANON:
+        client.cookies["sessionid"] = cookies[principal]
+    return client
+
+
+def test_every_route_as_every_kind_of_user_matches_the_table(world):
+    _, cookies, objects = world
+    wrong = []
+    # logout last: it ends the session the other rows use
+    for name, (method, template, allowed) in sorted(ROUTES.items(), key=lambda item: item[0] == "accounts:logout"):
+        path = template.format(**objects)
+        for principal in PRINCIPALS:
+            client = _client(cookies, principal)
+            response = client.get(path) if method == "GET" else client.post(path, {}, content_type="application/json")
+            outcome = _outcome(response)
+            expected_ok = principal in allowed
+            if (outcome == "ok") != expected_ok:
+                wrong.append(f"{name} {method} {path} as {principal}: {outcome} ({response.status_code})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_live_group_kind_as_every_kind_of_user_matches_the_table(world):
+    people, _, _ = world
+    anyone_else = people[ADMIN].pk + 1000
+    wrong = []
+    for kind, (template, allowed) in GROUPS.items():
+        for principal, user in people.items():
+            group = template.format(me=user.pk, other=anyone_else)
+            user.refresh_from_db()
+            if can_subscribe(user, group) != (principal in allowed):
+                wrong.append(f"{kind} {group} as {principal}")
+    assert not wrong, "\n".join(wrong)
