@@ -8,10 +8,15 @@ input such as 400/409), "login" (sent to sign in: 302 to the login page or 401),
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+from urllib.parse import urlencode
+
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from apps.accounts.display_tokens import display_token_create, display_token_revoke
 from apps.accounts.roles import Role
@@ -20,6 +25,8 @@ from apps.approvals.defaults import ensure_default_policies
 from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.services.intake import case_for_writeback_attention
+from apps.docks.models import Appointment, DockDoor
+from apps.escalation.models import Contact
 from apps.live.access import can_subscribe
 from apps.writeback.models import OutboxEntry
 from tests.conftest import PASSWORD
@@ -40,6 +47,10 @@ SIGNED_IN = DESK | {OTHER_SITE, STRANGER}  # everyone signed in but the displays
 BRU_READERS = DESK  # may see a Brussels object (other_site and stranger get 404)
 BRU_ACTING = ACTING  # may act on a Brussels case (approvers read cases, they do not work them)
 NOBODY: set[str] = set()
+DOCK_READING = {SUPERVISOR, MANAGER, ADMIN}  # of BRU (dock clerks too; the table has none)
+DOCK_CLERKS = {SUPERVISOR, ADMIN}  # who records a truck's steps at BRU
+DOCK_PLANNING = {SUPERVISOR, ADMIN}  # who moves or cancels BRU appointments
+KPI_READERS = {MANAGER, ADMIN}
 
 # route name -> (method, path template, who gets "ok"). Everyone else must get login, denied or hidden.
 ROUTES: dict[str, tuple[str, str, set[str]]] = {
@@ -105,6 +116,54 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "connect:warehouses": ("GET", "/settings/odoo/warehouses/", {ADMIN}),
     "connect:webhooks": ("GET", "/settings/odoo/webhooks/", {ADMIN}),  # a GET goes back to the settings page
     "connect:first-sync": ("GET", "/settings/odoo/first-sync/", {ADMIN}),  # a GET queues nothing
+    # Docks: reading is for supervisors, managers, admins (and dock clerks); moving/cancelling for
+    # supervisors and admins; the clerk's steps for clerks, supervisors and admins. A site's pages and
+    # appointments are hidden from anyone not on that site.
+    "docks:index": ("GET", "/docks/", DOCK_READING | {OTHER_SITE, STRANGER}),  # their own first site, or none
+    "docks:timeline": ("GET", "/docks/{site}/", DOCK_READING),
+    "docks:board": ("GET", "/docks/{site}/board/", DOCK_READING),
+    "docks:clerk": ("GET", "/docks/{site}/clerk/", DOCK_CLERKS),
+    "docks:clerk-list": ("GET", "/docks/{site}/clerk/list/", DOCK_CLERKS),
+    "docks:move": ("POST", "/docks/appointments/{appointment}/move/", DOCK_PLANNING),
+    "docks:record": ("POST", "/docks/appointments/{appointment}/arrive/", DOCK_CLERKS),
+    "docks:cancel": ("POST", "/docks/appointments/{appointment}/cancel/", DOCK_PLANNING),
+    "dock-door-list": ("GET", "/api/v1/docks/doors/", DOCK_READING | {OTHER_SITE, STRANGER}),  # their sites' doors
+    "dock-appointment-list": ("GET", "/api/v1/docks/appointments/", DOCK_READING | {OTHER_SITE, STRANGER}),
+    "dock-appointment-detail": ("GET", "/api/v1/docks/appointments/{appointment}/", DOCK_READING),
+    "dock-appointment-move": ("POST", "/api/v1/docks/appointments/{appointment}/move/", DOCK_PLANNING),
+    "dock-appointment-cancel": ("POST", "/api/v1/docks/appointments/{appointment}/cancel/", DOCK_PLANNING),
+    "dock-appointment-arrive": ("POST", "/api/v1/docks/appointments/{appointment}/arrive/", DOCK_CLERKS),
+    "dock-appointment-on-door": ("POST", "/api/v1/docks/appointments/{appointment}/on-door/", DOCK_CLERKS),
+    "dock-appointment-start": ("POST", "/api/v1/docks/appointments/{appointment}/start/", DOCK_CLERKS),
+    "dock-appointment-off-door": ("POST", "/api/v1/docks/appointments/{appointment}/off-door/", DOCK_CLERKS),
+    "dock-appointment-depart": ("POST", "/api/v1/docks/appointments/{appointment}/depart/", DOCK_CLERKS),
+    # Any planner may ask; the empty body is refused as input (400), a site not theirs likewise.
+    "dock-slot-find": ("POST", "/api/v1/docks/slots/find/", {SUPERVISOR, ADMIN, OTHER_SITE, STRANGER}),
+    # KPIs: managers and admins, at the sites they may see.
+    "kpis:overview": ("GET", "/kpis/", KPI_READERS),
+    "kpis:detail": ("GET", "/kpis/{kpi}/?site={site}", KPI_READERS),
+    "kpis:target": ("POST", "/kpis/{kpi}/target/", KPI_READERS),  # body: BRU's target (see BODIES)
+    "kpis-api-definitions": ("GET", "/api/v1/kpis/", KPI_READERS),
+    "kpis-api-series": ("GET", "/api/v1/kpis/{kpi}/series/?site={site}", KPI_READERS),
+    "kpis-api-target": ("PUT", "/api/v1/kpis/{kpi}/target/", KPI_READERS),  # body: BRU's target (see BODIES)
+    # Escalation: the settings screen is for admins; the API reads for desk roles at their sites.
+    "escalation:settings": ("GET", "/settings/escalation/", {ADMIN}),
+    "escalation:contact-new": ("GET", "/settings/escalation/contacts/new/", {ADMIN}),
+    "escalation:contact-edit": ("GET", "/settings/escalation/contacts/{contact}/", {ADMIN}),
+    "escalation:contact-test": ("POST", "/settings/escalation/contacts/{contact}/test/", {ADMIN}),
+    "escalation:slot-set": ("POST", "/settings/escalation/calendar/", {ADMIN}),
+    "escalation:override-add": ("POST", "/settings/escalation/overrides/", {ADMIN}),
+    "escalation-api-on-call": ("GET", "/api/v1/escalation/on-call/?site={site}", SIGNED_IN),  # others: an empty list
+    "escalation-api-contacts": ("GET", "/api/v1/escalation/contacts/", SIGNED_IN),
+    "escalation-api-contact": ("GET", "/api/v1/escalation/contacts/{contact}/", BRU_READERS),
+    "escalation-api-calendar": ("GET", "/api/v1/escalation/calendar/", SIGNED_IN),
+    "escalation-api-policies": ("GET", "/api/v1/escalation/policies/", SIGNED_IN),
+}
+
+# Routes whose check reads the body: what to send (form-encoded for screens, JSON for the API).
+BODIES: dict[str, tuple[dict, str]] = {
+    "kpis:target": ({"site": "BRU", "value": "30"}, "application/x-www-form-urlencoded"),
+    "kpis-api-target": ({"site": "BRU", "value": 1800}, "application/json"),
 }
 
 # Live groups a client may ask for, by kind: who may subscribe ({me} is the asking user's own id).
@@ -199,7 +258,15 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
             "credit_ok": False}, raised_by_rule="test",
         )
     )  # fmt: skip
-    objects = {"case": case.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET}
+    door = DockDoor.objects.create(site=sites["BRU"], name="D1", direction="both")
+    start = timezone.now() + timedelta(hours=2)
+    appointment = Appointment.objects.create(
+        site=sites["BRU"], door=door, direction="inbound", planned_start=start, planned_end=start + timedelta(hours=1)
+    )
+    contact = Contact.objects.create(site=sites["BRU"], role=Role.SUPERVISOR, name="Matrix", email="m@example.com")
+    objects = {"case": case.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET,
+               "appointment": appointment.pk, "contact": contact.pk, "kpi": "exception_aging",
+               "site": "BRU"}  # fmt: skip
     return people, cookies, objects
 
 
@@ -218,7 +285,13 @@ def test_every_route_as_every_kind_of_user_matches_the_table(world):
         path = template.format(**objects)
         for principal in PRINCIPALS:
             client = _client(cookies, principal)
-            response = client.get(path) if method == "GET" else client.post(path, {}, content_type="application/json")
+            data, content_type = BODIES.get(name, ({}, "application/json"))
+            if method == "GET":
+                response = client.get(path)
+            elif content_type == "application/json":
+                response = client.generic(method, path, json.dumps(data), content_type=content_type)
+            else:
+                response = client.generic(method, path, urlencode(data), content_type=content_type)
             outcome = _outcome(response)
             expected_ok = principal in allowed
             if (outcome == "ok") != expected_ok:
