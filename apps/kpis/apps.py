@@ -6,7 +6,8 @@ class KpisConfig(AppConfig):
     verbose_name = "KPIs"
 
     def ready(self) -> None:
-        from apps.kpis import computations  # noqa: F401  (registers the KPI definitions; models are loaded only now)
+        # Each module registers its KPI definitions, in the overview's order; models are loaded only now.
+        from apps.kpis import computations, dock_figures, execution  # noqa: F401
         from apps.kpis.refresh import refresh_for_changes, refresh_for_published
         from apps.live.publisher import add_listener
         from apps.mirror.changes import subscribe

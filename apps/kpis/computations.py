@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.db.models import Q
 
-from apps.approvals.models import ApprovalRequest, ApprovalStep
+from apps.approvals.models import ApprovalRequest, ApprovalStep, RequestStatus
 from apps.cases.models import Case, Severity
 from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile
 from apps.mirror.models import Picking
@@ -93,9 +93,11 @@ def exception_resolve_time(period: Period) -> Measure:
 
 def approval_turnaround(period: Period) -> Measure:
     """Requests decided in the period: from raised to decided, median and p90, per request type."""
-    rows = ApprovalRequest.objects.filter(
-        site=period.site, decided_at__gte=period.start, decided_at__lt=period.end
-    ).values_list("created_at", "decided_at", "request_type")
+    rows = (
+        ApprovalRequest.objects.filter(site=period.site, decided_at__gte=period.start, decided_at__lt=period.end)
+        .exclude(status=RequestStatus.STRAIGHT_THROUGH)  # released by policy: nobody waited for a decision
+        .values_list("created_at", "decided_at", "request_type")
+    )
     spans: list[float] = []
     per_type: dict[str, list[float]] = defaultdict(list)
     for created_at, decided_at, request_type in rows:
@@ -128,17 +130,40 @@ def approval_sla_breaches(period: Period) -> Measure:
     decided = sum(counts[0] for counts in per_step.values())
     breached = sum(counts[1] for counts in per_step.values())
     return Measure(
-        value=_share(breached, decided),
+        value=share(breached, decided),
         sample_size=decided,
         breakdown={
             "decided": decided,
             "breached": breached,
-            "by_step": {name: _share(counts[1], counts[0]) for name, counts in sorted(per_step.items())},
+            "by_step": {name: share(counts[1], counts[0]) for name, counts in sorted(per_step.items())},
         },
     )
 
 
-def _done_pickings(period: Period, codes: tuple[str, ...]):
+def straight_through_rate(period: Period) -> Measure:
+    """Approval requests raised in the period that policy released without a person, as a share of all
+    raised; the rest are the manual touches (decided, waiting or cancelled by a person)."""
+    per_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # type → [raised, straight-through]
+    for request_type, status in ApprovalRequest.objects.filter(
+        site=period.site, created_at__gte=period.start, created_at__lt=period.end
+    ).values_list("request_type", "status"):
+        per_type[request_type][0] += 1
+        per_type[request_type][1] += status == RequestStatus.STRAIGHT_THROUGH
+    raised = sum(counts[0] for counts in per_type.values())
+    released = sum(counts[1] for counts in per_type.values())
+    return Measure(
+        value=share(released, raised),
+        sample_size=raised,
+        breakdown={
+            "raised": raised,
+            "straight_through": released,
+            "manual": raised - released,
+            "by_type": {name: share(counts[1], counts[0]) for name, counts in sorted(per_type.items())},
+        },
+    )
+
+
+def done_pickings(period: Period, codes: tuple[str, ...]):
     return Picking.objects.filter(
         picking_type__warehouse_id__in=site_warehouse_ids(period.site.code),
         picking_type_code__in=codes,
@@ -149,32 +174,32 @@ def _done_pickings(period: Period, codes: tuple[str, ...]):
     )
 
 
-def _share(part: int, whole: int) -> float | None:
+def share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 2) if whole else None
 
 
 def pick_delay(period: Period) -> Measure:
     """Share of internal and outgoing transfers done in the period after their scheduled date."""
     done = late = 0
-    for scheduled, finished in _done_pickings(period, ("internal", "outgoing")).values_list(
+    for scheduled, finished in done_pickings(period, ("internal", "outgoing")).values_list(
         "scheduled_date", "date_done"
     ):
         done += 1
         late += bool(scheduled and finished > scheduled)
-    return Measure(value=_share(late, done), sample_size=done, breakdown={"done": done, "late": late})
+    return Measure(value=share(late, done), sample_size=done, breakdown={"done": done, "late": late})
 
 
 def dispatch_adherence(period: Period) -> Measure:
     """Share of deliveries shipped in the period by their cutoff (deadline, else scheduled date)."""
     shipped = on_time = 0
-    for scheduled, deadline, finished in _done_pickings(period, ("outgoing",)).values_list(
+    for scheduled, deadline, finished in done_pickings(period, ("outgoing",)).values_list(
         "scheduled_date", "date_deadline", "date_done"
     ):
         cutoff = deadline or scheduled
         shipped += 1
         on_time += bool(cutoff is None or finished <= cutoff)
     return Measure(
-        value=_share(on_time, shipped), sample_size=shipped, breakdown={"shipped": shipped, "on_time": on_time}
+        value=share(on_time, shipped), sample_size=shipped, breakdown={"shipped": shipped, "on_time": on_time}
     )
 
 
@@ -217,7 +242,8 @@ for _definition in (
         code="approval_turnaround",
         name="Approval turnaround",
         question="How long do decisions wait?",
-        formula="Median time from raising to the final decision of the approval requests decided that day.",
+        formula="Median time from raising to the final decision of the approval requests a person decided that day "
+        "(requests released straight-through by policy are not counted).",
         source="Approval requests (raised, decided)",
         unit=Unit.DURATION,
         good=Direction.DOWN,
@@ -234,6 +260,18 @@ for _definition in (
         good=Direction.DOWN,
         compute=approval_sla_breaches,
         breakdown_title="Share past SLA by step",
+    ),
+    KpiDefinition(
+        code="straight_through_rate",
+        name="Straight-through rate",
+        question="How many requests does policy release without a person?",
+        formula="Approval requests raised that day and released straight-through by policy ÷ all raised that day; "
+        "the rest are manual touches.",
+        source="Approval requests (raised, status)",
+        unit=Unit.PERCENT,
+        good=Direction.UP,
+        compute=straight_through_rate,
+        breakdown_title="Straight-through share by request type",
     ),
     KpiDefinition(
         code="pick_delay",

@@ -30,11 +30,12 @@ def make_case(sites):
         severity: str = "medium",
         acknowledged_at: datetime | None = None,
         resolved_at: datetime | None = None,
+        kind: str = "picking_late",
     ) -> Case:
         number = next(_numbers)
         return Case.objects.create(
             site=sites[site],
-            kind="picking_late",
+            kind=kind,
             dedupe_key=f"kpi-test:{number}",
             title=f"Case {number}",
             status=Status.RESOLVED if resolved_at else Status.OPEN,
