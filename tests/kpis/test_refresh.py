@@ -15,7 +15,7 @@ from apps.kpis.models import KpiSnapshot
 from apps.kpis.refresh import day_refresh
 from apps.kpis.services import kpi_snapshots_refresh, kpi_snapshots_refresh_recent
 from apps.mirror.changes import ChangeSet, dispatch
-from tests.cases.factories import make_picking, make_site_world
+from tests.cases.factories import inventory_location, make_move, make_picking, make_product, make_site_world
 
 H = timedelta(hours=1)
 DAY = date(2026, 3, 10)
@@ -41,7 +41,7 @@ def test_a_backdated_transfer_corrects_its_earlier_day(sites, queued):
     dispatch(ChangeSet(odoo_model="stock.picking", created=[late.odoo_id]))
 
     ours = [args for name, args in queued if name == "kpis.refresh_day"]
-    assert ours == [("BRU", "2026-03-10", ["pick_delay", "dispatch_adherence"])]
+    assert ours == [("BRU", "2026-03-10", ["pick_delay", "dispatch_adherence", "order_cycle_time"])]
     day_refresh(*ours[0])  # what the worker runs
     corrected = KpiSnapshot.objects.get(site=sites["BRU"], kpi="dispatch_adherence", day=DAY)
     assert (corrected.value, corrected.sample_size) == (50.0, 2)
@@ -54,8 +54,35 @@ def test_a_changed_case_refreshes_today_at_its_site(sites, make_case, queued, dj
     today = timezone.now().astimezone(sites["BRU"].tzinfo).date().isoformat()
     assert (
         "kpis.refresh_day",
-        ("BRU", today, ["exception_aging", "exception_acknowledge_time", "exception_resolve_time"]),
+        (
+            "BRU",
+            today,
+            ["exception_aging", "exception_acknowledge_time", "exception_resolve_time", "blocked_shipments"],
+        ),
     ) in queued
+
+
+def test_an_inventory_adjustment_refreshes_the_day_of_its_move(sites, queued):
+    world = make_site_world("BRU")
+    adjustment = make_move(
+        None, make_product(), state="done", date=START + 2 * H, quantity=3,
+        location_id=inventory_location().odoo_id, location_dest_id=world.stock.odoo_id,
+    )  # fmt: skip
+    make_move(None, make_product(), state="assigned", date=START + 30 * H)  # not done: nothing to recompute
+
+    dispatch(ChangeSet(odoo_model="stock.move", created=[adjustment.odoo_id], updated=[]))
+
+    assert [args for name, args in queued if name == "kpis.refresh_day"] == [
+        ("BRU", "2026-03-10", ["inventory_adjustments"])
+    ]
+
+
+def test_a_dock_change_refreshes_the_day_the_appointment_was_planned_for(sites, queued):
+    from apps.kpis.refresh import refresh_for_published
+
+    refresh_for_published("dock.changed", "BRU", {"id": 1, "planned_start": (START + 23.5 * H).isoformat()})
+
+    assert queued == [("kpis.refresh_day", ("BRU", "2026-03-10", ["dock_on_time_arrival", "dock_dwell"]))]
 
 
 def test_the_scheduled_pass_recomputes_yesterday_and_today_in_each_site_zone(sites, make_case):
