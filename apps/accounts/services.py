@@ -16,7 +16,8 @@ def user_upsert(
 ) -> User:
     """Create the user, or bring an existing one to exactly these roles, sites and password."""
     roles = [Role(role) for role in roles]  # refuses an unknown role name
-    user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
+    # A new user is saved once, with its password: a later password change is what closes sockets.
+    user = User.objects.filter(username=username).first() or User(username=username, email=email)
     user.set_password(password)
     user.is_staff = user.is_superuser = Role.ADMIN in roles
     user.save()

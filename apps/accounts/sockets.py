@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import transaction
 from django.utils.crypto import constant_time_compare
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from apps.accounts.models import User
 
@@ -54,6 +55,10 @@ def _group_send_close(user_id: int, code: int) -> None:
         async_to_sync(get_channel_layer().group_send)(
             user_sockets_group(user_id), {"type": "live.disconnect", "code": code}
         )
+    except (RedisConnectionError, OSError) as error:
+        # No channel layer (a command run before the stack starts, as `make demo` seeds users): no socket
+        # can be open through it either; if one is, its own session re-check closes it a little later.
+        logger.warning("could not reach the channel layer to close open sockets: %s", error, extra={"user_id": user_id})
     except Exception:  # the change stands; the socket's own session re-check closes it a little later
         logger.exception("could not close the open sockets", extra={"user_id": user_id})
 

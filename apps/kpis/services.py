@@ -38,12 +38,18 @@ def local_day_of(site: Site, moment: datetime) -> date:
 
 @transaction.atomic
 def kpi_snapshots_refresh(
-    *, site: Site, day: date, kpis: Iterable[KpiDefinition] | None = None, now: datetime | None = None
+    *,
+    site: Site,
+    day: date,
+    kpis: Iterable[KpiDefinition] | None = None,
+    now: datetime | None = None,
+    announce: bool = True,
 ) -> list[KpiSnapshot]:
     """Compute (or recompute) the site's snapshots for one local day and store them, one row per
     KPI. Safe to repeat: the same history gives the same rows. A future day is left alone.
 
-    Screens showing the site hear ``kpis.snapshot`` after commit when a value changed.
+    Screens showing the site hear ``kpis.snapshot`` after commit when a value changed (unless
+    ``announce`` is off: a backfill announces once at its end).
     """
     now = now or timezone.now()
     start, end = local_day_bounds(site, day)
@@ -71,7 +77,7 @@ def kpi_snapshots_refresh(
         snapshots.append(snapshot)
         if created or previous != measure.value:
             changed.append(kpi.code)
-    if changed:
+    if changed and announce:
         publish(SNAPSHOT_EVENT, site.code, {"site": site.code, "day": day.isoformat(), "kpis": changed})
     return snapshots
 
@@ -90,11 +96,14 @@ def kpi_snapshots_backfill(
     last_day: date | None = None,
     days: int = 90,
     progress: Callable[[int, int], None] | None = None,
+    announce: bool = True,
+    now: datetime | None = None,
 ) -> BackfillResult:
     """Recompute every KPI for each site over a range of its local days (default: the last ``days``
     up to today, in each site's own zone). One transaction per site and day, so a long backfill can
-    be stopped and run again."""
-    now = timezone.now()
+    be stopped and run again. Open KPI screens of each site hear one ``kpis.snapshot`` at the end
+    (none with ``announce`` off, as before the stack runs)."""
+    now = now or timezone.now()
     plan: list[tuple[Site, date]] = []
     for site in sites:
         last = last_day or local_day_of(site, now)
@@ -102,9 +111,14 @@ def kpi_snapshots_backfill(
         plan.extend((site, first + timedelta(days=offset)) for offset in range((last - first).days + 1))
     written = 0
     for done, (site, day) in enumerate(plan, start=1):
-        written += len(kpi_snapshots_refresh(site=site, day=day, now=now))
+        written += len(kpi_snapshots_refresh(site=site, day=day, now=now, announce=False))
         if progress:
             progress(done, len(plan))
+    if announce:
+        codes = [kpi.code for kpi in definitions()]
+        for site in {site.pk: site for site, _ in plan}.values():
+            last = last_day or local_day_of(site, now)
+            publish(SNAPSHOT_EVENT, site.code, {"site": site.code, "day": last.isoformat(), "kpis": codes})
     return BackfillResult(sites=len({site.pk for site, _ in plan}), days=len(plan), snapshots=written)
 
 
