@@ -20,6 +20,7 @@ from apps.docks.facts import door_facts, site_rules
 from apps.docks.models import CLOSED_STATUSES, Appointment, AppointmentStatus, Direction, DockDoor
 from apps.live.publisher import publish
 from apps.sites.models import Site
+from apps.writeback.services import outbox_enqueue
 
 LIVE_EVENT = "dock.changed"
 # A clerk may record an actual time a little ahead of the server's clock (clock drift), no more.
@@ -178,9 +179,12 @@ def appointment_move(
         needs=appointment.needs,
     )
     before = {"door": appointment.door.name, "start": appointment.planned_start, "end": appointment.planned_end}
+    start_changed = planned_start != appointment.planned_start
     appointment.door, appointment.planned_start, appointment.planned_end = door, planned_start, planned_end
     appointment.pinned = True
     appointment.save(update_fields=["door", "planned_start", "planned_end", "pinned", "updated_at"])
+    if start_changed:
+        _write_dates_to_odoo(appointment, actor=actor)
     _audit(
         appointment,
         action="appointment_moved",
@@ -189,6 +193,26 @@ def appointment_move(
     )
     _announce(appointment, "moved")
     return appointment
+
+
+def _write_dates_to_odoo(appointment: Appointment, *, actor: Actor) -> None:
+    """A new start is the new scheduled date of every picking the appointment serves: one outbox entry
+    each, in the move's transaction (the outbox writes it once, and skips a picking already at that
+    date). The key names this move (the row's new updated_at), so moving back later writes again."""
+    moved_at = appointment.updated_at.isoformat()
+    for picking_id in appointment.picking_odoo_ids:
+        outbox_enqueue(
+            operation="set_scheduled_date",
+            odoo_model="stock.picking",
+            odoo_id=int(picking_id),
+            arguments={"scheduled_date": appointment.planned_start},
+            preconditions={},
+            idempotency_key=f"dock-move:{appointment.pk}:{moved_at}:{picking_id}",
+            cause_type="dock_change",
+            cause_id=str(appointment.pk),
+            requested_by=actor if isinstance(actor, User) else None,
+            site_code=appointment.site.code,
+        )
 
 
 @transaction.atomic
