@@ -13,6 +13,10 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --n
 CHECKS ?= 1
 # The inner loop: no browser, nothing marked slow.
 FAST := -m "not browser and not slow"
+# The suite runs on every core (pytest-xdist); tests/workers.py gives each worker its own Redis and
+# database. WORKERS=0 runs it in one process.
+WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -p tests.workers -n $(WORKERS)
 
 # $(call timed,NAME,COMMAND): run COMMAND, then print "=== phase NAME: N s" even when it fails.
 timed = start=$$(date +%s); $(2); status=$$?; echo "=== phase $(1): $$(( $$(date +%s) - start )) s"; exit $$status
@@ -59,11 +63,11 @@ run: install
 ## The embedded Redis for tests uses its own port (6381 unless EMBEDDED_REDIS_PORT says otherwise).
 test: install-dev
 	@if [ -n "$(CHECKS)" ]; then $(MAKE) --no-print-directory lint mypy; fi
-	@$(call timed,tests $(if $(DATABASE_URL),PostgreSQL,SQLite),EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} $(BIN)/pytest $(PYTEST_ARGS))
+	@$(call timed,tests $(if $(DATABASE_URL),PostgreSQL,SQLite),EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} $(PYTEST) $(PYTEST_ARGS))
 
 ## make test-fast: the inner loop — no browser, no slow tests, no lint (a minute or two)
 test-fast: install-dev
-	EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} $(BIN)/pytest $(FAST) $(PYTEST_ARGS)
+	EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} $(PYTEST) $(FAST) $(PYTEST_ARGS)
 
 ## make bench: benchmarks (PostgreSQL when DATABASE_URL is set); results in tests/perf/results/latest.json
 bench: install-dev

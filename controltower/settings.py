@@ -12,6 +12,7 @@ https://django-environ.readthedocs.io/ for the URL formats.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -165,6 +166,9 @@ REDIS_URL = required_in_production(
 EMBEDDED_REDIS = not env.str("REDIS_URL", default="")
 # Scale-out: the channel layer may use its own (sharded) Redis hosts, comma-separated.
 CHANNEL_LAYER_HOSTS = env.list("CHANNEL_LAYER_REDIS_URLS", default=[REDIS_URL])
+# Pub/sub ignores Redis database numbers: two instances sharing one Redis on different databases
+# would hear each other's groups unless the prefix says which database is theirs.
+_REDIS_DB = urlsplit(REDIS_URL).path.strip("/") or "0"
 
 # The pub/sub layer: a message for a group is published once and each web process hands it to its
 # own sockets, so the cost of a change does not grow with the number of screens watching; and a
@@ -172,7 +176,7 @@ CHANNEL_LAYER_HOSTS = env.list("CHANNEL_LAYER_REDIS_URLS", default=[REDIS_URL])
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": CHANNEL_LAYER_HOSTS, "prefix": "ct:asgi"},
+        "CONFIG": {"hosts": CHANNEL_LAYER_HOSTS, "prefix": "ct:asgi" if _REDIS_DB == "0" else f"ct:asgi:{_REDIS_DB}"},
     }
 }
 CACHES = {

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import requests
 from django.conf import settings
+from django.test import override_settings
 
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
@@ -38,11 +39,19 @@ def redis_server():
         yield
         return
     try:
-        process = start_background(settings.EMBEDDED_REDIS_PORT, settings.VAR_DIR / "redis-test")
+        port = settings.EMBEDDED_REDIS_PORT
+        process = start_background(port, settings.VAR_DIR / f"redis-test-{port}")
     except PortTakenError as error:
         pytest.exit(f"Test Redis not started: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     yield
     stop(process)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Users are created and log in in most tests: hash with one iteration (see tests/hashers.py)."""
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.FastPBKDF2PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

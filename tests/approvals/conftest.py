@@ -16,12 +16,6 @@ from tests.conftest import PASSWORD
 _keys = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Eight standing users per test: a fast hasher keeps the suite quick (sign-in still checks them)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def policies(db):
     ensure_default_policies()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
@@ -12,9 +13,13 @@ from apps.docks.models import Appointment, DockDoor
 from tests.conftest import PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture
+def mid_morning(sites):
+    """The dock screens show the site's local day around "now": pin the clock to 11:00 in Brussels
+    on the fixtures' day, so appointments hours before and after now fall on that day whenever the
+    suite runs (the clock keeps ticking from there)."""
+    with time_machine.travel(at("2026-12-02", "11:00", sites["BRU"].tzinfo), tick=True):
+        yield
 
 
 @pytest.fixture

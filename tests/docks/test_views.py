@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.docks.models import AppointmentStatus
 from apps.wall.tiles import render_tile
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_morning")]
 
 
 def client_for(user) -> Client:

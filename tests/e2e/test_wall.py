@@ -4,8 +4,10 @@ and the board recovers by itself when Daphne or Redis restarts; a revoked TV is 
 import threading
 import time
 from contextlib import suppress
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from apps.accounts.display_tokens import display_token_create, display_token_revoke
@@ -70,7 +72,8 @@ def test_a_change_appears_on_the_board_within_a_second(page, web_server, supervi
 
 def test_board_turns_red_when_redis_dies_and_comes_back_by_itself(page, supervisor, sites):
     redis_port, web_port = free_port(), free_port()
-    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    # The suite's database number (one per parallel worker): the channel layer's prefix follows it.
+    redis_url = f"redis://127.0.0.1:{redis_port}{urlsplit(settings.REDIS_URL).path or '/0'}"
     workdir = ROOT / "var" / f"redis-walltest-{redis_port}"
     redis_server = start_background(redis_port, workdir)
     web = daphne(web_port, REDIS_URL=redis_url, LIVE_HEARTBEAT_S="1", LIVE_STALE_AFTER_S="4").start()

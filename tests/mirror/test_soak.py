@@ -15,7 +15,9 @@ from apps.mirror.services.webhooks import NothingChangedYet, RecordNotReadableYe
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.errors import OdooError
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+# Twenty simulated hours take one to two minutes on a busy machine: the suite's hang guard (120 s)
+# would cut them short.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.timeout(600)]
 
 HOURS = 20
 

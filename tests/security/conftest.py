@@ -1,3 +1,3 @@
 """The approvals fixtures (policies, people per role, a request factory) serve the security tests too."""
 
-from tests.approvals.conftest import fast_passwords, make_request, people, policies  # noqa: F401
+from tests.approvals.conftest import make_request, people, policies  # noqa: F401
