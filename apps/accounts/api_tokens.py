@@ -74,8 +74,9 @@ def api_token_create(
     name = name.strip()
     if not name:
         raise ApiTokenError("Give the token a name (what will use it).")
-    scope_list = sorted(set(scopes))
-    unknown = [scope for scope in scope_list if scope not in ApiScope.values]
+    asked = set(scopes)
+    unknown = sorted(asked - set(ApiScope.values))
+    scope_list = [scope for scope in ApiScope.values if scope in asked]  # read, decide, docks, admin
     if unknown or not scope_list:
         raise ApiTokenError(f"Scopes must be one or more of {', '.join(ApiScope.values)}.")
     if created_by.pk != user.pk and not has_role(created_by, Role.ADMIN):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -56,6 +57,10 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form, status=400)
     values = form.cleaned_data
+    if not cache.add(f"api_token_form:{request.user.pk}:{values['once']}", 1, timeout=24 * 3600):
+        # The same form sent again (a reload of the page that showed the secret): nothing new is made.
+        messages.info(request, "That token was already created; its secret was shown once, when it was made.")
+        return redirect("api_tokens:index")
     try:
         created = api_token_create(
             user=_me(request), name=values["name"], scopes=values["scopes"], created_by=_me(request),

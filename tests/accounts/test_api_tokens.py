@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -319,26 +320,27 @@ def test_the_screen_creates_shows_the_secret_once_and_revokes(client, supervisor
     page = client.get("/settings/tokens/")
     assert page.status_code == 200 and "No tokens yet." in page.content.decode()
 
-    created = client.post(
-        "/settings/tokens/",
-        {"name": "Sheets export", "scopes": ["read", "decide"], "sites": [sites["BRU"].pk], "carrier": "",
-         "expires_in_days": "30"},
-    )  # fmt: skip
+    form = {"name": "Sheets export", "scopes": ["read", "decide"], "sites": [sites["BRU"].pk], "carrier": "",
+            "expires_in_days": "30", "once": uuid.uuid4().hex}  # fmt: skip
+    created = client.post("/settings/tokens/", form)
 
     html = created.content.decode()
     raw = re.search(r'value="(ct_[0-9a-f]{8}_[A-Za-z0-9_-]+)"', html).group(1)
     token = ApiToken.objects.get()
-    assert (token.name, token.scopes, [s.code for s in token.sites.all()]) == ("Sheets export", ["decide", "read"],
+    assert (token.name, token.scopes, [s.code for s in token.sites.all()]) == ("Sheets export", ["read", "decide"],
                                                                               ["BRU"])  # fmt: skip
     assert "shown only once" in html and "Copy" in html
     assert timedelta(days=29, hours=23) < token.expires_at - timezone.now() <= timedelta(days=30)
     again = client.get("/settings/tokens/").content.decode()
     assert raw not in again and f"ct_{token.prefix}_…" in again and "● active" in again
     assert bearer(raw).get("/api/v1/cases/").status_code == 200
+    resent = client.post("/settings/tokens/", form, follow=True)  # a reload of the page that showed the secret
+    assert "That token was already created" in resent.content.decode() and raw not in resent.content.decode()
+    assert ApiToken.objects.count() == 1
 
     # Chicago is not one of the supervisor's sites: the form does not offer it.
     refused = client.post("/settings/tokens/", {"name": "x", "scopes": ["read"], "sites": [sites["CHI"].pk],
-                                                "expires_in_days": "30"})  # fmt: skip
+                                                "expires_in_days": "30", "once": uuid.uuid4().hex})  # fmt: skip
     assert refused.status_code == 400 and ApiToken.objects.count() == 1
 
     # Someone else's token is not theirs to revoke; an admin sees and may revoke it.
