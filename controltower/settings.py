@@ -285,8 +285,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="control-tower@localh
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # API tokens first (Bearer ct_…: scope per view, no CSRF), then the browser's session (CSRF checked).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.accounts.authentication.ApiTokenRateThrottle"],  # token calls only
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON only, capped at DATA_UPLOAD_MAX_MEMORY_SIZE (413 beyond); forms are for the screens.
     "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.CappedJSONParser"],
@@ -370,6 +375,7 @@ MIRROR_WEBHOOK_RECHECK_S = env.float("MIRROR_WEBHOOK_RECHECK_S", default=1.5)  #
 # Run change-set subscribers (detectors, screens) in the syncing process instead of a worker task.
 MIRROR_CHANGES_INLINE = env.bool("MIRROR_CHANGES_INLINE", default=False)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)  # larger API bodies get a 413
+API_TOKEN_RATE = env.str("API_TOKEN_RATE", default="600/min")  # calls per API token (n/s, n/min, n/hour); 429 beyond
 MIRROR_WEBHOOK_MAX_BYTES = env.int("MIRROR_WEBHOOK_MAX_BYTES", default=256 * 1024)
 
 # --- Version: wall displays reload themselves when it changes (a new deployment) ----------------

@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from apps.accounts.api_tokens import api_token_revoke
 from apps.accounts.display_tokens import display_token_create, display_token_revoke
-from apps.accounts.models import DisplayToken, User
+from apps.accounts.models import ApiToken, DisplayToken, User
 
 
 @admin.register(User)
@@ -48,4 +49,26 @@ class DisplayTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at=None):
             display_token_revoke(token=token, revoked_by=request.user)
+        self.message_user(request, "Revoked.", messages.SUCCESS)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """See every API token and revoke; tokens are created on /settings/tokens/ or through the API."""
+
+    list_display = ["name", "user", "prefix", "scopes", "carrier", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # the secret must be shown once: /settings/tokens/
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke (calls with it are refused at once)")
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at=None):
+            api_token_revoke(token=token, revoked_by=request.user)
         self.message_user(request, "Revoked.", messages.SUCCESS)

@@ -50,3 +50,51 @@ class DisplayToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ApiScope(models.TextChoices):
+    """What an API token may be used for (each view names the scope it needs)."""
+
+    READ = "read", "Read (lists and details)"
+    DECIDE = "decide", "Decide (act on cases, decide approvals)"
+    DOCKS = "docks", "Docks (read and change dock appointments)"
+    ADMIN = "admin", "Admin (manage tokens, admin-only endpoints)"
+
+
+class ApiToken(models.Model):
+    """A credential an integration (n8n, a carrier portal, BI) sends as `Authorization: Bearer ct_…`.
+
+    It acts as its user, never more: the user's roles and sites still apply, narrowed by the token's
+    scopes, sites (none = all the user's sites) and carrier (dock appointments of that carrier only).
+    The secret is shown once at creation; only its SHA-256 is stored, found by the public prefix.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. 'n8n approvals flow'.")
+    prefix = models.CharField(max_length=8, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(default=list, help_text="Any of read, decide, docks, admin.")
+    sites = models.ManyToManyField(
+        "ct_sites.Site", blank=True, related_name="+", help_text="Only these sites; none = every site of the user."
+    )
+    carrier = models.CharField(
+        max_length=100, blank=True, help_text="Only this carrier's dock appointments; empty = no carrier limit."
+    )
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (ct_{self.prefix}_…)"
+
+    def status_at(self, now) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"

@@ -32,6 +32,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Odoo connection", "connect:odoo", frozenset({Role.ADMIN})),
     NavEntry("Escalation", "escalation:settings", frozenset({Role.ADMIN})),
     NavEntry("API", "api-docs", DESK_ROLES),
+    NavEntry("API tokens", "api_tokens:index", EVERYONE - {Role.DISPLAY}),
     NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True),
 )
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from apps.accounts.roles import Role, has_role
+from apps.accounts.token_limits import token_site_ids
 from apps.sites.models import Site
 
 if TYPE_CHECKING:
@@ -19,10 +20,14 @@ if TYPE_CHECKING:
 
 
 def sites_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Site]:
-    """Admins see every active site; everyone else only the sites they are a member of."""
+    """Admins see every active site; everyone else only the sites they are a member of. A request
+    made with an API token limited to some sites sees only those (apps/accounts/token_limits.py)."""
     if not user.is_authenticated:
         return Site.objects.none()
     sites = Site.objects.filter(is_active=True)
+    limit = token_site_ids(user)
+    if limit is not None:
+        sites = sites.filter(pk__in=limit)
     if has_role(user, Role.ADMIN):
         return sites
     return sites.filter(members__pk=user.pk)

@@ -1,4 +1,4 @@
-"""Secrets never reach a log line: the webhook secret in its URL, display tokens, API keys, bearer tokens.
+"""Secrets never reach a log line: the webhook secret in its URL, display tokens, API keys and tokens, bearer tokens.
 
 One `redact()` serves the application logs (a logging filter on every handler, settings.LOGGING)
 and Daphne's access log (controltower/serve.py), which writes request paths with their query strings.
@@ -18,6 +18,7 @@ _PATTERNS = [
     (re.compile(r"(/hooks/odoo/)[^/\s?\"']+"), rf"\g<1>{MASK}"),
     (re.compile(r"([?&](?:token|api_key|apikey|key|secret|password|access_token)=)[^&\s\"']*", re.I), rf"\g<1>{MASK}"),
     (re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/=-]+", re.I), rf"\g<1>{MASK}"),
+    (re.compile(r"\b(ct_[0-9a-f]{8}_)[A-Za-z0-9_-]+"), rf"\g<1>{MASK}"),  # API tokens: keep the public prefix
 ]
 _SECRET_SETTINGS = ("ODOO_WEBHOOK_SECRET", "ODOO_API_KEY", "ODOO_PASSWORD", "METRICS_TOKEN", "SECRET_KEY")
 _MIN_SECRET_LENGTH = 8  # a short value ("admin") would mask ordinary words

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import Http404
 from rest_framework import serializers
 
+from apps.accounts.token_limits import token_carrier
 from apps.docks import services
 from apps.docks.facts import site_rules
 from apps.docks.models import Appointment, Capability, Direction, DockDoor
@@ -106,6 +107,11 @@ def create_with_input(*, user, data: Any) -> Appointment:
         site = site_for(user, values.pop("site"))
     except Http404:
         raise serializers.ValidationError({"site": ["Not one of your sites."]}) from None
+    limit = token_carrier(user)  # a carrier-limited API token books only for its carrier
+    if limit:
+        if (values.get("carrier") or limit).casefold() != limit.casefold():
+            raise serializers.ValidationError({"carrier": [f"This API token books only for {limit}."]})
+        values["carrier"] = values.get("carrier") or limit
     values["door"] = _door_of(site, values["door"])
     values["planned_start"] = in_site_time(values["planned_start"], site)
     values["planned_end"] = in_site_time(values["planned_end"], site)

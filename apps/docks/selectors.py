@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.accounts.selectors import sites_visible_to
+from apps.accounts.token_limits import token_carrier
 from apps.core.vocabulary import Label, duration_words
 from apps.docks import rules
 from apps.docks.facts import SiteDockRules, bookings, door_facts, holding, site_rules
@@ -42,7 +43,12 @@ def site_for(user: Person, site_code: str) -> Site:
 
 
 def appointments_visible_to(user: Person) -> QuerySet[Appointment]:
-    return Appointment.objects.filter(site__in=sites_visible_to(user).values("pk")).select_related("site", "door")
+    """Appointments at the user's sites; a carrier-limited API token sees only its carrier's."""
+    appointments = Appointment.objects.filter(site__in=sites_visible_to(user).values("pk"))
+    carrier = token_carrier(user)
+    if carrier:
+        appointments = appointments.filter(carrier__iexact=carrier)
+    return appointments.select_related("site", "door")
 
 
 def appointment_get(*, user: Person, appointment_id: int) -> Appointment:

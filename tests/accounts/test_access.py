@@ -13,9 +13,12 @@ def nav_labels(client) -> list[str]:
 @pytest.mark.parametrize(
     ("user_fixture", "expected"),
     [
-        ("supervisor", ["Overview", "Wall", "Exceptions", "Approvals", "Docks", "API"]),
-        ("approver", ["Overview", "Exceptions", "Approvals", "API"]),
-        ("manager", ["Overview", "Wall", "Exceptions", "Approvals", "Docks", "KPIs", "Integration health", "API"]),
+        ("supervisor", ["Overview", "Wall", "Exceptions", "Approvals", "Docks", "API", "API tokens"]),
+        ("approver", ["Overview", "Exceptions", "Approvals", "API", "API tokens"]),
+        (
+            "manager",
+            ["Overview", "Wall", "Exceptions", "Approvals", "Docks", "KPIs", "Integration health", "API", "API tokens"],
+        ),
         (
             "admin_user",
             [
@@ -29,6 +32,7 @@ def nav_labels(client) -> list[str]:
                 "Odoo connection",
                 "Escalation",
                 "API",
+                "API tokens",
                 "Administration",
             ],
         ),

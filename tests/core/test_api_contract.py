@@ -21,6 +21,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from apps.accounts.api_tokens import api_token_create
+from apps.accounts.roles import Role
+from apps.accounts.services import user_upsert
 from apps.approvals.defaults import ensure_default_policies
 from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
@@ -118,7 +121,10 @@ def real(sites, settings) -> dict[str, str]:
         site=sites["BRU"], door=door, planned_start=planned, planned_end=planned + timedelta(hours=1)
     )
     contact = Contact.objects.create(site=sites["BRU"], name="Ann Early", email="ann@example.com")
+    owner = user_upsert(username="tina.token", password="not-used-here-1", roles=[Role.ADMIN])
+    token = api_token_create(user=owner, name="Contract", scopes=["read"], created_by=owner).token
     return {
+        "token_id": str(token.pk),
         "appointment_id": str(appointment.pk),
         "contact_id": str(contact.pk),
         "case_id": str(case.pk),

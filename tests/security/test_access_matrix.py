@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from apps.accounts.api_tokens import api_token_create
 from apps.accounts.display_tokens import display_token_create, display_token_revoke
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
@@ -158,6 +159,11 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "escalation-api-contact": ("GET", "/api/v1/escalation/contacts/{contact}/", BRU_READERS),
     "escalation-api-calendar": ("GET", "/api/v1/escalation/calendar/", SIGNED_IN),
     "escalation-api-policies": ("GET", "/api/v1/escalation/policies/", SIGNED_IN),
+    # API tokens: everyone signed in but displays manages their own; admins everyone's (the token is the supervisor's).
+    "api_tokens:index": ("GET", "/settings/tokens/", SIGNED_IN),
+    "api_tokens:revoke": ("POST", "/settings/tokens/{token}/revoke/", {SUPERVISOR, ADMIN}),
+    "api-token-list": ("GET", "/api/v1/tokens/", SIGNED_IN),
+    "api-token-revoke": ("POST", "/api/v1/tokens/{token}/revoke/", {SUPERVISOR, ADMIN}),
 }
 
 # Routes whose check reads the body: what to send (form-encoded for screens, JSON for the API).
@@ -264,8 +270,9 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
         site=sites["BRU"], door=door, direction="inbound", planned_start=start, planned_end=start + timedelta(hours=1)
     )
     contact = Contact.objects.create(site=sites["BRU"], role=Role.SUPERVISOR, name="Matrix", email="m@example.com")
+    token = api_token_create(user=supervisor, name="Matrix", scopes=["read"], created_by=supervisor).token
     objects = {"case": case.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET,
-               "appointment": appointment.pk, "contact": contact.pk, "kpi": "exception_aging",
+               "appointment": appointment.pk, "contact": contact.pk, "token": token.pk, "kpi": "exception_aging",
                "site": "BRU"}  # fmt: skip
     return people, cookies, objects
 

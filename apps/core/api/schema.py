@@ -30,7 +30,7 @@ PROBLEM_SCHEMA = {
 
 DESCRIPTIONS = {
     "400": "Invalid input: `errors` lists each field's problems.",
-    "401": "Not signed in.",
+    "401": "An API token that is unknown, revoked or expired (code `not_authenticated`).",
     "403": "Not signed in (code `not_authenticated`), or your role or site does not allow this.",
     "404": "No such object at your sites, or no such page or cursor.",
     "405": "This method is not offered here.",
@@ -58,7 +58,7 @@ def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, 
             names = {parameter.get("name") for parameter in operation.get("parameters", [])}
             codes = ["405", "429", "500"]
             if operation.get("security") != [{}]:  # an endpoint open to anyone cannot refuse a person
-                codes.append("403")
+                codes += ["401", "403"]  # 401: a refused API token (revoked, expired, unknown)
             if "{" in path or names & {"page", "cursor"}:
                 codes.append("404")
             has_query = any(parameter.get("in") == "query" for parameter in operation.get("parameters", []))

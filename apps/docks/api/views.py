@@ -32,6 +32,7 @@ from apps.docks.services import EVENTS, DockError, appointment_cancel
 
 register_problem(DockError)  # carries its own status (400 for bad input, 409 for the wrong state)
 
+TOKEN_SCOPE = "docks"  # noqa: S105 (a scope name). API tokens need the docks scope for every dock endpoint, reading or writing
 SITE_PARAMETER = OpenApiParameter("site", str, description="Site code, e.g. BRU.")
 
 
@@ -44,6 +45,8 @@ def _detail(user, appointment_id: int) -> dict[str, Any]:
 
 class DockDoorListApi(ListAPIView):
     """Dock doors of your sites, in timeline order."""
+
+    token_scope = TOKEN_SCOPE
 
     serializer_class = s.DockDoorSerializer
     permission_classes = [HasRole.of(*READING_ROLES)]
@@ -62,6 +65,8 @@ class DockDoorListApi(ListAPIView):
 class AppointmentListApi(ListAPIView):
     """Appointments of your sites by planned start (GET; `from`/`to` bound the planned time), and
     booking a door (POST, supervisors): overlaps are allowed and reported, a closed door is refused."""
+
+    token_scope = TOKEN_SCOPE
 
     serializer_class = s.AppointmentSerializer
     pagination_class = PagePagination
@@ -109,6 +114,8 @@ class AppointmentListApi(ListAPIView):
 class AppointmentDetailApi(APIView):
     """One appointment with its state (late, conflict, …) and the conflicts of its plan."""
 
+    token_scope = TOKEN_SCOPE
+
     permission_classes = [HasRole.of(*READING_ROLES)]
 
     @extend_schema(responses={200: s.AppointmentDetailSerializer})
@@ -118,6 +125,8 @@ class AppointmentDetailApi(APIView):
 
 class AppointmentMoveApi(APIView):
     """Move or resize (supervisors); the appointment is pinned from then on."""
+
+    token_scope = TOKEN_SCOPE
 
     permission_classes = [HasRole.of(*PLANNING_ROLES)]
 
@@ -130,6 +139,8 @@ class AppointmentMoveApi(APIView):
 
 class AppointmentCancelApi(APIView):
     """Cancel a planned appointment (supervisors); its door is free again."""
+
+    token_scope = TOKEN_SCOPE
 
     permission_classes = [HasRole.of(*PLANNING_ROLES)]
 
@@ -144,6 +155,7 @@ def _event_view(event: str) -> type[APIView]:
     step = EVENTS[event]
 
     class EventApi(APIView):
+        token_scope = TOKEN_SCOPE
         permission_classes = [HasRole.of(*CLERK_ROLES)]
 
         @extend_schema(
@@ -165,6 +177,8 @@ EVENT_VIEWS = {event.replace("_", "-"): _event_view(event) for event in EVENTS}
 
 class SlotFindApi(APIView):
     """The first free door and time that fit a load: 404 problem when nothing fits within two days."""
+
+    token_scope = TOKEN_SCOPE
 
     permission_classes = [HasRole.of(*PLANNING_ROLES)]
 

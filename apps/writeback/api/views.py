@@ -123,6 +123,7 @@ class OutboxEntryRetryApi(APIView):
     """Run an entry that needs attention or is dead again now (audited). 409 when its status forbids it."""
 
     permission_classes = [HasRole.of(Role.ADMIN)]
+    token_scope = "admin"  # noqa: S105 (a scope name: an API token needs "admin" for this)
 
     OutputSerializer = OutboxEntryDetailSerializer
 
@@ -137,6 +138,7 @@ class OutboxEntryCancelApi(APIView):
     """Cancel an entry that has not been written (audited, with an optional reason). 409 when too late."""
 
     permission_classes = [HasRole.of(Role.ADMIN)]
+    token_scope = "admin"  # noqa: S105 (a scope name: an API token needs "admin" for this)
 
     class OutboxCancelInputSerializer(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
