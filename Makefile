@@ -16,7 +16,7 @@ FAST := -m "not browser and not slow"
 # The suite runs on every core (pytest-xdist); tests/workers.py gives each worker its own Redis and
 # database. WORKERS=0 runs it in one process.
 WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -p tests.workers -n $(WORKERS)
+PYTEST := $(BIN)/python -m pytest -p tests.workers -n $(WORKERS) $(if $(filter 0,$(WORKERS)),,--dist worksteal)
 
 # $(call timed,NAME,COMMAND): run COMMAND, then print "=== phase NAME: N s" even when it fails.
 timed = start=$$(date +%s); $(2); status=$$?; echo "=== phase $(1): $$(( $$(date +%s) - start )) s"; exit $$status
