@@ -137,6 +137,7 @@ for _definition in (
         unit=Unit.COUNT,
         good=Direction.DOWN,
         compute=blocked_shipments,
+        hourly=True,
         breakdown_title="Open blocked shipments by severity",
     ),
     KpiDefinition(
