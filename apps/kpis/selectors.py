@@ -246,6 +246,17 @@ def hour_label(moment: datetime, zone: Any) -> str:
     return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
 
 
+def hour_tick(moment: datetime, zone: Any) -> str:
+    """An hour on a chart's axis, short: "Sun 25 02:00"; the autumn's repeated hour adds its UTC offset."""
+    local = moment.astimezone(zone)
+    label = f"{local:%a %d %H:%M}"
+    naive = local.replace(tzinfo=None)
+    if naive.replace(tzinfo=zone, fold=0).utcoffset() != naive.replace(tzinfo=zone, fold=1).utcoffset():
+        offset = local.strftime("%z")
+        label += f" {offset[:3]}:{offset[3:]}"
+    return label
+
+
 def per_person_enabled(site: Site) -> bool:
     """False when the site turned per-approver figures off (on by default)."""
     return KpiSiteSettings.objects.filter(site=site).values_list("per_person_figures", flat=True).first() is not False
@@ -273,7 +284,7 @@ def kpi_charts(user: AnyUser, kpi: KpiDefinition, filters: KpiFilters, now: date
         start, end = hour_window(sites, filters, now)
         keys: list[Any] = list(range(int((end - start) / HOUR)))
         zone = sites[0].tzinfo if len(sites) == 1 else UTC
-        labels = [hour_label(start + index * HOUR, zone) for index in keys]
+        labels = [hour_tick(start + index * HOUR, zone) for index in keys]
         where = f"{sites[0].code} local time" if len(sites) == 1 else "UTC"
         trend = Chart("trend", f"{kpi.name}, hour by hour", "line", unit, f"Hour ({where})", labels, x_type="category")
         points_by_site = _hour_snapshots(kpi.code, sites, start, end) if kpi.hourly else {}

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from apps.kpis.definitions import definition
 from apps.kpis.models import KpiHourSnapshot, KpiSnapshot
 from apps.kpis.refresh import day_refresh
-from apps.kpis.selectors import hour_label
+from apps.kpis.selectors import hour_label, hour_tick
 from apps.kpis.services import kpi_snapshots_refresh, kpi_snapshots_refresh_recent, local_hours
 from apps.mirror.changes import ChangeSet, dispatch
 from tests.cases.factories import make_picking, make_site_world
@@ -53,6 +53,9 @@ def test_a_brussels_day_has_24_local_hours_and_23_or_25_when_the_clocks_change(s
     assert len(autumn) == 25
     labels = [hour_label(start, bru.tzinfo) for start, _ in autumn]
     assert labels[2:4] == ["2026-10-25 02:00 +02:00", "2026-10-25 02:00 +01:00"]
+    # On a chart's axis the hours are short; the repeated one says its offset.
+    ticks = [hour_tick(start, bru.tzinfo) for start, _ in autumn]
+    assert ticks[1:5] == ["Sun 25 01:00", "Sun 25 02:00 +02:00", "Sun 25 02:00 +01:00", "Sun 25 03:00"]
     assert autumn[0][0] == datetime(2026, 10, 24, 22, 0, tzinfo=UTC)  # midnight at UTC+2
     assert autumn[-1][1] == datetime(2026, 10, 25, 23, 0, tzinfo=UTC)  # next midnight at UTC+1
 
@@ -202,7 +205,7 @@ def test_the_kpi_page_by_the_hour_shows_the_last_48_hours_from_snapshots_only(cl
     trend = response.context["charts_json"][0]
     assert trend["title"] == "Exception aging, hour by hour" and trend["x_title"] == "Hour (BRU local time)"
     assert len(trend["x"]) == 48
-    assert trend["x"][-1] == hour_label(now.replace(minute=0, second=0, microsecond=0), bru.tzinfo)
+    assert trend["x"][-1] == hour_tick(now.replace(minute=0, second=0, microsecond=0), bru.tzinfo)
     values = trend["series"][0]["values"]
     # The running hour: the case is 5 h old now. Six hours back it was not open yet.
     assert values[-1] == pytest.approx(5 * 3600.0, abs=120)
