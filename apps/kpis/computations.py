@@ -35,16 +35,28 @@ def age_bucket(age: timedelta) -> str:
     return AGE_BUCKETS[-1][0]
 
 
-def exception_aging(period: Period) -> Measure:
-    """Cases open at the end of the period (or now, for today), aged from when they opened."""
-    at = period.as_of
-    rows = Case.objects.filter(site=period.site, opened_at__lt=at).filter(
-        Q(resolved_at__isnull=True) | Q(resolved_at__gte=at)
+def open_cases_over(periods: list[Period], **filters) -> list[tuple]:
+    """(opened_at, resolved_at, severity) of the site's cases open at any of the periods' moments: one
+    read for a day's hours."""
+    first = min(period.as_of for period in periods)
+    last = max(period.as_of for period in periods)
+    return list(
+        Case.objects.filter(site=periods[0].site, opened_at__lt=last, **filters)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=first))
+        .values_list("opened_at", "resolved_at", "severity")
     )
+
+
+def open_at(rows: list[tuple], at) -> list[tuple]:
+    """The rows open at ``at``: opened before it, not resolved by it."""
+    return [row for row in rows if row[0] < at and (row[1] is None or row[1] >= at)]
+
+
+def _aging(at, rows: list[tuple]) -> Measure:
     ages: list[float] = []
     severity: Counter[str] = Counter()
     buckets: dict[str, Counter[str]] = {label: Counter() for label, _ in AGE_BUCKETS}
-    for opened_at, level in rows.values_list("opened_at", "severity"):
+    for opened_at, _, level in rows:
         age = at - opened_at
         ages.append(age.total_seconds())
         severity[level] += 1
@@ -59,6 +71,16 @@ def exception_aging(period: Period) -> Measure:
             "age_buckets": {label: dict(counts) for label, counts in buckets.items()},
         },
     )
+
+
+def exception_aging(period: Period) -> Measure:
+    """Cases open at the end of the period (or now, for today), aged from when they opened."""
+    return exception_aging_many([period])[0]
+
+
+def exception_aging_many(periods: list[Period]) -> list[Measure]:
+    rows = open_cases_over(periods)
+    return [_aging(period.as_of, open_at(rows, period.as_of)) for period in periods]
 
 
 def _case_durations(period: Period, *, field: str) -> Measure:
@@ -247,6 +269,7 @@ for _definition in (
         good=Direction.DOWN,
         compute=exception_aging,
         hourly=True,
+        compute_many=exception_aging_many,
         breakdown_title="Open exceptions by age and severity",
     ),
     KpiDefinition(

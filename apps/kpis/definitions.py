@@ -41,7 +41,7 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True)
 class Period:
-    """One site's local day as UTC bounds; ``as_of`` is the end, or now while the day is running."""
+    """One site's local day (or local hour) as UTC bounds; ``as_of`` is the end, or now while it is running."""
 
     site: Site
     start: datetime
@@ -67,7 +67,9 @@ class KpiDefinition:
     good: Direction
     compute: Callable[[Period], Measure]
     breakdown_title: str = ""  # the breakdown chart's title; empty when the KPI has none
-    hourly: bool = False  # also kept per local hour (see HOURLY below)
+    hourly: bool = False  # also kept per local hour (see HOURLY_NOTE)
+    # Optional: every hour of a day from one read (the state-at-a-moment KPIs), instead of one per hour.
+    compute_many: Callable[[list[Period]], list[Measure]] | None = None
 
     def as_dict(self) -> dict[str, str | bool]:
         return {

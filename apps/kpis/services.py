@@ -60,9 +60,10 @@ def _hour_snapshots_refresh(*, site: Site, day: date, kpis: list[KpiDefinition],
                 site=site, kpi=kpi.code, period_start__gte=hours[0][0], period_start__lte=hours[-1][0]
             ).values_list("period_start", "value")
         )
+        periods = [Period(site=site, start=start, end=end, as_of=min(end, now)) for start, end in hours]
+        measures = kpi.compute_many(periods) if kpi.compute_many else [kpi.compute(period) for period in periods]
         rows = []
-        for start, end in hours:
-            measure = kpi.compute(Period(site=site, start=start, end=end, as_of=min(end, now)))
+        for (start, end), measure in zip(hours, measures, strict=True):
             rows.append(
                 KpiHourSnapshot(
                     site=site, kpi=kpi.code, day=day, period_start=start, period_end=end, value=measure.value,
