@@ -83,26 +83,54 @@ def exception_aging_many(periods: list[Period]) -> list[Measure]:
     return [_aging(period.as_of, open_at(rows, period.as_of)) for period in periods]
 
 
+def span_of(periods: list[Period]) -> Period:
+    """One period covering them all (a day's hours): read once, then split by time."""
+    return Period(
+        site=periods[0].site,
+        start=min(period.start for period in periods),
+        end=max(period.end for period in periods),
+        as_of=max(period.as_of for period in periods),
+    )
+
+
 def _case_durations(period: Period, *, field: str) -> Measure:
     """Median time from opening to ``field`` (acknowledged_at, resolved_at) for cases that reached it
     in the period, with the p90 and the median per severity."""
-    rows = Case.objects.filter(
-        site=period.site, **{f"{field}__gte": period.start, f"{field}__lt": period.end}
-    ).values_list("opened_at", field, "severity")
-    spans: list[float] = []
-    per_severity: dict[str, list[float]] = defaultdict(list)
-    for opened_at, reached_at, level in rows:
-        seconds = max((reached_at - opened_at).total_seconds(), 0.0)
-        spans.append(seconds)
-        per_severity[level].append(seconds)
-    return Measure(
-        value=median(spans),
-        sample_size=len(spans),
-        breakdown={
-            "p90_s": percentile(spans, 0.9),
-            "by_severity": {level: median(per_severity[level]) for level in SEVERITIES},
-        },
+    return _case_durations_many([period], field=field)[0]
+
+
+def _case_durations_many(periods: list[Period], *, field: str) -> list[Measure]:
+    span = span_of(periods)
+    rows = list(
+        Case.objects.filter(site=span.site, **{f"{field}__gte": span.start, f"{field}__lt": span.end}).values_list(
+            "opened_at", field, "severity"
+        )
     )
+    measures = []
+    for period in periods:
+        spans: list[float] = []
+        per_severity: dict[str, list[float]] = defaultdict(list)
+        for opened_at, reached_at, level in rows:
+            if not period.start <= reached_at < period.end:
+                continue
+            seconds = max((reached_at - opened_at).total_seconds(), 0.0)
+            spans.append(seconds)
+            per_severity[level].append(seconds)
+        measures.append(
+            Measure(
+                value=median(spans),
+                sample_size=len(spans),
+                breakdown={
+                    "p90_s": percentile(spans, 0.9),
+                    "by_severity": {level: median(per_severity[level]) for level in SEVERITIES},
+                },
+            )
+        )
+    return measures
+
+
+def exception_acknowledge_time_many(periods: list[Period]) -> list[Measure]:
+    return _case_durations_many(periods, field="acknowledged_at")
 
 
 def exception_acknowledge_time(period: Period) -> Measure:
@@ -234,27 +262,48 @@ def share(part: int, whole: int) -> float | None:
 
 def pick_delay(period: Period) -> Measure:
     """Share of internal and outgoing transfers done in the period after their scheduled date."""
-    done = late = 0
-    for scheduled, finished in done_pickings(period, ("internal", "outgoing")).values_list(
-        "scheduled_date", "date_done"
-    ):
-        done += 1
-        late += bool(scheduled and finished > scheduled)
-    return Measure(value=share(late, done), sample_size=done, breakdown={"done": done, "late": late})
+    return pick_delay_many([period])[0]
+
+
+def pick_delay_many(periods: list[Period]) -> list[Measure]:
+    rows = list(done_pickings(span_of(periods), ("internal", "outgoing")).values_list("scheduled_date", "date_done"))
+    measures = []
+    for period in periods:
+        done = late = 0
+        for scheduled, finished in rows:
+            if period.start <= finished < period.end:
+                done += 1
+                late += bool(scheduled and finished > scheduled)
+        measures.append(Measure(value=share(late, done), sample_size=done, breakdown={"done": done, "late": late}))
+    return measures
 
 
 def dispatch_adherence(period: Period) -> Measure:
     """Share of deliveries shipped in the period by their cutoff (deadline, else scheduled date)."""
-    shipped = on_time = 0
-    for scheduled, deadline, finished in done_pickings(period, ("outgoing",)).values_list(
-        "scheduled_date", "date_deadline", "date_done"
-    ):
-        cutoff = deadline or scheduled
-        shipped += 1
-        on_time += bool(cutoff is None or finished <= cutoff)
-    return Measure(
-        value=share(on_time, shipped), sample_size=shipped, breakdown={"shipped": shipped, "on_time": on_time}
+    return dispatch_adherence_many([period])[0]
+
+
+def dispatch_adherence_many(periods: list[Period]) -> list[Measure]:
+    rows = list(
+        done_pickings(span_of(periods), ("outgoing",)).values_list("scheduled_date", "date_deadline", "date_done")
     )
+    measures = []
+    for period in periods:
+        shipped = on_time = 0
+        for scheduled, deadline, finished in rows:
+            if not period.start <= finished < period.end:
+                continue
+            cutoff = deadline or scheduled
+            shipped += 1
+            on_time += bool(cutoff is None or finished <= cutoff)
+        measures.append(
+            Measure(
+                value=share(on_time, shipped),
+                sample_size=shipped,
+                breakdown={"shipped": shipped, "on_time": on_time},
+            )
+        )
+    return measures
 
 
 for _definition in (
@@ -282,6 +331,7 @@ for _definition in (
         good=Direction.DOWN,
         compute=exception_acknowledge_time,
         hourly=True,
+        compute_many=exception_acknowledge_time_many,
         breakdown_title="Median by severity",
     ),
     KpiDefinition(
@@ -344,6 +394,7 @@ for _definition in (
         good=Direction.DOWN,
         compute=pick_delay,
         hourly=True,
+        compute_many=pick_delay_many,
     ),
     KpiDefinition(
         code="dispatch_adherence",
@@ -355,6 +406,7 @@ for _definition in (
         good=Direction.UP,
         compute=dispatch_adherence,
         hourly=True,
+        compute_many=dispatch_adherence_many,
     ),
 ):
     KPIS.register(_definition, name=_definition.code)

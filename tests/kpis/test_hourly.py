@@ -212,3 +212,20 @@ def test_the_kpi_page_by_the_hour_shows_the_last_48_hours_from_snapshots_only(cl
     assert values[-7] is None
     page = response.content.decode()
     assert "By the hour: the last 48 hours." in page
+
+
+def test_time_to_acknowledge_hour_by_hour(sites, make_case):
+    bru = sites["BRU"]
+    # Acknowledged in the 09:00 hour after 10 and 30 minutes; in the 10:00 hour after 2 hours.
+    make_case(opened_at=START + 9 * H, acknowledged_at=START + 9 * H + 10 * M, severity="high")
+    make_case(opened_at=START + 8 * H + 45 * M, acknowledged_at=START + 9 * H + 15 * M, severity="low")
+    make_case(opened_at=START + 8 * H + 30 * M, acknowledged_at=START + 10 * H + 30 * M, severity="low")
+    kpi_snapshots_refresh(site=bru, day=DAY, now=LATER)
+    rows = hours_of(bru, "exception_acknowledge_time", DAY)
+    assert (rows[8].value, rows[8].sample_size) == (None, 0)  # nothing acknowledged 08:00–09:00
+    # 09:00: 600 s and 1800 s → median 1200 s; p90 nearest rank ⌈1.8⌉ = 2nd → 1800 s.
+    assert (rows[9].value, rows[9].sample_size, rows[9].breakdown["p90_s"]) == (1200.0, 2, 1800.0)
+    assert rows[9].breakdown["by_severity"] == {"critical": None, "high": 600.0, "medium": None, "low": 1800.0}
+    assert (rows[10].value, rows[10].sample_size) == (7200.0, 1)
+    # The day: 600, 1800, 7200 → median 1800.
+    assert KpiSnapshot.objects.get(site=bru, kpi="exception_acknowledge_time", day=DAY).value == 1800.0
