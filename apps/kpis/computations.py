@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.db.models import Q
 
-from apps.approvals.models import ApprovalRequest, ApprovalStep, RequestStatus
+from apps.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalStep, DecisionKind, RequestStatus
 from apps.cases.models import Case, Severity
 from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile
 from apps.mirror.models import Picking
@@ -35,16 +35,28 @@ def age_bucket(age: timedelta) -> str:
     return AGE_BUCKETS[-1][0]
 
 
-def exception_aging(period: Period) -> Measure:
-    """Cases open at the end of the period (or now, for today), aged from when they opened."""
-    at = period.as_of
-    rows = Case.objects.filter(site=period.site, opened_at__lt=at).filter(
-        Q(resolved_at__isnull=True) | Q(resolved_at__gte=at)
+def open_cases_over(periods: list[Period], **filters) -> list[tuple]:
+    """(opened_at, resolved_at, severity) of the site's cases open at any of the periods' moments: one
+    read for a day's hours."""
+    first = min(period.as_of for period in periods)
+    last = max(period.as_of for period in periods)
+    return list(
+        Case.objects.filter(site=periods[0].site, opened_at__lt=last, **filters)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=first))
+        .values_list("opened_at", "resolved_at", "severity")
     )
+
+
+def open_at(rows: list[tuple], at) -> list[tuple]:
+    """The rows open at ``at``: opened before it, not resolved by it."""
+    return [row for row in rows if row[0] < at and (row[1] is None or row[1] >= at)]
+
+
+def _aging(at, rows: list[tuple]) -> Measure:
     ages: list[float] = []
     severity: Counter[str] = Counter()
     buckets: dict[str, Counter[str]] = {label: Counter() for label, _ in AGE_BUCKETS}
-    for opened_at, level in rows.values_list("opened_at", "severity"):
+    for opened_at, _, level in rows:
         age = at - opened_at
         ages.append(age.total_seconds())
         severity[level] += 1
@@ -61,26 +73,64 @@ def exception_aging(period: Period) -> Measure:
     )
 
 
+def exception_aging(period: Period) -> Measure:
+    """Cases open at the end of the period (or now, for today), aged from when they opened."""
+    return exception_aging_many([period])[0]
+
+
+def exception_aging_many(periods: list[Period]) -> list[Measure]:
+    rows = open_cases_over(periods)
+    return [_aging(period.as_of, open_at(rows, period.as_of)) for period in periods]
+
+
+def span_of(periods: list[Period]) -> Period:
+    """One period covering them all (a day's hours): read once, then split by time."""
+    return Period(
+        site=periods[0].site,
+        start=min(period.start for period in periods),
+        end=max(period.end for period in periods),
+        as_of=max(period.as_of for period in periods),
+    )
+
+
 def _case_durations(period: Period, *, field: str) -> Measure:
     """Median time from opening to ``field`` (acknowledged_at, resolved_at) for cases that reached it
     in the period, with the p90 and the median per severity."""
-    rows = Case.objects.filter(
-        site=period.site, **{f"{field}__gte": period.start, f"{field}__lt": period.end}
-    ).values_list("opened_at", field, "severity")
-    spans: list[float] = []
-    per_severity: dict[str, list[float]] = defaultdict(list)
-    for opened_at, reached_at, level in rows:
-        seconds = max((reached_at - opened_at).total_seconds(), 0.0)
-        spans.append(seconds)
-        per_severity[level].append(seconds)
-    return Measure(
-        value=median(spans),
-        sample_size=len(spans),
-        breakdown={
-            "p90_s": percentile(spans, 0.9),
-            "by_severity": {level: median(per_severity[level]) for level in SEVERITIES},
-        },
+    return _case_durations_many([period], field=field)[0]
+
+
+def _case_durations_many(periods: list[Period], *, field: str) -> list[Measure]:
+    span = span_of(periods)
+    rows = list(
+        Case.objects.filter(site=span.site, **{f"{field}__gte": span.start, f"{field}__lt": span.end}).values_list(
+            "opened_at", field, "severity"
+        )
     )
+    measures = []
+    for period in periods:
+        spans: list[float] = []
+        per_severity: dict[str, list[float]] = defaultdict(list)
+        for opened_at, reached_at, level in rows:
+            if not period.start <= reached_at < period.end:
+                continue
+            seconds = max((reached_at - opened_at).total_seconds(), 0.0)
+            spans.append(seconds)
+            per_severity[level].append(seconds)
+        measures.append(
+            Measure(
+                value=median(spans),
+                sample_size=len(spans),
+                breakdown={
+                    "p90_s": percentile(spans, 0.9),
+                    "by_severity": {level: median(per_severity[level]) for level in SEVERITIES},
+                },
+            )
+        )
+    return measures
+
+
+def exception_acknowledge_time_many(periods: list[Period]) -> list[Measure]:
+    return _case_durations_many(periods, field="acknowledged_at")
 
 
 def exception_acknowledge_time(period: Period) -> Measure:
@@ -106,13 +156,45 @@ def approval_turnaround(period: Period) -> Measure:
         seconds = max((decided_at - created_at).total_seconds(), 0.0)
         spans.append(seconds)
         per_type[request_type].append(seconds)
+    per_step, per_approver = _decision_turnarounds(period)
     return Measure(
         value=median(spans),
         sample_size=len(spans),
         breakdown={
             "p90_s": percentile(spans, 0.9),
             "by_type": {request_type: median(values) for request_type, values in sorted(per_type.items())},
+            "per_step": per_step,
+            # per person: read only through selectors.per_person_allowed (managers and admins of the
+            # site, and only while the site has not turned per-person figures off)
+            "per_approver": per_approver,
         },
+    )
+
+
+def _spread(values: list[float]) -> dict[str, float | int | None]:
+    return {"median_s": median(values), "p90_s": percentile(values, 0.9), "decisions": len(values)}
+
+
+def _decision_turnarounds(period: Period) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Approve and reject decisions made in the period on the site's requests: from the step becoming
+    active to the person's decision, median and p90 per step name and per approver (by user id)."""
+    per_step: dict[str, list[float]] = defaultdict(list)
+    per_user: dict[str, list[float]] = defaultdict(list)
+    for user_id, step_name, activated_at, decided_at in ApprovalDecision.objects.filter(
+        request__site=period.site,
+        at__gte=period.start,
+        at__lt=period.end,
+        kind__in=(DecisionKind.APPROVE, DecisionKind.REJECT),
+        step__activated_at__isnull=False,
+    ).values_list("user_id", "step__name", "step__activated_at", "at"):
+        if activated_at is None:  # filtered out above; the column is nullable
+            continue
+        seconds = max((decided_at - activated_at).total_seconds(), 0.0)
+        per_step[step_name].append(seconds)
+        per_user[str(user_id)].append(seconds)
+    return (
+        {name: _spread(values) for name, values in sorted(per_step.items())},
+        {user: _spread(values) for user, values in sorted(per_user.items(), key=lambda item: int(item[0]))},
     )
 
 
@@ -180,27 +262,48 @@ def share(part: int, whole: int) -> float | None:
 
 def pick_delay(period: Period) -> Measure:
     """Share of internal and outgoing transfers done in the period after their scheduled date."""
-    done = late = 0
-    for scheduled, finished in done_pickings(period, ("internal", "outgoing")).values_list(
-        "scheduled_date", "date_done"
-    ):
-        done += 1
-        late += bool(scheduled and finished > scheduled)
-    return Measure(value=share(late, done), sample_size=done, breakdown={"done": done, "late": late})
+    return pick_delay_many([period])[0]
+
+
+def pick_delay_many(periods: list[Period]) -> list[Measure]:
+    rows = list(done_pickings(span_of(periods), ("internal", "outgoing")).values_list("scheduled_date", "date_done"))
+    measures = []
+    for period in periods:
+        done = late = 0
+        for scheduled, finished in rows:
+            if period.start <= finished < period.end:
+                done += 1
+                late += bool(scheduled and finished > scheduled)
+        measures.append(Measure(value=share(late, done), sample_size=done, breakdown={"done": done, "late": late}))
+    return measures
 
 
 def dispatch_adherence(period: Period) -> Measure:
     """Share of deliveries shipped in the period by their cutoff (deadline, else scheduled date)."""
-    shipped = on_time = 0
-    for scheduled, deadline, finished in done_pickings(period, ("outgoing",)).values_list(
-        "scheduled_date", "date_deadline", "date_done"
-    ):
-        cutoff = deadline or scheduled
-        shipped += 1
-        on_time += bool(cutoff is None or finished <= cutoff)
-    return Measure(
-        value=share(on_time, shipped), sample_size=shipped, breakdown={"shipped": shipped, "on_time": on_time}
+    return dispatch_adherence_many([period])[0]
+
+
+def dispatch_adherence_many(periods: list[Period]) -> list[Measure]:
+    rows = list(
+        done_pickings(span_of(periods), ("outgoing",)).values_list("scheduled_date", "date_deadline", "date_done")
     )
+    measures = []
+    for period in periods:
+        shipped = on_time = 0
+        for scheduled, deadline, finished in rows:
+            if not period.start <= finished < period.end:
+                continue
+            cutoff = deadline or scheduled
+            shipped += 1
+            on_time += bool(cutoff is None or finished <= cutoff)
+        measures.append(
+            Measure(
+                value=share(on_time, shipped),
+                sample_size=shipped,
+                breakdown={"shipped": shipped, "on_time": on_time},
+            )
+        )
+    return measures
 
 
 for _definition in (
@@ -214,6 +317,8 @@ for _definition in (
         unit=Unit.DURATION,
         good=Direction.DOWN,
         compute=exception_aging,
+        hourly=True,
+        compute_many=exception_aging_many,
         breakdown_title="Open exceptions by age and severity",
     ),
     KpiDefinition(
@@ -225,6 +330,8 @@ for _definition in (
         unit=Unit.DURATION,
         good=Direction.DOWN,
         compute=exception_acknowledge_time,
+        hourly=True,
+        compute_many=exception_acknowledge_time_many,
         breakdown_title="Median by severity",
     ),
     KpiDefinition(
@@ -243,11 +350,14 @@ for _definition in (
         name="Approval turnaround",
         question="How long do decisions wait?",
         formula="Median time from raising to the final decision of the approval requests a person decided that day "
-        "(requests released straight-through by policy are not counted).",
+        "(requests released straight-through by policy are not counted). Per step and per approver: median and "
+        "p90 from the step becoming active to each approve or reject decision made that day (per approver only "
+        "for the site's managers and admins, unless the site turned per-person figures off).",
         source="Approval requests (raised, decided)",
         unit=Unit.DURATION,
         good=Direction.DOWN,
         compute=approval_turnaround,
+        hourly=True,
         breakdown_title="Median by request type",
     ),
     KpiDefinition(
@@ -259,6 +369,7 @@ for _definition in (
         unit=Unit.PERCENT,
         good=Direction.DOWN,
         compute=approval_sla_breaches,
+        hourly=True,
         breakdown_title="Share past SLA by step",
     ),
     KpiDefinition(
@@ -282,6 +393,8 @@ for _definition in (
         unit=Unit.PERCENT,
         good=Direction.DOWN,
         compute=pick_delay,
+        hourly=True,
+        compute_many=pick_delay_many,
     ),
     KpiDefinition(
         code="dispatch_adherence",
@@ -292,6 +405,8 @@ for _definition in (
         unit=Unit.PERCENT,
         good=Direction.UP,
         compute=dispatch_adherence,
+        hourly=True,
+        compute_many=dispatch_adherence_many,
     ),
 ):
     KPIS.register(_definition, name=_definition.code)

@@ -14,6 +14,19 @@ from typing import Any
 from apps.core.registry import Registry
 from apps.sites.models import Site
 
+#: Which KPIs are also kept per local hour, and why. Hours make sense where a figure moves within a
+#: shift and a manager acts on it the same day: what is open at a moment (exception aging, blocked
+#: shipments), how fast things are picked up or decided (time to acknowledge, approval turnaround,
+#: approvals breaching SLA), and floor execution against the clock (pick delay, dispatch adherence,
+#: dock arrivals on time). Daily only: resolution time, order cycle time and door dwell (spans of
+#: hours to days, an hour holds too few to mean anything), straight-through rate, inventory
+#: adjustments and write-back failures (rare or batched events, read as a daily rate).
+HOURLY_NOTE = (
+    "Also by the hour (the last 48 hours on the KPI page): exception aging, blocked shipments, time to "
+    "acknowledge, approval turnaround, approvals breaching SLA, pick delay, dispatch adherence and dock "
+    "arrivals on time. The others are daily only: their events span days or are too rare in an hour."
+)
+
 
 class Unit(StrEnum):
     DURATION = "duration"  # seconds, shown in the vocabulary's duration words
@@ -28,7 +41,7 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True)
 class Period:
-    """One site's local day as UTC bounds; ``as_of`` is the end, or now while the day is running."""
+    """One site's local day (or local hour) as UTC bounds; ``as_of`` is the end, or now while it is running."""
 
     site: Site
     start: datetime
@@ -54,8 +67,11 @@ class KpiDefinition:
     good: Direction
     compute: Callable[[Period], Measure]
     breakdown_title: str = ""  # the breakdown chart's title; empty when the KPI has none
+    hourly: bool = False  # also kept per local hour (see HOURLY_NOTE)
+    # Optional: every hour of a day from one read (the state-at-a-moment KPIs), instead of one per hour.
+    compute_many: Callable[[list[Period]], list[Measure]] | None = None
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, str | bool]:
         return {
             "code": self.code,
             "name": self.name,
@@ -65,6 +81,7 @@ class KpiDefinition:
             "unit": str(self.unit),
             "good": str(self.good),
             "breakdown_title": self.breakdown_title,
+            "hourly": self.hourly,
         }
 
 

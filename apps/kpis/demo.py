@@ -21,8 +21,19 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.accounts.roles import APPROVER_ROLES
 from apps.approvals.defaults import ensure_default_policies
-from apps.approvals.models import ApprovalPolicy, ApprovalRequest, ApprovalStep, RequestStatus, RequestType, StepStatus
+from apps.approvals.models import (
+    ApprovalDecision,
+    ApprovalPolicy,
+    ApprovalRequest,
+    ApprovalStep,
+    DecisionKind,
+    RequestStatus,
+    RequestType,
+    StepStatus,
+)
 from apps.cases.detectors.base import detectors
 from apps.cases.models import SEVERITY_RANK, Case, Status
 from apps.docks.demo import dock_day_fill
@@ -158,7 +169,7 @@ def _requests(site: Site, day: date, rng: random.Random, improved: float) -> int
         request.created_at, request.decided_at = raised, decided
     ApprovalRequest.objects.bulk_update([request for request, _, _ in rows], ["created_at", "decided_at"])
     sla = 60
-    ApprovalStep.objects.bulk_create(
+    steps = ApprovalStep.objects.bulk_create(
         ApprovalStep(
             request=request,
             position=1,
@@ -174,4 +185,27 @@ def _requests(site: Site, day: date, rng: random.Random, improved: float) -> int
         for request, raised, decided in rows
         if request.status != RequestStatus.STRAIGHT_THROUGH
     )
+    _decisions(site, steps, rng)
     return len(rows)
+
+
+def _decisions(site: Site, steps: list[ApprovalStep], rng: random.Random) -> None:
+    """Who decided each step: one of the site's approvers (the turnaround per approver), when the demo
+    has seeded them."""
+    approvers = list(User.objects.filter(groups__name__in=APPROVER_ROLES, sites=site).distinct().order_by("username"))
+    if not approvers or not steps:
+        return
+    decisions = ApprovalDecision.objects.bulk_create(
+        ApprovalDecision(
+            request_id=step.request_id,
+            step=step,
+            user=rng.choice(approvers),
+            kind=DecisionKind.REJECT if step.status == StepStatus.REJECTED else DecisionKind.APPROVE,
+            reason="demo history",
+        )
+        for step in steps
+    )
+    for decision, step in zip(decisions, steps, strict=True):  # `at` is set on insert; history needs its own
+        if step.completed_at is not None:
+            decision.at = step.completed_at
+    ApprovalDecision.objects.bulk_update(decisions, ["at"])

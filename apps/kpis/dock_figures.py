@@ -77,6 +77,7 @@ for _definition in (
         unit=Unit.PERCENT,
         good=Direction.UP,
         compute=dock_on_time_arrival,
+        hourly=True,
     ),
     KpiDefinition(
         code="dock_dwell",

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from apps.cases.models import Case
-from apps.kpis.computations import SEVERITIES, done_pickings, share
+from apps.kpis.computations import SEVERITIES, done_pickings, open_at, open_cases_over, share
 from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile
 from apps.mirror.models import Location, Move, Picking, SaleOrder
 from apps.mirror.selectors import site_warehouse_ids
@@ -49,18 +49,27 @@ def order_cycle_time(period: Period) -> Measure:
 
 def blocked_shipments(period: Period) -> Measure:
     """Blocked-shipment exceptions open at the end of the period (now, for today), by severity."""
-    at = period.as_of
-    rows = Case.objects.filter(site=period.site, kind="blocked_shipment", opened_at__lt=at).filter(
-        Q(resolved_at__isnull=True) | Q(resolved_at__gte=at)
+    return blocked_shipments_many([period])[0]
+
+
+def blocked_shipments_many(periods: list[Period]) -> list[Measure]:
+    rows = open_cases_over(periods, kind="blocked_shipment")
+    first_case = (
+        Case.objects.filter(site=periods[0].site).order_by("opened_at").values_list("opened_at", flat=True).first()
     )
-    severity = Counter(rows.values_list("severity", flat=True))
-    count = sum(severity.values())
-    watched = count > 0 or Case.objects.filter(site=period.site, opened_at__lt=at).exists()
-    return Measure(
-        value=float(count) if watched else None,  # a site with no exception history yet has no figure
-        sample_size=count,
-        breakdown={"by_severity": {level: severity[level] for level in SEVERITIES}},
-    )
+    measures = []
+    for period in periods:
+        severity = Counter(level for _, _, level in open_at(rows, period.as_of))
+        count = sum(severity.values())
+        watched = count > 0 or (first_case is not None and first_case < period.as_of)
+        measures.append(
+            Measure(
+                value=float(count) if watched else None,  # a site with no exception history yet has no figure
+                sample_size=count,
+                breakdown={"by_severity": {level: severity[level] for level in SEVERITIES}},
+            )
+        )
+    return measures
 
 
 def inventory_adjustments(period: Period) -> Measure:
@@ -137,6 +146,8 @@ for _definition in (
         unit=Unit.COUNT,
         good=Direction.DOWN,
         compute=blocked_shipments,
+        hourly=True,
+        compute_many=blocked_shipments_many,
         breakdown_title="Open blocked shipments by severity",
     ),
     KpiDefinition(

@@ -45,3 +45,44 @@ class KpiTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi} {self.site_id} → {self.value}"
+
+
+class KpiHourSnapshot(models.Model):
+    """A KPI's value for one site over one local hour (only the KPIs whose definition says ``hourly``).
+
+    Kept beside the daily rows so the hourly view reads a few dozen rows, never the raw history.
+    ``day`` is the site's local day the hour belongs to: a day on which the clocks change has 23 or
+    25 of them (the repeated local hour is told apart by its UTC start).
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    kpi = models.CharField(max_length=40)
+    day = models.DateField()
+    period_start = models.DateTimeField()  # the hour's start, UTC
+    period_end = models.DateTimeField()
+    value = models.FloatField(null=True)
+    sample_size = models.PositiveIntegerField(default=0)
+    breakdown = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site", "kpi", "period_start"], name="one_kpi_snapshot_per_hour")
+        ]
+        indexes = [models.Index(fields=["kpi", "site", "period_start"], name="kpi_snapshot_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.site_id} {self.period_start:%Y-%m-%d %H:%M}Z: {self.value}"
+
+
+class KpiSiteSettings(models.Model):
+    """A site's KPI choices. ``per_person_figures`` off: nobody sees figures per approver there
+    (changed by admins, audited)."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    per_person_figures = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"KPI settings {self.site_id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
-from apps.kpis.definitions import Unit, definition
+from apps.accounts.roles import Role, has_role
+from apps.kpis.definitions import HOURLY_NOTE, Unit, definition
 from apps.kpis.forms import KpiTargetInputSerializer
 from apps.kpis.selectors import (
     KPI_ROLES,
@@ -22,9 +24,10 @@ from apps.kpis.selectors import (
     kpi_charts,
     kpi_overview,
     kpi_sites_for,
+    per_person_enabled,
     targets_for,
 )
-from apps.kpis.services import KpiError, kpi_target_set
+from apps.kpis.services import KpiError, kpi_per_person_set, kpi_target_set
 from apps.live.groups import site_group
 
 
@@ -32,7 +35,8 @@ def _filters(request) -> tuple[KpiFilters, str]:
     try:
         return KpiFilters.from_query(request.GET), ""
     except FilterError as error:
-        return KpiFilters(site_code=request.GET.get("site", "").strip()), str(error)
+        granularity = "hour" if request.GET.get("granularity") == "hour" else "day"
+        return KpiFilters(site_code=request.GET.get("site", "").strip(), granularity=granularity), str(error)
 
 
 def _page_context(request, filters: KpiFilters, error: str) -> dict:
@@ -53,6 +57,7 @@ def _page_context(request, filters: KpiFilters, error: str) -> dict:
 @role_required(*KPI_ROLES)
 def overview(request):
     filters, error = _filters(request)
+    filters = replace(filters, granularity="day")  # the overview's cards are daily
     context = _page_context(request, filters, error)
     cards = kpi_overview(request.user, filters)
     context["cards"] = cards
@@ -78,9 +83,37 @@ def detail(request, kpi: str):
         minutes=found.unit == Unit.DURATION,  # targets of durations are typed in minutes
         target_rows=_target_rows(context["sites"], found),
         snapshot_url=f"{request.path}?{urlencode({**filters.query(), 'partial': 'charts'})}",
+        hourly_note=HOURLY_NOTE,
+        day_query=urlencode({"site": filters.site_code}),
+        hour_query=urlencode({"site": filters.site_code, "granularity": "hour"}),
+        per_person=_per_person_rows(request.user, context["sites"], filters) if found.code == PER_PERSON_KPI else [],
     )
     template = "kpis/partials/charts.html" if request.GET.get("partial") == "charts" else "kpis/detail.html"
     return render(request, template, context)
+
+
+PER_PERSON_KPI = "approval_turnaround"  # the KPI page that shows figures per approver
+
+
+def _per_person_rows(user, sites, filters: KpiFilters) -> list[dict]:
+    """Whether each shown site allows per-approver figures; admins may switch it."""
+    chosen = [site for site in sites if not filters.site_code or site.code == filters.site_code]
+    can_switch = has_role(user, Role.ADMIN)
+    return [{"site": site, "enabled": per_person_enabled(site), "can_switch": can_switch} for site in chosen]
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def per_person_set(request):
+    """Turn a site's per-approver figures on or off (admins; audited)."""
+    site = kpi_sites_for(request.user).filter(code=request.POST.get("site", "")).first()
+    if site is None:
+        raise Http404("No such site.")
+    enabled = request.POST.get("enabled") == "on"
+    kpi_per_person_set(user=request.user, site=site, enabled=enabled)
+    state = "shown" if enabled else "turned off"
+    messages.success(request, f"Figures per approver at {site.code}: {state}.")
+    return redirect(reverse("kpis:detail", args=[PER_PERSON_KPI]) + "?" + urlencode({"site": site.code}))
 
 
 def _target_rows(sites, kpi) -> list[dict]:

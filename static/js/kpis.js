@@ -57,7 +57,10 @@
       showlegend: !compact && chart.series.length > 1,
       legend: { orientation: "h", y: -0.2 },
       barmode: chart.kind === "stacked" ? "stack" : "group",
-      xaxis: { visible: !compact, gridcolor: line, title: compact ? undefined : { text: chart.x_title } },
+      xaxis: {
+        visible: !compact, gridcolor: line, type: chart.x_type || undefined, automargin: true,
+        title: compact ? undefined : { text: chart.x_title, standoff: 8 },
+      },
       yaxis: { visible: !compact, gridcolor: line, rangemode: "tozero", title: compact ? undefined : { text: axisTitle(chart.unit) } },
       height: compact ? 60 : 320,
     };

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from apps.approvals.models import OPEN_STATUSES, ApprovalRequest, RequestStatus
+from apps.approvals.models import OPEN_STATUSES, ApprovalDecision, ApprovalRequest, ApprovalStep, RequestStatus
 from apps.cases.models import Case
 from apps.docks.models import Appointment
 from apps.kpis.demo import kpi_history_fill
-from apps.kpis.models import KpiSnapshot
+from apps.kpis.models import KpiHourSnapshot, KpiSnapshot
 from apps.kpis.services import local_day_bounds
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
@@ -44,3 +44,27 @@ def test_history_is_made_once(sites):
 
     assert kpi_history_fill(days=2, now=NOW) is None
     assert Case.objects.count() == cases
+
+
+def test_history_names_who_decided_so_the_turnaround_per_approver_has_figures(sites, approver):
+    kpi_history_fill(days=3, now=NOW)
+    bru = sites["BRU"]
+    steps = ApprovalStep.objects.filter(request__site=bru)
+    # The only approver at Brussels decided every step a person decided, when the step completed.
+    assert ApprovalDecision.objects.filter(request__site=bru, user=approver).count() == steps.count() > 0
+    step = steps.first()
+    assert step.decisions.get().at == step.completed_at
+    day = (NOW - timedelta(days=1)).astimezone(bru.tzinfo).date()
+    per_approver = KpiSnapshot.objects.get(site=bru, kpi="approval_turnaround", day=day).breakdown["per_approver"]
+    assert list(per_approver) == [str(approver.pk)]
+    assert (
+        per_approver[str(approver.pk)]["decisions"]
+        == steps.filter(
+            completed_at__gte=local_day_bounds(bru, day)[0], completed_at__lt=local_day_bounds(bru, day)[1]
+        ).count()
+    )
+    # Hours are kept for the last two local days only (what the hourly view shows), not the whole history.
+    assert set(KpiHourSnapshot.objects.filter(site=bru).values_list("day", flat=True)) == {
+        NOW.astimezone(bru.tzinfo).date() - timedelta(days=1),
+        NOW.astimezone(bru.tzinfo).date(),
+    }

@@ -1,9 +1,13 @@
 """KPI benchmark: the KPI pages' server time over a year of snapshots, and the scheduler's refresh
 (the last two local days of every site, plus a late correction) over a year of history.
 
-History: 200k exception cases, 50k approval requests and 200k done transfers over 365 days and three
-sites in three time zones (KPI_BENCH_SCALE=2.5 for 500k transfers; the KPIs read transfers, not
-their moves). Runs on a throwaway test database, like the other benchmarks.
+History: 200k exception cases, 50k approval requests (each with its step and its approver's
+decision), 200k done transfers and 2M stock moves (1% of them inventory adjustments) over 365 days and
+three sites in three time zones; KPI_BENCH_LARGE=1 raises the moves to 5M (and the transfers to
+500k; KPI_BENCH_SCALE still scales the transfers alone). The pages read a year of daily snapshots and
+a year of hourly ones (the hourly KPIs), and are measured by the day and by the hour.
+KPI_BENCH_FRACTION=0.01 shrinks every count, to check the bench itself works on a busy machine.
+Runs on a throwaway test database, like the other benchmarks.
 """
 
 from __future__ import annotations
@@ -16,26 +20,39 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
 from apps.approvals.defaults import ensure_default_policies
-from apps.approvals.models import ApprovalPolicy, ApprovalRequest, RequestStatus, RequestType
+from apps.approvals.models import (
+    ApprovalDecision,
+    ApprovalPolicy,
+    ApprovalRequest,
+    ApprovalStep,
+    DecisionKind,
+    RequestStatus,
+    RequestType,
+)
 from apps.cases.models import SEVERITY_RANK, Case, Status
 from apps.core.embedded_redis import is_running, start_background, stop
 from apps.kpis.definitions import definitions
-from apps.kpis.models import KpiSnapshot
+from apps.kpis.models import KpiHourSnapshot, KpiSnapshot
 from apps.kpis.refresh import day_refresh
-from apps.kpis.services import kpi_snapshots_refresh_recent, local_day_bounds, local_day_of
-from apps.mirror.models import Picking, PickingType, Warehouse
+from apps.kpis.services import kpi_snapshots_refresh_recent, local_day_bounds, local_day_of, local_hours
+from apps.mirror.models import Location, Move, Picking, PickingType, Warehouse
 from apps.sites.models import Site
 
-SCALE = float(os.environ.get("KPI_BENCH_SCALE", "1"))
-N_CASES = 200_000
-N_REQUESTS = 50_000
-N_PICKINGS = int(200_000 * SCALE)
+LARGE = os.environ.get("KPI_BENCH_LARGE", "") == "1"
+SCALE = float(os.environ.get("KPI_BENCH_SCALE", "2.5" if LARGE else "1"))
+FRACTION = float(os.environ.get("KPI_BENCH_FRACTION", "1"))  # < 1: a quick check of the bench, not a result
+N_CASES = int(200_000 * FRACTION)
+N_REQUESTS = int(50_000 * FRACTION)
+N_PICKINGS = int(200_000 * SCALE * FRACTION)
+N_MOVES = int((5_000_000 if LARGE else 2_000_000) * FRACTION)
+APPROVERS = 6
 DAYS = 365
 SITES = (("BRU", "Europe/Brussels"), ("CHI", "America/Chicago"), ("SIN", "Asia/Singapore"))
 LEVELS = ("critical", "high", "medium", "low")
@@ -102,6 +119,33 @@ def _seed(sites: list[Site]) -> None:
 
     batches(request, N_REQUESTS, ApprovalRequest)
     ApprovalRequest.objects.update(created_at=timezone.now() - timedelta(days=DAYS))  # auto_now_add; close enough
+    approvers = [
+        user_upsert(username=f"bench.approver{number}", password="x" * 20, roles=[Role.APPROVER_FINANCE], sites=sites)
+        for number in range(APPROVERS)
+    ]
+    decided = list(ApprovalRequest.objects.values_list("pk", "decided_at"))
+
+    def step(index: int) -> ApprovalStep:
+        request_id, decided_at = decided[index]
+        return ApprovalStep(
+            request_id=request_id, position=1, name=("Finance", "Operations")[index % 2], sla_minutes=120,
+            reminder_minutes=60, status="approved", activated_at=decided_at - timedelta(minutes=rng.randint(1, 300)),
+            completed_at=decided_at,
+        )  # fmt: skip
+
+    batches(step, len(decided), ApprovalStep)
+    steps = list(ApprovalStep.objects.values_list("pk", "request_id"))
+
+    def decision(index: int) -> ApprovalDecision:
+        step_id, request_id = steps[index]
+        return ApprovalDecision(
+            request_id=request_id, step_id=step_id, user=approvers[index % APPROVERS], kind=DecisionKind.APPROVE
+        )
+
+    batches(decision, len(steps), ApprovalDecision)
+    ApprovalDecision.objects.update(  # auto_now_add: the decision lands when its step completed
+        at=Subquery(ApprovalStep.objects.filter(pk=OuterRef("step_id")).values("completed_at")[:1])
+    )
     types = {}
     for number, site in enumerate(sites, start=1):
         Warehouse.objects.create(odoo_id=number, name=site.code, code=site.code, synced_at=now)
@@ -128,6 +172,28 @@ def _seed(sites: list[Site]) -> None:
 
     batches(picking, N_PICKINGS, Picking)
 
+    inventory = Location.objects.create(odoo_id=9000, name="Inventory adjustment", usage="inventory", synced_at=now)
+    customers = Location.objects.create(odoo_id=9001, name="Customers", usage="customer", synced_at=now)
+    stock = [
+        Location.objects.create(
+            odoo_id=9100 + number, name=f"{site.code}/Stock", usage="internal", warehouse_id=number, synced_at=now
+        ).odoo_id
+        for number, site in enumerate(sites, start=1)
+    ]
+
+    def move(index: int) -> Move:
+        shelf = stock[index % len(stock)]
+        adjustment = index % 100 == 0
+        source, dest = (inventory.odoo_id, shelf) if adjustment and index % 200 else (shelf, customers.odoo_id)
+        if adjustment and not index % 200:
+            source, dest = shelf, inventory.odoo_id
+        return Move(
+            odoo_id=index + 1, synced_at=now, name=f"move {index}", state="done", product_uom_qty=2, quantity=2,
+            location_id=source, location_dest_id=dest, date=now - timedelta(minutes=rng.randint(1, span_min)),
+        )  # fmt: skip
+
+    batches(move, N_MOVES, Move)
+
 
 def _year_of_snapshots(sites: list[Site]) -> None:
     """Page reads only: a year of snapshot rows (the refresh below is measured on the real history)."""
@@ -150,6 +216,22 @@ def _year_of_snapshots(sites: list[Site]) -> None:
                     )
                 )  # fmt: skip
     KpiSnapshot.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)  # keep the refreshed days
+    hourly = [kpi for kpi in definitions() if kpi.hourly]
+    for site in sites:  # a year of the scheduler's hours: 365 × 24 per hourly KPI and site
+        today = local_day_of(site, now)
+        hours = []
+        for offset in range(DAYS):
+            day = today - timedelta(days=offset)
+            for start, end in local_hours(site, day):
+                for kpi in hourly:
+                    hours.append(
+                        KpiHourSnapshot(
+                            site=site, kpi=kpi.code, day=day, period_start=start, period_end=end,
+                            value=rng.uniform(10, 90) if kpi.unit == "percent" else rng.uniform(60, 7200),
+                            sample_size=rng.randint(0, 30), breakdown={"p90_s": 1.0}, computed_at=now,
+                        )
+                    )  # fmt: skip
+        KpiHourSnapshot.objects.bulk_create(hours, batch_size=5000, ignore_conflicts=True)
 
 
 def kpi_page_p95_ms(sites: list[Site]) -> float:
@@ -163,6 +245,9 @@ def kpi_page_p95_ms(sites: list[Site]) -> float:
         "/kpis/approval_turnaround/",
         f"/kpis/dispatch_adherence/?site=CHI&from={year_ago}",
         "/api/v1/kpis/exception_aging/series/",
+        "/kpis/exception_aging/?site=BRU&granularity=hour",
+        "/kpis/approval_turnaround/?site=SIN&granularity=hour",
+        "/api/v1/kpis/dispatch_adherence/series/?granularity=hour",
     ]
     samples = []
     for url in urls:
@@ -200,7 +285,10 @@ def run() -> dict:
         started = time.perf_counter()
         _seed(sites)
         seconds = time.perf_counter() - started
-        print(f"  seeded {N_CASES:,} cases, {N_REQUESTS:,} requests, {N_PICKINGS:,} transfers in {seconds:.0f} s")
+        print(
+            f"  seeded {N_CASES:,} cases, {N_REQUESTS:,} requests, {N_PICKINGS:,} transfers, {N_MOVES:,} moves "
+            f"in {seconds:.0f} s"
+        )
         with connection.cursor() as cursor:  # fresh statistics for the planner, as a live database has
             cursor.execute("ANALYZE")
         refresh_s = kpi_refresh_s(sites)

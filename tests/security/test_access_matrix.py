@@ -144,6 +144,7 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "kpis:overview": ("GET", "/kpis/", KPI_READERS),
     "kpis:detail": ("GET", "/kpis/{kpi}/?site={site}", KPI_READERS),
     "kpis:target": ("POST", "/kpis/{kpi}/target/", KPI_READERS),  # body: BRU's target (see BODIES)
+    "kpis:per-person": ("POST", "/kpis/per-person/", {ADMIN}),  # figures per approver at BRU on/off (BODIES)
     "kpis-api-definitions": ("GET", "/api/v1/kpis/", KPI_READERS),
     "kpis-api-series": ("GET", "/api/v1/kpis/{kpi}/series/?site={site}", KPI_READERS),
     "kpis-api-target": ("PUT", "/api/v1/kpis/{kpi}/target/", KPI_READERS),  # body: BRU's target (see BODIES)
@@ -169,6 +170,7 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
 # Routes whose check reads the body: what to send (form-encoded for screens, JSON for the API).
 BODIES: dict[str, tuple[dict, str]] = {
     "kpis:target": ({"site": "BRU", "value": "30"}, "application/x-www-form-urlencoded"),
+    "kpis:per-person": ({"site": "BRU", "enabled": "off"}, "application/x-www-form-urlencoded"),
     "kpis-api-target": ({"site": "BRU", "value": 1800}, "application/json"),
 }
 

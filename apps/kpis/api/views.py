@@ -24,7 +24,14 @@ SERIES_PARAMETERS = [
     OpenApiParameter("site", str, description="Site code, e.g. BRU (default: every site you manage)."),
     OpenApiParameter("from", str, description="First local day, YYYY-MM-DD (default: 29 days before `to`)."),
     OpenApiParameter("to", str, description="Last local day, YYYY-MM-DD (default: today)."),
-    OpenApiParameter("granularity", str, enum=["day"], description="Only daily snapshots so far."),
+    OpenApiParameter(
+        "granularity",
+        str,
+        enum=["day", "hour"],
+        description="day (default) or hour: each local hour, for the KPIs kept hourly (`hourly` in the "
+        "definitions; the others have no hourly points). By the hour without from/to: the last 48 hours; "
+        "with them, at most 14 local days.",
+    ),
 ]
 
 
@@ -47,7 +54,7 @@ class DefinitionsView(ListAPIView):
 
 
 class SeriesView(GenericAPIView):
-    """One KPI's value per site and local day, with each site's target."""
+    """One KPI's value per site and local day (or local hour), with each site's target."""
 
     permission_classes = [MANAGERS]
     serializer_class = KpiSeriesSerializer
@@ -56,18 +63,17 @@ class SeriesView(GenericAPIView):
     @extend_schema(parameters=SERIES_PARAMETERS, responses=KpiSeriesSerializer)
     def get(self, request, kpi: str):
         found = _kpi_or_404(kpi)
-        if request.query_params.get("granularity", "day") != "day":
-            raise ValidationError({"granularity": ["Only 'day' is available."]})
         try:
             filters = KpiFilters.from_query(request.query_params)
         except FilterError as error:
-            raise ValidationError({"non_field_errors": [str(error)]}) from None
+            field = "granularity" if str(error).startswith("granularity") else "non_field_errors"
+            raise ValidationError({field: [str(error)]}) from None
         if filters.site_code and not kpi_sites_for(request.user).filter(code=filters.site_code).exists():
             raise NotFound(f"No site {filters.site_code!r} among the sites you manage.")
         first, last = filters.days()
         body = {
             "kpi": found.as_dict(),
-            "granularity": "day",
+            "granularity": filters.granularity,
             "first_day": first,
             "last_day": last,
             "sites": kpi_series(request.user, found, filters),
