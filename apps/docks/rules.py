@@ -17,6 +17,7 @@ from decimal import Decimal
 # Defaults when a site has no DockRules row (same values as the model's defaults).
 DEFAULT_LATE_AFTER_MIN = 15
 DEFAULT_NO_SHOW_AFTER_MIN = 60
+DEFAULT_OVERRUN_AFTER_MIN = 15
 DEFAULT_BASE_MINUTES = 20
 DEFAULT_MINUTES_PER_LINE = Decimal(2)
 DEFAULT_SLOT_STEP_MIN = 15
