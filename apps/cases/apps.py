@@ -7,14 +7,17 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Lower layers call cases only through the registries they own (apps/core/registry.py):
-        # mirror change sets and the outbox's attention calls feed detection; the pulse shows our counts.
+        # mirror change sets, the outbox's attention calls and sibling apps' exception facts feed
+        # detection; the pulse shows our counts.
         from apps.cases.selectors import site_exception_headline
-        from apps.cases.services.detection import detect_changes
+        from apps.cases.services.detection import detect_changes, facts_rejudge
         from apps.cases.services.intake import on_outbox_needs_attention
+        from apps.core.exception_facts import FACTS_CHANGED
         from apps.live.pulse import SITE_HEADLINE
         from apps.mirror.changes import subscribe
         from apps.writeback.hooks import on_needs_attention
 
         subscribe(detect_changes)
+        FACTS_CHANGED.register(facts_rejudge)  # sibling apps' exception facts (docks)
         on_needs_attention(on_outbox_needs_attention)
         SITE_HEADLINE.register(site_exception_headline, name="exceptions")

@@ -57,6 +57,10 @@ class SiteResolver:
                 self.by_warehouse[warehouse_id] = SiteRules(
                     site, saved.get(site.pk) or CaseSettings(site=site), warehouse_id
                 )
+        # Every active site by code, for conditions that name their site (exception facts).
+        self.by_site_code: dict[str, SiteRules] = {
+            site.code: SiteRules(site, saved.get(site.pk) or CaseSettings(site=site)) for site in sites
+        }
         self._location_warehouse: dict[int, int | None] | None = None
         self._type_warehouse: dict[int, int | None] | None = None
 
@@ -65,6 +69,9 @@ class SiteResolver:
 
     def for_warehouse(self, warehouse_id: int | None) -> SiteRules | None:
         return self.by_warehouse.get(warehouse_id) if warehouse_id else None
+
+    def for_site_code(self, code: str) -> SiteRules | None:
+        return self.by_site_code.get(code)
 
     def for_location(self, location_id: int | None) -> SiteRules | None:
         if self._location_warehouse is None:

@@ -17,7 +17,14 @@ class DockDoorAdmin(admin.ModelAdmin):
 
 @admin.register(DockRules)
 class DockRulesAdmin(admin.ModelAdmin):
-    list_display = ["site", "late_after_min", "no_show_after_min", "base_minutes", "minutes_per_line"]
+    list_display = [
+        "site",
+        "late_after_min",
+        "no_show_after_min",
+        "overrun_after_min",
+        "base_minutes",
+        "minutes_per_line",
+    ]
 
 
 @admin.register(Appointment)

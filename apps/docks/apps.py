@@ -8,7 +8,12 @@ class DocksConfig(AppConfig):
     def ready(self) -> None:
         # The mirror (a lower layer) owns the change-set registry; appointments follow their
         # pickings' scheduled dates through it.
+        from apps.core.exception_facts import EXCEPTION_SOURCES
+        from apps.docks.exceptions import DOCK_EXCEPTIONS, SOURCE
         from apps.docks.following import appointments_follow_changes
         from apps.mirror.changes import subscribe
 
         subscribe(appointments_follow_changes)
+        # Late arrivals, no-shows, overruns and conflicts become cases in the exception queue (a
+        # sibling app): core owns the registry, cases adopts every source's kinds.
+        EXCEPTION_SOURCES.register(DOCK_EXCEPTIONS, name=SOURCE)

@@ -4,24 +4,31 @@ The board template (docks/partials/board.html) places each door's blocks as one 
 
 from __future__ import annotations
 
-from django.utils.html import escape
+from datetime import datetime
+from html import escape
+
 from django.utils.safestring import SafeString, mark_safe
 
-from apps.docks.selectors import AppointmentView
+from apps.docks.selectors import AppointmentView, TimelineAppointment
 
 
-def appointment_block(item: AppointmentView, *, day_query: str, selected_id: int | None) -> str:
-    """One block: a link that selects it, its mark (symbol and word), carrier and local start."""
+def _clock(moment: datetime | None) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}" if moment else ""  # strftime is slower, 3,000 times a page
+
+
+def appointment_block(item: AppointmentView[TimelineAppointment], *, day_query: str, selected_id: int | None) -> str:
+    """One block: a link that selects it, its mark (symbol and word), carrier and local start.
+    Escaped with the standard library's html.escape (what Django's escape calls, without its lazy
+    wrapper, which costs more than the escaping itself here)."""
     a = item.appointment
-    start = item.local_start.strftime("%H:%M") if item.local_start else ""
-    end = item.local_end.strftime("%H:%M") if item.local_end else ""
+    start, end = _clock(item.local_start), _clock(item.local_end)
     label = item.label
     detail = f" · {item.detail}" if item.detail else ""
-    selected = " is-selected" if a.pk == selected_id else ""
+    selected = " is-selected" if a.id == selected_id else ""
     carrier = escape(a.carrier or "—")
     return (
-        f'<a class="tl-appt tone-{label["tone"]} state-{item.state}{selected}" href="?{day_query}selected={a.pk}" '
-        f'id="appt-{a.pk}" data-id="{a.pk}" data-left="{item.left_pct}" data-width="{item.width_pct}" '
+        f'<a class="tl-appt tone-{label["tone"]} state-{item.state}{selected}" href="?{day_query}selected={a.id}" '
+        f'id="appt-{a.id}" data-id="{a.id}" data-left="{item.left_pct}" data-width="{item.width_pct}" '
         f'data-start="{a.planned_start.isoformat()}" data-end="{a.planned_end.isoformat()}" '
         f'title="{start}–{end} {escape(a.label)} · {label["word"]}{escape(detail)}">'
         f'<span class="tl-appt__mark" aria-hidden="true">{label["symbol"]}</span> '
@@ -30,6 +37,8 @@ def appointment_block(item: AppointmentView, *, day_query: str, selected_id: int
     )
 
 
-def door_blocks(items: list[AppointmentView], *, day_query: str, selected_id: int | None) -> SafeString:
+def door_blocks(
+    items: list[AppointmentView[TimelineAppointment]], *, day_query: str, selected_id: int | None
+) -> SafeString:
     """Every block of one door, as one safe piece of markup (each value above is escaped)."""
     return mark_safe("".join(appointment_block(i, day_query=day_query, selected_id=selected_id) for i in items))  # noqa: S308

@@ -19,6 +19,7 @@ from apps.sites.models import Site
 class SiteDockRules:
     late_after_min: int
     no_show_after_min: int
+    overrun_after_min: int
     base_minutes: int
     minutes_per_line: Decimal
     slot_step_min: int
@@ -32,6 +33,7 @@ class SiteDockRules:
 DEFAULT_RULES = SiteDockRules(
     late_after_min=rules.DEFAULT_LATE_AFTER_MIN,
     no_show_after_min=rules.DEFAULT_NO_SHOW_AFTER_MIN,
+    overrun_after_min=rules.DEFAULT_OVERRUN_AFTER_MIN,
     base_minutes=rules.DEFAULT_BASE_MINUTES,
     minutes_per_line=rules.DEFAULT_MINUTES_PER_LINE,
     slot_step_min=rules.DEFAULT_SLOT_STEP_MIN,
@@ -45,6 +47,7 @@ def site_rules(site: Site) -> SiteDockRules:
     return SiteDockRules(
         late_after_min=row.late_after_min,
         no_show_after_min=row.no_show_after_min,
+        overrun_after_min=row.overrun_after_min,
         base_minutes=row.base_minutes,
         minutes_per_line=row.minutes_per_line,
         slot_step_min=row.slot_step_min,

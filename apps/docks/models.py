@@ -76,6 +76,9 @@ class DockRules(models.Model):
     no_show_after_min = models.PositiveIntegerField(
         default=60, help_text="No arrival this long after the planned start is a no-show."
     )
+    overrun_after_min = models.PositiveIntegerField(
+        default=15, help_text="A truck still on the door this long after its planned end overruns it."
+    )
     base_minutes = models.PositiveIntegerField(default=20, help_text="Door time of any load: docking, paperwork.")
     minutes_per_line = models.DecimalField(
         max_digits=5, decimal_places=2, default=2, help_text="Added per picking line."

@@ -17,6 +17,7 @@ from decimal import Decimal
 # Defaults when a site has no DockRules row (same values as the model's defaults).
 DEFAULT_LATE_AFTER_MIN = 15
 DEFAULT_NO_SHOW_AFTER_MIN = 60
+DEFAULT_OVERRUN_AFTER_MIN = 15
 DEFAULT_BASE_MINUTES = 20
 DEFAULT_MINUTES_PER_LINE = Decimal(2)
 DEFAULT_SLOT_STEP_MIN = 15
@@ -99,9 +100,11 @@ def _local(day: date, clock: time, tz: zoneinfo.ZoneInfo) -> datetime:
     return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
 
 
-def is_open(door: DoorFacts, start: datetime, end: datetime) -> bool:
-    """True when one opening period covers the whole of [start, end)."""
-    return any(opens <= start and end <= closes for opens, closes in open_intervals(door, start, end))
+def is_open(door: DoorFacts, start: datetime, end: datetime, *, open_periods: Sequence[Interval] | None = None) -> bool:
+    """True when one opening period covers the whole of [start, end). `open_periods`: the door's
+    open_intervals() over a window holding [start, end), computed once for many appointments."""
+    periods = open_intervals(door, start, end) if open_periods is None else open_periods
+    return any(opens <= start and end <= closes for opens, closes in periods)
 
 
 def out_of_service(door: DoorFacts, start: datetime, end: datetime) -> Interval | None:
@@ -109,10 +112,12 @@ def out_of_service(door: DoorFacts, start: datetime, end: datetime) -> Interval 
     return next(((s, e) for s, e in door.closures if s < end and start < e), None)
 
 
-def blocking_conflicts(door: DoorFacts, start: datetime, end: datetime) -> list[Conflict]:
+def blocking_conflicts(
+    door: DoorFacts, start: datetime, end: datetime, *, open_periods: Sequence[Interval] | None = None
+) -> list[Conflict]:
     """Conflicts that refuse a plan outright: the door is closed or out of service then."""
     conflicts = []
-    if not is_open(door, start, end):
+    if not is_open(door, start, end, open_periods=open_periods):
         conflicts.append(Conflict("closed", f"Door {door.name} is closed for part of that time."))
     if out_of_service(door, start, end):
         conflicts.append(Conflict("out_of_service", f"Door {door.name} is out of service for part of that time."))

@@ -4,12 +4,13 @@ the clerk's list, one appointment, the wall tile's summary and the "find a slot"
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -91,15 +92,44 @@ def site_today(site: Site, now: datetime | None = None) -> date:
 
 
 # --- what a row says about itself ------------------------------------------------------------
-@dataclass
-class AppointmentView:
+@dataclass(slots=True)
+class TimelineAppointment:
+    """What the timeline shows of an appointment, loaded as plain values: a busy day has 1,500, and
+    a model instance each (with its state and caches) cost more than the rest of the page and made
+    the garbage collector pause it (tests/perf/bench_docks.py)."""
+
+    id: int
+    door_id: int
+    carrier: str
+    reference: str
+    planned_start: datetime
+    planned_end: datetime
+    status: str
+    arrived_at: datetime | None
+    departed_at: datetime | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def label(self) -> str:  # as Appointment.label
+        return " · ".join(part for part in (self.carrier, self.reference) if part) or f"Appointment {self.id}"
+
+
+A = TypeVar("A", Appointment, TimelineAppointment)
+NO_CONFLICTS: tuple[rules.Conflict, ...] = ()
+
+
+@dataclass(slots=True)
+class AppointmentView(Generic[A]):
     """An appointment with what the screens show about it now."""
 
-    appointment: Appointment
+    appointment: A
     state: str  # a key of apps/docks/marks.py
     label: Label
     detail: str  # "late by 20 min", "overlaps another on D3", …
-    conflicts: list[rules.Conflict] = field(default_factory=list)
+    conflicts: list[rules.Conflict] | tuple[rules.Conflict, ...] = NO_CONFLICTS
     left_pct: float = 0.0
     width_pct: float = 0.0
     local_start: datetime | None = None
@@ -121,10 +151,10 @@ class AppointmentView:
 
 
 def describe(
-    appointment: Appointment, *, now: datetime, site_rules_: SiteDockRules, conflicts: Iterable[rules.Conflict] = ()
-) -> AppointmentView:
+    appointment: A, *, now: datetime, site_rules_: SiteDockRules, conflicts: Iterable[rules.Conflict] = ()
+) -> AppointmentView[A]:
     """Derive the state a person sees: late and overrun come from the clock, not from a stored status."""
-    conflicts = list(conflicts)
+    conflicts = list(conflicts) if conflicts else NO_CONFLICTS
     status = appointment.status
     late_after = timedelta(minutes=site_rules_.late_after_min)
     detail = ""
@@ -149,7 +179,7 @@ def describe(
 class DoorRow:
     door: DockDoor
     facts: rules.DoorFacts
-    appointments: list[AppointmentView]
+    appointments: list[AppointmentView[TimelineAppointment]]
     closed_spans: list[tuple[float, float]]  # (left %, width %) where the door is closed or out of service
     blocks: str = ""  # the appointments' markup, filled by the view (apps/docks/blocks.py)
 
@@ -172,47 +202,65 @@ def _pct(moment: datetime, start: datetime, end: datetime) -> float:
     return round(max(0.0, min(1.0, (moment - start).total_seconds() / span)) * 100, 3)
 
 
+# A busy day has 1,500 appointments (tests/perf/bench_docks.py): only what a block shows is loaded.
 TIMELINE_FIELDS = (
     "id", "door_id", "carrier", "reference", "planned_start", "planned_end", "status", "arrived_at", "departed_at",
 )  # fmt: skip
+NOT_HOLDING = frozenset({S.CANCELLED.value, S.NO_SHOW.value})  # plain strings: compared 1,500 times
+NOT_JUDGED = NOT_HOLDING | {S.DONE.value}
 
 
 def timeline(*, user: Person, site_code: str, day: date | None = None, now: datetime | None = None) -> Timeline:
     """The site's doors for one local day, each with its appointments placed on the day, the
-    closed periods greyed, and every appointment judged (late, conflict, no-show, overrun)."""
+    closed periods greyed, and every appointment judged (late, conflict, no-show, overrun).
+
+    The day is loaded in a fixed number of queries, and each door's opening hours are worked out
+    once for the day rather than once per appointment."""
     site = site_for(user, site_code)
     now = now or timezone.now()
     day = day or site_today(site, now)
     start, end = local_day_window(site, day)
     dock_rules = site_rules(site)
     doors = list(DockDoor.objects.filter(site=site, is_active=True))
-    facts = {f.id: f for f in door_facts(doors, site, start, end)}
-    appointments = list(
+    appointments = _timeline_rows(
         Appointment.objects.filter(site=site, planned_start__lt=end, planned_end__gt=start)
         .exclude(status=S.CANCELLED)
-        .only(*TIMELINE_FIELDS)  # a busy day has 1,500: only what a block shows (tests/perf/bench_docks.py)
+        .order_by("planned_start", "id")
     )
-    held = [
-        rules.Booking(a.pk, a.door_id, a.planned_start, a.planned_end)
-        for a in appointments
-        if a.status not in (S.CANCELLED, S.NO_SHOW)
-    ]
-    overlapping = rules.overlapping_ids(held)
-    by_door: dict[int, list[AppointmentView]] = {door.pk: [] for door in doors}
+    # Appointments may run past the day's edges: the doors' facts cover every one of them.
+    window_start = min([start, *(a.planned_start for a in appointments)])
+    window_end = max([end, *(a.planned_end for a in appointments)])
+    facts = {f.id: f for f in door_facts(doors, site, window_start, window_end)}
+    open_periods = {door_id: rules.open_intervals(f, window_start, window_end) for door_id, f in facts.items()}
+    overlapping = rules.overlapping_ids(
+        [
+            rules.Booking(a.id, a.door_id, a.planned_start, a.planned_end)
+            for a in appointments
+            if a.status not in NOT_HOLDING
+        ]
+    )
+    by_door: dict[int, list[AppointmentView[TimelineAppointment]]] = {door.pk: [] for door in doors}
     counts = {"total": 0, "late": 0, "conflict": 0, "no_show": 0, "overrun": 0}
     tz = site.tzinfo
+    span = (end - start).total_seconds()
+
+    def pct(moment: datetime) -> float:
+        return round(max(0.0, min(1.0, (moment - start).total_seconds() / span)) * 100, 3)
+
     for appointment in appointments:
         door = facts.get(appointment.door_id)
         if door is None:
             continue
-        conflicts = []
-        if appointment.status not in (S.CANCELLED, S.NO_SHOW, S.DONE):
-            conflicts = rules.blocking_conflicts(door, appointment.planned_start, appointment.planned_end)
-            if appointment.pk in overlapping:
+        conflicts: list[rules.Conflict] = []
+        if appointment.status not in NOT_JUDGED:
+            conflicts = rules.blocking_conflicts(
+                door, appointment.planned_start, appointment.planned_end, open_periods=open_periods[door.id]
+            )
+            if appointment.id in overlapping:
                 conflicts.append(rules.Conflict("overlap", f"Door {door.name} is double-booked."))
         view = describe(appointment, now=now, site_rules_=dock_rules, conflicts=conflicts)
-        view.left_pct = _pct(appointment.planned_start, start, end)
-        view.width_pct = round(_pct(appointment.planned_end, start, end) - view.left_pct, 3)
+        view.left_pct = pct(appointment.planned_start)
+        view.width_pct = round(pct(appointment.planned_end) - view.left_pct, 3)
         view.local_start = appointment.planned_start.astimezone(tz)
         view.local_end = appointment.planned_end.astimezone(tz)
         by_door[appointment.door_id].append(view)
@@ -231,6 +279,29 @@ def timeline(*, user: Person, site_code: str, day: date | None = None, now: date
         moment += timedelta(hours=1)
     now_pct = _pct(now, start, end) if start <= now < end else None
     return Timeline(site, day, start, end, now, now_pct, hours, rows, counts)
+
+
+def _timeline_rows(appointments: QuerySet[Appointment]) -> list[TimelineAppointment]:
+    """The day's appointments as plain values. The ORM writes the SQL; the rows are read through
+    Django's cursor (logging and error translation stay) and each time is made aware here once:
+    Django's per-value converters (on SQLite, a parse and a settings lookup for every datetime)
+    cost a busy day more than judging all of its appointments."""
+    sql, params = appointments.values_list(*TIMELINE_FIELDS).query.sql_with_params()
+    with connections[appointments.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        TimelineAppointment(pk, door_id, carrier, reference, _utc(s), _utc(e), status, _utc(arrived), _utc(departed))
+        for pk, door_id, carrier, reference, s, e, status, arrived, departed in rows
+    ]
+
+
+def _utc(value: Any) -> Any:
+    """A stored time as an aware UTC datetime: PostgreSQL gives one, SQLite gives UTC text."""
+    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+        return value
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _closed_spans(door: rules.DoorFacts, start: datetime, end: datetime) -> list[tuple[float, float]]:

@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.core.exception_facts import facts_changed
 from apps.docks import rules
+from apps.docks.exceptions import SOURCE as EXCEPTIONS_SOURCE
 from apps.docks.facts import door_facts, site_rules
 from apps.docks.models import CLOSED_STATUSES, Appointment, AppointmentStatus, Direction, DockDoor
 from apps.live.publisher import publish
@@ -68,7 +70,11 @@ def _locked(appointment: Appointment) -> Appointment:
     return Appointment.objects.select_for_update(of=("self",)).select_related("site", "door").get(pk=appointment.pk)
 
 
-def _announce(appointment: Appointment, change: str) -> None:
+def _announce(appointment: Appointment, change: str, *, judge_exceptions: bool = True) -> None:
+    """Screens hear about the change after commit; the exception queue re-judges the site's dock
+    exceptions then (a check-in clears a late arrival, a move a conflict)."""
+    if judge_exceptions:
+        facts_changed(source=EXCEPTIONS_SOURCE, site_code=appointment.site.code)
     publish(
         LIVE_EVENT,
         appointment.site.code,
@@ -268,10 +274,12 @@ def appointment_cancel(*, appointment: Appointment, actor: Actor = None, reason:
 
 def appointments_mark_no_shows(*, now: datetime | None = None) -> int:
     """Mark planned appointments whose truck has not arrived within the site's grace period as
-    no-shows (the door is free again). Claimed with a conditional update: safe to run anywhere twice."""
+    no-shows (the door is free again; the exception queue opens a no-show case for each). Claimed
+    with a conditional update: safe to run anywhere twice."""
     now = now or timezone.now()
     marked = 0
     for site in Site.objects.filter(is_active=True, dock_appointments__status=S.PLANNED).distinct():
+        marked_here = 0
         cutoff = now - timedelta(minutes=site_rules(site).no_show_after_min)
         for appointment in Appointment.objects.filter(
             site=site, status=S.PLANNED, planned_start__lt=cutoff
@@ -286,6 +294,9 @@ def appointments_mark_no_shows(*, now: datetime | None = None) -> int:
                     actor=None,
                     data={"planned_start": appointment.planned_start},
                 )
-                _announce(appointment, "no_show")
-                marked += 1
+                _announce(appointment, "no_show", judge_exceptions=False)
+                marked_here += 1
+        if marked_here:
+            facts_changed(source=EXCEPTIONS_SOURCE, site_code=site.code)  # once per site: no-show cases open
+        marked += marked_here
     return marked

@@ -9,7 +9,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from apps.cases.models import CaseSettings, PickFailureReport
+from apps.docks.models import Appointment, DockDoor
 from apps.mirror.models import Move, Partner, Picking, Quant
+from apps.sites.models import Site
 from tests.cases import factories as f
 
 
@@ -263,3 +265,104 @@ SCENARIOS = [
     RepeatedPickFailureScenario,
     BlockedShipmentScenario,
 ]
+
+
+# --- dock exceptions: facts the docks app reports (apps/docks/exceptions.py) ------------------
+class DockScenario(Scenario):
+    """An appointment at the site's dock, judged by one of the dock's exception kinds. The dock's
+    grace periods are its own (DockRules); the exception settings can switch a kind off."""
+
+    def door(self):
+        site = Site.objects.get(code=self.site.warehouse.code)
+        door, _ = DockDoor.objects.get_or_create(site=site, name="S1", defaults={"direction": "both"})
+        return door
+
+    def appointment(self, start_in: timedelta, minutes: int = 60, **fields):
+        door = self.door()
+        start = timezone.now() + start_in
+        return Appointment.objects.create(
+            site=door.site, door=door, carrier="Rhenus", reference=f"TR-{f.next_id()}",
+            planned_start=start, planned_end=start + timedelta(minutes=minutes), **fields,
+        )  # fmt: skip
+
+    def set(self, **fields):
+        Appointment.objects.filter(pk=self.subject.pk).update(**fields)
+
+    def relax(self, settings):
+        settings.disabled_detectors = [self.code]
+
+
+class DockLateArrivalScenario(DockScenario):
+    code = "dock_late_arrival"
+
+    def make(self):
+        self.subject = self.appointment(timedelta(minutes=-40))
+        return [self.subject.pk]
+
+    def clear(self):
+        self.set(status="arrived", arrived_at=timezone.now())
+
+    def restore(self):
+        self.set(status="planned", arrived_at=None)
+
+    def absent(self):
+        return [self.appointment(timedelta(minutes=-5)).pk]  # inside the default 15-minute grace
+
+
+class DockNoShowScenario(DockScenario):
+    code = "dock_no_show"
+
+    def make(self):
+        self.subject = self.appointment(timedelta(hours=-2), status="no_show")
+        return [self.subject.pk]
+
+    def clear(self):
+        self.set(status="arrived", arrived_at=timezone.now())  # turned up after all
+
+    def restore(self):
+        self.set(status="no_show", arrived_at=None)
+
+    def absent(self):
+        return [self.appointment(timedelta(hours=-2), status="cancelled").pk]
+
+
+class DockDoorOverrunScenario(DockScenario):
+    code = "dock_door_overrun"
+
+    def make(self):
+        self.subject = self.appointment(timedelta(hours=-2), status="at_door")
+        return [self.subject.pk]
+
+    def clear(self):
+        self.set(status="done", off_door_at=timezone.now())
+
+    def restore(self):
+        self.set(status="at_door", off_door_at=None)
+
+    def absent(self):
+        return [self.appointment(timedelta(minutes=-30), status="at_door").pk]  # its hour is not up
+
+
+class DockDoorConflictScenario(DockScenario):
+    code = "dock_door_conflict"
+
+    def make(self):
+        self.appointment(timedelta(hours=3))
+        self.subject = self.appointment(timedelta(hours=3, minutes=30))  # the later of a double booking
+        return [self.subject.pk]
+
+    def clear(self):
+        self.moved(timedelta(hours=4))
+
+    def restore(self):
+        self.moved(timedelta(hours=3, minutes=30))
+
+    def moved(self, start_in):
+        start = timezone.now() + start_in
+        self.set(planned_start=start, planned_end=start + timedelta(hours=1))
+
+    def absent(self):
+        return [self.appointment(timedelta(hours=8)).pk]
+
+
+SCENARIOS += [DockLateArrivalScenario, DockNoShowScenario, DockDoorOverrunScenario, DockDoorConflictScenario]

@@ -34,6 +34,13 @@ def live(page) -> None:
     page.wait_for_function("() => window.ControlTowerLive && 'site.BRU' in window.ControlTowerLive.seqs")
 
 
+def settled(page) -> None:
+    """Subscribed, and the snapshot the subscription refetches has replaced the first render: a
+    row measured before that may be swapped out mid-measure (its bounding box is then None)."""
+    live(page)  # the subscription starts its snapshot fetch in the same step that records the seq
+    page.wait_for_function("() => window.ControlTowerLive.pendingSnapshots === 0")
+
+
 def test_a_move_and_a_check_in_show_live_on_other_timelines(browser, web_server, sites, supervisor):
     clerk = user_upsert(username="cleo.clerk", password=PASSWORD, roles=[Role.DOCK_CLERK], sites=[sites["BRU"]])
     assert dock_day_fill(site=sites["BRU"], doors=10) > 50
@@ -59,10 +66,14 @@ def test_a_move_and_a_check_in_show_live_on_other_timelines(browser, web_server,
         live(page)
     assert desk.locator(f'.tl-track[data-door="{yard2.pk}"] #appt-{mover.pk}').count() == 1
 
-    # Move with the form (the keyboard way): to Y1, an hour later, in the site's local time.
+    # Move with the form (the keyboard way): to Y1, an hour later (two hours earlier late in the
+    # evening, so it stays on today's timeline; clear of CheckMeIn either way), in local time.
     wall.click(f"#appt-{mover.pk}")
     wall.wait_for_selector(".appt-move")
-    local_start = (start + timedelta(hours=1)).astimezone(sites["BRU"].tzinfo)
+    tz = sites["BRU"].tzinfo
+    later = start + timedelta(hours=1)
+    same_day = (later + timedelta(minutes=45)).astimezone(tz).date() == now.astimezone(tz).date()
+    local_start = (later if same_day else start - timedelta(hours=2)).astimezone(tz)
     wall.select_option(".appt-move select[name=door]", str(yard1.pk))
     wall.fill(".appt-move input[name=planned_start]", local_start.strftime("%Y-%m-%dT%H:%M"))
     wall.fill(".appt-move input[name=planned_end]", (local_start + timedelta(minutes=45)).strftime("%Y-%m-%dT%H:%M"))
@@ -76,6 +87,7 @@ def test_a_move_and_a_check_in_show_live_on_other_timelines(browser, web_server,
     # The clerk checks a truck in on the tablet; the timelines mark it as arrived.
     clerk_context, tablet = sign_in(browser, web_server, clerk, {"width": 1280, "height": 800})
     tablet.goto(f"{web_server.url}/docks/BRU/clerk/")
+    settled(tablet)
     row = tablet.locator(f"#clerk-{arriving.pk}")
     assert "Late" in row.inner_text()
     box = row.locator("button", has_text="Check in").bounding_box()

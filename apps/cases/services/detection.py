@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.cases.detectors import Detector, detectors
+from apps.cases.detectors.base import fact_detectors
 from apps.cases.models import Case, CaseEvent, Status
 from apps.cases.services.lifecycle import Outcome, Vanished, cases_apply_evaluation
 from apps.cases.services.publishing import publish_case
@@ -63,6 +64,25 @@ def detect_changes(changes: ChangeSet, *, now: datetime | None = None) -> Outcom
         except Exception:
             # One broken detector must not starve the others of this change set.
             logger.exception("detector failed on a change set", extra={"detector": detector.code})
+    return outcome
+
+
+def facts_rejudge(source: str, site_code: str, *, now: datetime | None = None) -> Outcome:
+    """The exception-facts hook (apps/core/exception_facts.py): a change at `source` may have
+    opened or cleared facts at this site, so its kinds are judged there now — the candidates and
+    every open case of those kinds at the site — instead of waiting for the sweep."""
+    now = now or timezone.now()
+    outcome = Outcome()
+    sites = SiteResolver()
+    for detector in fact_detectors(source):
+        try:
+            subjects = set(detector.site_candidates(site_code, now))
+            open_cases = Case.objects.filter(kind=detector.code, is_open=True, site__code=site_code)
+            for ids in open_cases.values_list("subject_ids", flat=True):
+                subjects.update(ids)
+            outcome.merge(detect_subjects(detector=detector, subject_ids=subjects, now=now, sites=sites))
+        except Exception:
+            logger.exception("detector failed on changed facts", extra={"detector": detector.code})
     return outcome
 
 

@@ -98,7 +98,12 @@ def _apply_batch(
                 outcome.opened.append(opened.pk)
                 touched.append((opened, "case.opened"))
         elif finding is None and case is not None:
-            _clear(case, now, reason=vanished.reason if vanished and vanished.covers(case) else "")
+            _clear(
+                case,
+                now,
+                reason=vanished.reason if vanished and vanished.covers(case) else "",
+                text=detector.cleared_text,
+            )
             outcome.cleared.append(case.pk)
             touched.append((case, "case.cleared"))
         elif finding is None and key in handled:
@@ -172,7 +177,7 @@ def _refresh(case: Case, finding: Finding, now: datetime) -> bool:
     return True
 
 
-def _clear(case: Case, now: datetime, *, reason: str = "") -> None:
+def _clear(case: Case, now: datetime, *, reason: str = "", text: str = Detector.cleared_text) -> None:
     """Resolve by itself; `reason` says why when the record left the mirror without Odoo clearing it."""
     case.status = Status.AUTO_RESOLVED
     case.is_open = False
@@ -183,6 +188,6 @@ def _clear(case: Case, now: datetime, *, reason: str = "") -> None:
         case=case,
         at=now,
         kind=CaseEvent.Kind.AUTO_RESOLVED,
-        text=f"Cleared: the record is {reason}." if reason else "The condition cleared in Odoo.",
+        text=f"Cleared: the record is {reason}." if reason else text,
         data={"reason": reason} if reason else {},
     )
