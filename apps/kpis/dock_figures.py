@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from apps.docks.facts import site_rules
-from apps.docks.models import Appointment, AppointmentStatus
+from apps.docks.facts import door_facts, site_rules
+from apps.docks.models import Appointment, AppointmentStatus, DockDoor
+from apps.docks.rules import Interval, open_intervals
 from apps.kpis.computations import share
 from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile
 
@@ -66,6 +67,40 @@ def dock_dwell(period: Period) -> Measure:
     )
 
 
+def _seconds_within(intervals: list[Interval], start, end) -> float:
+    return sum(max((min(e, end) - max(s, start)).total_seconds(), 0.0) for s, e in intervals)
+
+
+def dock_door_utilisation(period: Period) -> Measure:
+    """Share of the doors' open time in the period (up to now while it runs) that a truck was on a
+    door, from the clerk's on → off the door (a truck still on the door counts up to now). Closed
+    hours and out-of-service periods are not open time; a truck on a door outside its hours still
+    counts as used (the door was held)."""
+    end = min(period.end, period.as_of)
+    doors = door_facts(DockDoor.objects.filter(site=period.site, is_active=True), period.site, period.start, end)
+    open_s = used_s = 0.0
+    if end > period.start:
+        for door in doors:
+            open_s += _seconds_within(open_intervals(door, period.start, end), period.start, end)
+            for closed_from, closed_until in door.closures:  # closures inside opening hours only
+                closed = [
+                    (max(closed_from, s), min(closed_until, e)) for s, e in open_intervals(door, period.start, end)
+                ]
+                open_s -= _seconds_within(closed, period.start, end)
+        on_doors = Appointment.objects.filter(
+            site=period.site, door__is_active=True, on_door_at__lt=end, on_door_at__isnull=False
+        ).exclude(off_door_at__lte=period.start)
+        used_s = _seconds_within(
+            [(on, off or end) for on, off in on_doors.values_list("on_door_at", "off_door_at")], period.start, end
+        )
+    open_h, used_h = round(open_s / 3600, 2), round(used_s / 3600, 2)
+    return Measure(
+        value=round(100.0 * used_s / open_s, 2) if open_s > 0 else None,
+        sample_size=len(doors),
+        breakdown={"open_hours": open_h, "used_hours": used_h},
+    )
+
+
 for _definition in (
     KpiDefinition(
         code="dock_on_time_arrival",
@@ -89,6 +124,17 @@ for _definition in (
         unit=Unit.DURATION,
         good=Direction.DOWN,
         compute=dock_dwell,
+    ),
+    KpiDefinition(
+        code="dock_door_utilisation",
+        name="Door utilisation",
+        question="How much of the time our doors are open is a truck on them?",
+        formula="Time trucks spent on the doors that day (on the door → off the door, or up to now) ÷ the doors' "
+        "open time that day (opening hours less out-of-service periods).",
+        source="Dock doors (opening hours, closures) and appointments (on and off the door)",
+        unit=Unit.PERCENT,
+        good=Direction.UP,
+        compute=dock_door_utilisation,
     ),
 ):
     KPIS.register(_definition, name=_definition.code)

@@ -23,7 +23,7 @@ TRANSFER_KPIS = ("pick_delay", "dispatch_adherence", "order_cycle_time")
 MOVE_KPIS = ("inventory_adjustments",)
 CASE_KPIS = ("exception_aging", "exception_acknowledge_time", "exception_resolve_time", "blocked_shipments")
 APPROVAL_KPIS = ("approval_turnaround", "approval_sla_breaches", "straight_through_rate")
-DOCK_KPIS = ("dock_on_time_arrival", "dock_dwell")
+DOCK_KPIS = ("dock_on_time_arrival", "dock_dwell", "dock_door_utilisation")
 
 
 def request_day_refresh(site_code: str, day: date, kpis: tuple[str, ...]) -> None:

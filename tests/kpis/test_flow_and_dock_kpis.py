@@ -3,10 +3,10 @@ hand-made histories; each expected number is worked out in the test."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from apps.approvals.models import ApprovalRequest, RequestStatus
-from apps.docks.models import Appointment, DockDoor
+from apps.docks.models import Appointment, DockDoor, DoorClosure
 from apps.kpis.models import KpiSnapshot
 from apps.kpis.services import kpi_snapshots_refresh
 from apps.writeback.models import OutboxEntry
@@ -165,3 +165,30 @@ def test_dock_arrivals_on_time_and_door_dwell(sites):
     assert dwell.breakdown["planned_median_s"] == 3600
     assert dwell.breakdown["overran"] == 50.0
     assert dwell.breakdown["turn_median_s"] == 70 * 60
+
+
+def test_door_utilisation_is_time_on_the_doors_over_their_open_time(sites):
+    bru = sites["BRU"]
+    # D1 open 06:00–22:00 local (16 h), closed 10:00–12:00 local for repairs: 14 h open.
+    # D2 open around the clock: 24 h. Open time that day: 38 h.
+    d1 = DockDoor.objects.create(site=bru, name="D1", direction="both", opens_at=time(6), closes_at=time(22))
+    d2 = DockDoor.objects.create(site=bru, name="D2", direction="both")
+    DoorClosure.objects.create(door=d1, starts_at=START + 10 * H, ends_at=START + 12 * H)
+
+    def on_door(door, on, off=None):
+        return Appointment.objects.create(
+            site=bru, door=door, direction="inbound", planned_start=on, planned_end=on + H,
+            on_door_at=on, off_door_at=off, status="done" if off else "at_door",
+        )  # fmt: skip
+
+    on_door(d1, START + 7 * H, START + 9 * H)  # 2 h
+    on_door(d2, START - 1 * H, START + 2 * H)  # began the day before: 2 h of it fall in this day
+    on_door(d2, START + 20 * H)  # still on the door at "now" (21:00 local, START being local midnight): 1 h
+    figures = values(bru, now=START + 21 * H)
+    # Open time so far (up to 21:00 local): D1 06:00–21:00 less the 2 h closure = 13 h; D2 21 h: 34 h.
+    utilisation = figures["dock_door_utilisation"]
+    assert utilisation.breakdown == {"open_hours": 34.0, "used_hours": 5.0}
+    assert utilisation.value == round(100 * 5 / 34, 2)
+
+    # A day without doors has nothing to measure.
+    assert values(sites["CHI"])["dock_door_utilisation"].value is None

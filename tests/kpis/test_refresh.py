@@ -82,7 +82,9 @@ def test_a_dock_change_refreshes_the_day_the_appointment_was_planned_for(sites, 
 
     refresh_for_published("dock.changed", "BRU", {"id": 1, "planned_start": (START + 23.5 * H).isoformat()})
 
-    assert queued == [("kpis.refresh_day", ("BRU", "2026-03-10", ["dock_on_time_arrival", "dock_dwell"]))]
+    assert queued == [
+        ("kpis.refresh_day", ("BRU", "2026-03-10", ["dock_on_time_arrival", "dock_dwell", "dock_door_utilisation"]))
+    ]
 
 
 def test_the_scheduled_pass_recomputes_yesterday_and_today_in_each_site_zone(sites, make_case):
