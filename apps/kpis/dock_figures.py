@@ -90,9 +90,8 @@ def dock_door_utilisation(period: Period) -> Measure:
         on_doors = Appointment.objects.filter(
             site=period.site, door__is_active=True, on_door_at__lt=end, on_door_at__isnull=False
         ).exclude(off_door_at__lte=period.start)
-        used_s = _seconds_within(
-            [(on, off or end) for on, off in on_doors.values_list("on_door_at", "off_door_at")], period.start, end
-        )
+        on_door = [(on, off or end) for on, off in on_doors.values_list("on_door_at", "off_door_at") if on is not None]
+        used_s = _seconds_within(on_door, period.start, end)
     open_h, used_h = round(open_s / 3600, 2), round(used_s / 3600, 2)
     return Measure(
         value=round(100.0 * used_s / open_s, 2) if open_s > 0 else None,
