@@ -186,11 +186,13 @@ def kpi_overview(user: AnyUser, filters: KpiFilters) -> list[dict[str, Any]]:
     before_first, before_last = first - timedelta(days=span), first - timedelta(days=1)
     targets = targets_for(sites)
     days = [first + timedelta(days=offset) for offset in range(span)]
+    kpis = definitions()
+    current_of = {kpi.code: _snapshots(kpi.code, sites, first, last) for kpi in kpis}
+    previous_of = {kpi.code: _snapshots(kpi.code, sites, before_first, before_last) for kpi in kpis}
     cards = []
-    for kpi in definitions():
-        current = _snapshots(kpi.code, sites, first, last)
-        previous = _snapshots(kpi.code, sites, before_first, before_last)
-        for site in sites:
+    for site in sites:  # site by site: the page shows each site's cards together
+        for kpi in kpis:
+            current, previous = current_of[kpi.code], previous_of[kpi.code]
             points = current.get(site.pk, {})
             values = [points[day].value if day in points else None for day in days]
             mean_now = _mean(values)

@@ -56,6 +56,16 @@ def test_overview_shows_each_kpi_with_its_current_value_and_target(client, manag
     assert "<script>" not in page  # charts are drawn by static files from JSON
 
 
+def test_overview_of_several_sites_keeps_each_sites_cards_together(client, admin_user, sites, history):
+    client.force_login(admin_user)
+    page = client.get(f"/kpis/?{RANGE}").content.decode()
+    sections = page.split('<section class="kpi-site"')[1:]
+    headings = [section.split("<h2", 1)[1].split(">", 1)[1].split(" ", 1)[0] for section in sections]
+    assert len(headings) == len(set(headings)) >= 2  # one section per site, not one per card
+    bru = next(section for section, code in zip(sections, headings, strict=True) if code == "BRU")
+    assert "Exception aging" in bru and "Dispatch adherence" in bru and "16 h" in bru
+
+
 def test_a_kpi_page_has_its_definition_charts_table_and_csv_that_agree(client, manager, history):
     client.force_login(manager)
     page = client.get(f"/kpis/exception_aging/?site=BRU&{RANGE}").content.decode()
