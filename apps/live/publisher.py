@@ -25,6 +25,13 @@ Listener = Callable[[str, str | None, dict], None]
 PUBLISH_LISTENERS: Hooks[[str, str | None, dict]] = Hooks("live publish listeners")
 add_listener = PUBLISH_LISTENERS.register
 
+# Durable recorders of site events (outbound webhooks): called by publish() at once, inside the caller's
+# transaction, so what they save commits or rolls back with the change itself and a crash after the
+# commit loses nothing. Called with (event, site_code, payload) for site-wide publishes only. A recorder
+# writes inside its own savepoint (transaction.atomic) so its failure, logged and skipped, never
+# breaks the caller's transaction.
+PUBLISH_RECORDERS: Hooks[[str, str, dict]] = Hooks("live publish recorders (in the transaction)")
+
 
 def current_sequence(group: str) -> int:
     """The last sequence number sent to a group (0 when none yet)."""
@@ -61,6 +68,8 @@ def publish(
         group = groups.board_group(site, board)
     else:
         group = groups.site_group(site)
+    if PUBLISH_RECORDERS and site is not None and user_id is None and board is None:
+        PUBLISH_RECORDERS.call_each(event, site, payload)
     transaction.on_commit(
         lambda: send_now(group, event, payload, html=html, target=target, container=container, remove=remove)
     )
