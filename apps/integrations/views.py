@@ -76,7 +76,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if values["site"] is None and not sees_every_site(request.user):
         form.add_error("site", "Choose a site.")
         return _page(request, form, status=400)
-    if not cache.add(f"webhook_form:{request.user.pk}:{values['once']}", 1, timeout=24 * 3600):
+    once_key = f"webhook_form:{request.user.pk}:{values['once']}"
+    if not cache.add(once_key, 1, timeout=24 * 3600):
         messages.info(request, "That subscription was already created; its secret was shown once, when it was made.")
         return redirect("integrations:settings")
     try:
@@ -85,6 +86,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             actor=request.user,
         )  # fmt: skip
     except IntegrationError as error:
+        cache.delete(once_key)  # nothing was made: the corrected form may be sent again
         form.add_error("url", str(error))
         return _page(request, form, status=400)
     # The secret is in this answer only (never redirected through the session).

@@ -82,7 +82,8 @@ def check_url(url: str, *, resolve: bool = True) -> None:
     for address in addresses:
         problem = address_problem(str(address))
         if problem:
+            where = f"{host} is" if literal is not None else f"{host} resolves to {address},"
             raise UnsafeUrl(
-                f"{host} resolves to {address}, {problem}: refused. "
+                f"{where} {problem}: refused. "
                 "If this receiver is meant to be inside your network, list the host in OUTBOUND_ALLOWED_HOSTS."
             )
