@@ -68,13 +68,20 @@ def publish(
         group = groups.board_group(site, board)
     else:
         group = groups.site_group(site)
-    if PUBLISH_RECORDERS and site is not None and user_id is None and board is None:
-        PUBLISH_RECORDERS.call_each(event, site, payload)
+    if site is not None and user_id is None and board is None:
+        record(event, site, payload)
     transaction.on_commit(
         lambda: send_now(group, event, payload, html=html, target=target, container=container, remove=remove)
     )
     if PUBLISH_LISTENERS:
         transaction.on_commit(lambda: PUBLISH_LISTENERS.call_each(event, site, payload))
+
+
+def record(event: str, site: str, payload: dict) -> None:
+    """Hand a site event to the durable recorders only (in the caller's transaction), without a screen message:
+    for changes the screens get in bulk (one "refresh") that other systems still hear about one by one."""
+    if PUBLISH_RECORDERS:
+        PUBLISH_RECORDERS.call_each(event, site, payload)
 
 
 def send_now(

@@ -14,7 +14,7 @@ from apps.approvals.services.decisions import request_reject
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.models import ResolutionCode
 from apps.cases.services.actions import case_resolve
-from apps.cases.services.publishing import publish_case
+from apps.cases.services.publishing import BULK_REFRESH_OVER, publish_case, publish_cases
 from apps.integrations.models import EventType, WebhookSubscription
 from apps.integrations.services import (
     IntegrationError,
@@ -23,6 +23,8 @@ from apps.integrations.services import (
     sync_stalled_record,
     webhook_test_send,
 )
+from apps.integrations.tasks import sync_watch
+from apps.mirror.models import SyncState
 from apps.outbound.models import DeliveryState, OutboundDelivery
 from apps.outbound.services import delivery_send
 from tests.escalation.conftest import make_case
@@ -144,3 +146,27 @@ def test_a_subscription_to_a_bad_url_is_refused_with_the_reason(sites, admin_use
     settings.OUTBOUND_ALLOWED_HOSTS = []
     with pytest.raises(IntegrationError, match=words):
         subscription_create(name="x", url=url, event_types=[EventType.CASE_OPENED], site=None, actor=admin_user)
+
+
+def test_the_sync_watch_announces_a_long_failing_sync_once(receiver, sites, admin_user):
+    subscribe(receiver, admin_user, events=[EventType.SYNC_STALLED])
+    long_ago = timezone.now() - timedelta(hours=1)
+    state = SyncState.objects.create(
+        odoo_model="stock.picking", last_success_at=long_ago, last_finished_at=timezone.now(),
+        consecutive_failures=40, last_error="Odoo unreachable: connection refused",
+    )  # fmt: skip
+    assert sync_watch() == 1
+    assert sync_watch() == 0  # the same stall
+    send_all()
+    (event,) = sent_bodies(receiver)
+    assert event["type"] == "sync.stalled" and event["data"]["error"] == "Odoo unreachable: connection refused"
+
+    SyncState.objects.filter(pk=state.pk).update(last_success_at=timezone.now(), consecutive_failures=0)
+    assert sync_watch() == 0  # healthy again: nothing to say
+
+
+def test_a_bulk_of_case_changes_still_sends_each_case(receiver, sites, admin_user):
+    subscribe(receiver, admin_user, events=[EventType.CASE_OPENED])
+    cases = [make_case(sites["BRU"], title=f"Receipt {n} late") for n in range(BULK_REFRESH_OVER + 1)]
+    publish_cases([(case, "case.opened") for case in cases])  # the screens get one refresh
+    assert OutboundDelivery.objects.count() == len(cases)
