@@ -415,7 +415,7 @@ ESCALATION_WEBHOOK_TIMEOUT_S = env.float("ESCALATION_WEBHOOK_TIMEOUT_S", default
 ESCALATION_WEBHOOK_ATTEMPTS = env.int("ESCALATION_WEBHOOK_ATTEMPTS", default=3)  # tries of a failing chat webhook
 
 # --- Outbound deliveries (event webhooks, chat notifications) -----------------------------------
-OUTBOUND_MAX_ATTEMPTS = env.int("OUTBOUND_MAX_ATTEMPTS", default=12)  # then a dead letter (about 14 h of retries)
+OUTBOUND_MAX_ATTEMPTS = env.int("OUTBOUND_MAX_ATTEMPTS", default=12)  # then a dead letter (7 to 14 h of retries)
 OUTBOUND_BACKOFF_BASE_S = env.int("OUTBOUND_BACKOFF_BASE_S", default=30)  # first wait; doubles per failure, jitter
 OUTBOUND_BACKOFF_MAX_S = env.int("OUTBOUND_BACKOFF_MAX_S", default=6 * 3600)  # ceiling of one wait
 OUTBOUND_TIMEOUT_S = env.float("OUTBOUND_TIMEOUT_S", default=10.0)  # a receiver's whole answer, per attempt

@@ -119,8 +119,8 @@ def subscription_rotate_secret(*, subscription: WebhookSubscription, actor: Any)
 
 @transaction.atomic
 def subscription_delete(*, subscription: WebhookSubscription, actor: Any) -> None:
-    """Remove the subscription; its past deliveries stay in the log, its waiting ones are sent unsigned no more
-    (they become dead letters when their signer finds no secret)."""
+    """Remove the subscription. Its past deliveries stay in the log; waiting ones become dead letters at their
+    next attempt (no secret signs them any more), so nothing unsigned goes out."""
     _audit(subscription, action="deleted", actor=actor)
     subscription.delete()
 

@@ -1,6 +1,8 @@
 """One row per outbound HTTP delivery (an event webhook, a chat notification): what to send, where, and how
 every attempt went. The row is the durable state; Celery only carries its id."""
 
+from urllib.parse import urlsplit
+
 from django.db import models
 
 
@@ -43,4 +45,10 @@ class OutboundDelivery(models.Model):
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbound_due")]
 
     def __str__(self) -> str:
-        return f"{self.source} {self.event_type or ''} to {self.url}: {self.state}"
+        return f"{self.source} {self.event_type or ''} to {self.receiver}: {self.state}"
+
+    @property
+    def receiver(self) -> str:
+        """The URL without its path: chat webhook URLs carry their secret in the path, logs and lists must not."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}/…" if parts.netloc else "…"

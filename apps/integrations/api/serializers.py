@@ -53,11 +53,12 @@ class SubscriptionUpdateInputSerializer(serializers.Serializer):
 
 class DeliverySerializer(serializers.ModelSerializer):
     subscription = serializers.SerializerMethodField(help_text="The subscription's id (webhooks only).")
+    receiver = serializers.CharField(read_only=True, help_text="Scheme and host (the path may hold a secret).")
 
     class Meta:
         model = OutboundDelivery
         fields = [
-            "id", "source", "subscription", "message_id", "event_type", "site_code", "url", "state", "attempts",
+            "id", "source", "subscription", "message_id", "event_type", "site_code", "receiver", "state", "attempts",
             "max_attempts", "created_at", "last_attempt_at", "next_attempt_at", "sent_at", "last_status",
             "last_error", "last_duration_ms", "replays",
         ]  # fmt: skip
