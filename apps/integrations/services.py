@@ -147,13 +147,13 @@ def envelope(event: WebhookEvent, *, site_code: str, at: str) -> dict:
 
 def webhook_events_record(*, site_code: str, events: list[WebhookEvent]) -> list[int]:
     """One delivery per event and active subscription of the site (or of every site) that asked for its
-    type; an event with a once-key is not sent twice to one subscription. Inside the caller's transaction."""
+    type (an event without a site goes to every such subscription); an event with a once-key is not sent
+    twice to one subscription. Inside the caller's transaction."""
+    active = WebhookSubscription.objects.filter(is_active=True)
+    if site_code:  # a site's event; an event of no site (the sync from Odoo) concerns every site
+        active = active.filter(Q(site__isnull=True) | Q(site__code=site_code))
     subscriptions = [
-        subscription
-        for subscription in WebhookSubscription.objects.filter(is_active=True).filter(
-            Q(site__isnull=True) | Q(site__code=site_code)
-        )
-        if any(event.type in subscription.event_types for event in events)
+        subscription for subscription in active if any(event.type in subscription.event_types for event in events)
     ]
     if not subscriptions:
         return []

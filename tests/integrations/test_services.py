@@ -132,9 +132,11 @@ def test_a_rotation_signs_with_both_secrets_until_the_overlap_ends(receiver, sit
     assert json.loads(body)["type"] == "webhook.test"
 
 
-def test_a_sync_stall_is_announced_once_per_stall(receiver, sites, admin_user):
+def test_a_sync_stall_is_announced_once_per_stall_to_every_site_s_subscribers(receiver, sites, admin_user):
     subscribe(receiver, admin_user, events=[EventType.SYNC_STALLED])
-    assert len(sync_stalled_record(failing_since="2026-03-04T09:00:00+00:00", error="Odoo unreachable")) == 1
+    subscribe(receiver, admin_user, events=[EventType.SYNC_STALLED], site=sites["CHI"], name="Chicago")
+    subscribe(receiver, admin_user, events=[EventType.CASE_OPENED], site=sites["BRU"], name="Cases only")
+    assert len(sync_stalled_record(failing_since="2026-03-04T09:00:00+00:00", error="Odoo unreachable")) == 2
     assert sync_stalled_record(failing_since="2026-03-04T09:00:00+00:00", error="Odoo unreachable") == []
 
 
