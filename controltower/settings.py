@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "apps.connect",  # connecting a real Odoo: connection test, warehouse mapping, webhook rules
     "apps.kpis",  # KPI snapshots per site and local day, targets, charts
     "apps.escalation",  # escalation contacts, on-call calendar, policies and notifications
+    "apps.outbound",  # outbound HTTP deliveries: retries, dead letters, the private-address guard (issue 21)
+    "apps.integrations",  # outbound event webhooks: subscriptions, signatures, delivery log (issue 21)
 ]
 
 MIDDLEWARE = [
@@ -411,6 +413,18 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")  #
 ESCALATION_CLAIM_STALE_S = env.int("ESCALATION_CLAIM_STALE_S", default=300)  # a `sending` level this old = dead worker
 ESCALATION_WEBHOOK_TIMEOUT_S = env.float("ESCALATION_WEBHOOK_TIMEOUT_S", default=5)  # per chat webhook call
 ESCALATION_WEBHOOK_ATTEMPTS = env.int("ESCALATION_WEBHOOK_ATTEMPTS", default=3)  # tries of a failing chat webhook
+
+# --- Outbound deliveries (event webhooks, chat notifications) -----------------------------------
+OUTBOUND_MAX_ATTEMPTS = env.int("OUTBOUND_MAX_ATTEMPTS", default=12)  # then a dead letter (7 to 14 h of retries)
+OUTBOUND_BACKOFF_BASE_S = env.int("OUTBOUND_BACKOFF_BASE_S", default=30)  # first wait; doubles per failure, jitter
+OUTBOUND_BACKOFF_MAX_S = env.int("OUTBOUND_BACKOFF_MAX_S", default=6 * 3600)  # ceiling of one wait
+OUTBOUND_TIMEOUT_S = env.float("OUTBOUND_TIMEOUT_S", default=10.0)  # a receiver's whole answer, per attempt
+OUTBOUND_MAX_RESPONSE_BYTES = env.int("OUTBOUND_MAX_RESPONSE_BYTES", default=64 * 1024)  # the rest is not read
+# Hosts (names or addresses) that may be private, loopback or link-local: receivers inside your network.
+OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
+OUTBOUND_CLAIM_STALE_S = env.int("OUTBOUND_CLAIM_STALE_S", default=300)  # a `sending` row this old = dead worker
+OUTBOUND_SWEEP_BATCH = env.int("OUTBOUND_SWEEP_BATCH", default=500)  # deliveries the sweep dispatches per run
+WEBHOOK_SECRET_OVERLAP_H = env.int("WEBHOOK_SECRET_OVERLAP_H", default=24)  # old secret still signs after a rotation
 
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often

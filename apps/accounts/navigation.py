@@ -33,6 +33,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Escalation", "escalation:settings", frozenset({Role.ADMIN})),
     NavEntry("API", "api-docs", DESK_ROLES),
     NavEntry("API tokens", "api_tokens:index", EVERYONE - {Role.DISPLAY}),
+    NavEntry("Integrations", "integrations:settings", frozenset({Role.ADMIN})),
     NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True),
 )
 

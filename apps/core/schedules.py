@@ -24,6 +24,9 @@ def default_schedules() -> list[dict]:
         {"name": "KPI snapshots of today and yesterday", "task": "kpis.refresh_recent", "every_s": 900},
         {"name": "Escalation sweep", "task": "escalation.sweep", "every_s": 30},
         {"name": "Dock no-show sweep", "task": "docks.no_show_sweep", "every_s": 60},
+        # retries whose time has come and dispatches lost on the way to the worker (one query when none)
+        {"name": "Outbound delivery sweep", "task": "outbound.sweep", "every_s": 15},
+        {"name": "Webhook: sync stall watch", "task": "integrations.sync_watch", "every_s": 60},
     ]
 
 

@@ -1,22 +1,24 @@
 """Notification channels behind one small module: email through Django's mail backend, chat through a generic
 JSON incoming webhook (Slack, Teams and Mattermost all accept {"text": ...}).
 
-Issue 21 brings one outbound delivery service (log, dead letters, the guard against private addresses); until then
-this module is the only place escalation sends from, so swapping it changes nothing else.
+Chat goes through the one outbound delivery service (apps/outbound: delivery log, dead letters, the guard against
+private addresses); this module stays the only place escalation sends from.
 """
 
 from __future__ import annotations
 
 import logging
-import random
-import time
 from dataclasses import dataclass
 
-import requests
 from django.conf import settings
 from django.core.mail import send_mail
 
+from apps.outbound.models import DeliveryState
+from apps.outbound.services import delivery_send_inline
+
 logger = logging.getLogger(__name__)
+
+CHAT_SOURCE = "escalation.chat"  # the outbound deliveries of chat notifications
 
 
 @dataclass(frozen=True)
@@ -44,23 +46,19 @@ def send_email(address: str, message: Message) -> Result:
 
 
 def send_chat(url: str, message: Message) -> Result:
-    """POST {"text": ...} to an incoming webhook, with a timeout and a few retries (backoff with jitter) on
-    connection errors and 5xx/429 answers; other 4xx answers are final."""
-    attempts = max(1, settings.ESCALATION_WEBHOOK_ATTEMPTS)
+    """POST {"text": ...} to an incoming webhook through the outbound delivery service (the private-address
+    guard, a timeout, a capped answer, a delivery row): a few quick tries with backoff and jitter on connection
+    errors and 5xx/429 answers; other 4xx answers are final. What still fails is a dead letter a person can
+    replay from the integrations screen."""
     payload = {"text": f"*{message.subject}*\n{message.body}\n<{message.link}|Open>"}
-    error = ""
-    for attempt in range(1, attempts + 1):
-        try:
-            response = requests.post(url, json=payload, timeout=settings.ESCALATION_WEBHOOK_TIMEOUT_S)
-        except requests.RequestException as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
-        else:
-            if response.status_code < 300:
-                return Result(ok=True, attempts=attempt)
-            error = f"HTTP {response.status_code}"
-            if response.status_code < 500 and response.status_code != 429:
-                return Result(ok=False, attempts=attempt, error=error)
-        if attempt < attempts:
-            time.sleep(min(2.0, 0.2 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))  # noqa: S311  jitter
-    logger.warning("escalation chat webhook failed after %s attempts: %s", attempts, error)
-    return Result(ok=False, attempts=attempts, error=error)
+    delivery = delivery_send_inline(
+        source=CHAT_SOURCE,
+        url=url,
+        body=payload,
+        tries=max(1, settings.ESCALATION_WEBHOOK_ATTEMPTS),
+        timeout_s=settings.ESCALATION_WEBHOOK_TIMEOUT_S,
+    )
+    ok = delivery.state == DeliveryState.SENT
+    if not ok:
+        logger.warning("escalation chat webhook failed after %s attempts: %s", delivery.attempts, delivery.last_error)
+    return Result(ok=ok, attempts=delivery.attempts, error="" if ok else delivery.last_error)

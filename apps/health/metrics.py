@@ -1,4 +1,4 @@
-"""Prometheus metrics: sync lag, outbox backlog, failed webhooks, stuck approvals, open cases.
+"""Prometheus metrics: sync lag, outbox backlog, failed webhooks (in and out), stuck approvals, open cases.
 
 Every value is read from the database (and the breaker's Redis state) when Prometheus scrapes,
 not counted in process memory: web processes, workers and beat are many processes, and what an
@@ -20,6 +20,7 @@ from apps.approvals.models import OPEN_STATUSES, ApprovalRequest
 from apps.cases.models import Case
 from apps.mirror.models import InboundEvent
 from apps.mirror.selectors import sync_overview
+from apps.outbound.selectors import outbound_overview
 from apps.writeback.selectors import outbox_overview
 
 PREFIX = "controltower"
@@ -35,6 +36,7 @@ class ControlTowerCollector(Collector):
         yield from _sync_metrics()
         yield from _outbox_metrics()
         yield from _webhook_metrics()
+        yield from _outbound_metrics()
         yield from _approval_metrics()
         yield from _case_metrics()
 
@@ -89,6 +91,28 @@ def _webhook_metrics():
     for status in InboundEvent.Status.values:
         events.add_metric([status], counts.get(status, 0))
     yield events
+
+
+def _outbound_metrics():
+    overview = outbound_overview()
+    deliveries = _gauge("outbound_deliveries", "Outbound deliveries (event webhooks, chat) by state.", ["state"])
+    for state, count in overview["by_state"].items():
+        deliveries.add_metric([state], count)
+    yield deliveries
+    yield _gauge(
+        "outbound_backlog", "Outbound deliveries not yet sent (pending or sending).", value=overview["backlog"]
+    )
+    yield _gauge(
+        "outbound_failing", "Outbound deliveries waiting to retry after a failed attempt.", value=overview["failing"]
+    )
+    yield _gauge(
+        "outbound_dead", "Outbound deliveries that failed every attempt (dead letters).", value=overview["dead"]
+    )
+    yield _gauge(
+        "outbound_oldest_waiting_age_seconds",
+        "Age of the oldest outbound delivery still waiting (0 when none waits).",
+        value=overview["oldest_waiting_age_s"] or 0,
+    )
 
 
 def _approval_metrics():

@@ -8,11 +8,14 @@ from django.views.decorators.cache import never_cache
 
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role, has_role
+from apps.accounts.selectors import sites_visible_to
 from apps.health.checks import readiness
 from apps.health.metrics import render_metrics
 from apps.health.selectors import first_sync_report
 from apps.mirror.selectors import sync_overview, unmapped_warehouses
 from apps.mirror.services.webhooks import webhook_answer_times
+from apps.outbound.models import OutboundDelivery
+from apps.outbound.selectors import outbound_overview
 from apps.writeback.selectors import outbox_entries_visible_to, outbox_overview
 
 
@@ -44,8 +47,16 @@ def integration(request):
         "webhook_answer": webhook_answer_times(),
         "sync_every_s": settings.MIRROR_SYNC_EVERY_S,
         "first_sync": first_sync_report(),
+        "outbound": outbound_overview(_outbound_visible_to(request)),
     }
     return render(request, "health/integration.html", context)
+
+
+def _outbound_visible_to(request):
+    """Every delivery for an admin; a manager's sites' deliveries otherwise."""
+    if has_role(request.user, Role.ADMIN):
+        return OutboundDelivery.objects.all()
+    return OutboundDelivery.objects.filter(site_code__in=sites_visible_to(request.user).values("code"))
 
 
 @login_not_required

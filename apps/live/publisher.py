@@ -25,6 +25,13 @@ Listener = Callable[[str, str | None, dict], None]
 PUBLISH_LISTENERS: Hooks[[str, str | None, dict]] = Hooks("live publish listeners")
 add_listener = PUBLISH_LISTENERS.register
 
+# Durable recorders of site events (outbound webhooks): called by publish() at once, inside the caller's
+# transaction, so what they save commits or rolls back with the change itself and a crash after the
+# commit loses nothing. Called with (event, site_code, payload) for site-wide publishes only. A recorder
+# writes inside its own savepoint (transaction.atomic) so its failure, logged and skipped, never
+# breaks the caller's transaction.
+PUBLISH_RECORDERS: Hooks[[str, str, dict]] = Hooks("live publish recorders (in the transaction)")
+
 
 def current_sequence(group: str) -> int:
     """The last sequence number sent to a group (0 when none yet)."""
@@ -61,11 +68,20 @@ def publish(
         group = groups.board_group(site, board)
     else:
         group = groups.site_group(site)
+    if site is not None and user_id is None and board is None:
+        record(event, site, payload)
     transaction.on_commit(
         lambda: send_now(group, event, payload, html=html, target=target, container=container, remove=remove)
     )
     if PUBLISH_LISTENERS:
         transaction.on_commit(lambda: PUBLISH_LISTENERS.call_each(event, site, payload))
+
+
+def record(event: str, site: str, payload: dict) -> None:
+    """Hand a site event to the durable recorders only (in the caller's transaction), without a screen message:
+    for changes the screens get in bulk (one "refresh") that other systems still hear about one by one."""
+    if PUBLISH_RECORDERS:
+        PUBLISH_RECORDERS.call_each(event, site, payload)
 
 
 def send_now(

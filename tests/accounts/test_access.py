@@ -33,6 +33,7 @@ def nav_labels(client) -> list[str]:
                 "Escalation",
                 "API",
                 "API tokens",
+                "Integrations",
                 "Administration",
             ],
         ),

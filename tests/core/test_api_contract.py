@@ -31,6 +31,9 @@ from apps.cases.models import Case
 from apps.core.api import problems
 from apps.docks.models import Appointment, DockDoor
 from apps.escalation.models import Contact
+from apps.integrations.services import subscription_create
+from apps.outbound.models import OutboundDelivery
+from apps.outbound.services import Draft, deliveries_enqueue
 from apps.writeback.models import OutboxEntry
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +126,16 @@ def real(sites, settings) -> dict[str, str]:
     contact = Contact.objects.create(site=sites["BRU"], name="Ann Early", email="ann@example.com")
     owner = user_upsert(username="tina.token", password="not-used-here-1", roles=[Role.ADMIN])
     token = api_token_create(user=owner, name="Contract", scopes=["read"], created_by=owner).token
+    subscription = subscription_create(
+        name="Contract", url="https://93.184.215.14/hooks", event_types=["case.opened"], site=sites["BRU"], actor=owner
+    ).subscription
+    (delivery_id,) = deliveries_enqueue(
+        drafts=[Draft(source="webhook", url=subscription.url, body={}, source_ref=str(subscription.pk))]
+    )
+    OutboundDelivery.objects.filter(pk=delivery_id).update(state="dead")
     return {
+        "subscription_id": str(subscription.pk),
+        "delivery_id": str(delivery_id),
         "token_id": str(token.pk),
         "appointment_id": str(appointment.pk),
         "contact_id": str(contact.pk),

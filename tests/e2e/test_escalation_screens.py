@@ -54,6 +54,7 @@ def test_an_admin_edits_a_contact_and_the_next_escalation_goes_to_the_new_addres
     page, live_server, admin_user, sites, smtp_sink, settings
 ):
     settings.PUBLIC_BASE_URL = live_server.url
+    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]  # the local chat receiver (the guard refuses loopback)
     bru = sites["BRU"]
     now = timezone.now()
     ann = Contact.objects.create(

@@ -55,6 +55,7 @@ def chat():
 def fast_webhooks(settings):
     settings.ESCALATION_WEBHOOK_TIMEOUT_S = 2
     settings.ESCALATION_WEBHOOK_ATTEMPTS = 3
+    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]  # the local receiver; the guard refuses loopback otherwise
     settings.PUBLIC_BASE_URL = "https://tower.example.com"
 
 

@@ -11,6 +11,8 @@ from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.models import Case, Severity
 from apps.mirror.models import InboundEvent, SyncState
+from apps.outbound.models import OutboundDelivery
+from apps.outbound.services import Draft, deliveries_enqueue
 from apps.writeback.models import OutboxEntry
 
 TOKEN = "scrape-token-for-tests"
@@ -101,3 +103,15 @@ def test_metrics_tell_sync_lag_outbox_backlog_failed_webhooks_stuck_approvals_an
     assert metrics[("controltower_cases_open", (("severity", "critical"), ("site", "CHI")))] == 1
     assert metrics[("controltower_cases_past_sla", (("site", "CHI"),))] == 1
     assert metrics[("controltower_odoo_circuit_open", ())] == 0
+
+
+def test_outbound_deliveries_are_counted_by_state(client, db, metrics_token):
+    ids = deliveries_enqueue(drafts=[Draft(source="webhook", url="https://93.184.215.14/x", body={})] * 3)
+    OutboundDelivery.objects.filter(pk=ids[0]).update(state="dead", attempts=12)
+    OutboundDelivery.objects.filter(pk=ids[1]).update(attempts=2)  # waiting to retry
+    samples = scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert samples[("controltower_outbound_deliveries", (("state", "dead"),))] == 1
+    assert samples[("controltower_outbound_deliveries", (("state", "pending"),))] == 2
+    assert samples[("controltower_outbound_backlog", ())] == 2
+    assert samples[("controltower_outbound_failing", ())] == 1
+    assert samples[("controltower_outbound_dead", ())] == 1

@@ -28,7 +28,10 @@ from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.services.intake import case_for_writeback_attention
 from apps.docks.models import Appointment, DockDoor
 from apps.escalation.models import Contact
+from apps.integrations.services import subscription_create
 from apps.live.access import can_subscribe
+from apps.outbound.models import OutboundDelivery
+from apps.outbound.services import Draft, deliveries_enqueue
 from apps.writeback.models import OutboxEntry
 from tests.conftest import PASSWORD
 
@@ -165,6 +168,23 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "api_tokens:revoke": ("POST", "/settings/tokens/{token}/revoke/", {SUPERVISOR, ADMIN}),
     "api-token-list": ("GET", "/api/v1/tokens/", SIGNED_IN),
     "api-token-revoke": ("POST", "/api/v1/tokens/{token}/revoke/", {SUPERVISOR, ADMIN}),
+    # Outbound webhooks and deliveries (issue 21): admins only (the subscription is Brussels', the dead letter its).
+    "integrations:settings": ("GET", "/settings/integrations/", {ADMIN}),
+    "integrations:test": ("POST", "/settings/integrations/subscriptions/{subscription}/test/", {ADMIN}),
+    "integrations:toggle": ("POST", "/settings/integrations/subscriptions/{subscription}/toggle/", {ADMIN}),
+    "integrations:rotate": ("POST", "/settings/integrations/subscriptions/{subscription}/rotate/", {ADMIN}),
+    "integrations:replay": ("POST", "/settings/integrations/deliveries/{delivery}/replay/", {ADMIN}),
+    "webhook-api-subscriptions": ("GET", "/api/v1/webhooks/subscriptions/", {ADMIN}),
+    "webhook-api-subscription": ("GET", "/api/v1/webhooks/subscriptions/{subscription}/", {ADMIN}),
+    "webhook-api-rotate-secret": ("POST", "/api/v1/webhooks/subscriptions/{subscription}/rotate-secret/", {ADMIN}),
+    "webhook-api-test": ("POST", "/api/v1/webhooks/subscriptions/{subscription}/test/", {ADMIN}),
+    "webhook-api-subscription-deliveries": (
+        "GET",
+        "/api/v1/webhooks/subscriptions/{subscription}/deliveries/",
+        {ADMIN},
+    ),
+    "webhook-api-deliveries": ("GET", "/api/v1/webhooks/deliveries/", {ADMIN}),
+    "webhook-api-replay": ("POST", "/api/v1/webhooks/deliveries/{delivery}/replay/", {ADMIN}),
 }
 
 # Routes whose check reads the body: what to send (form-encoded for screens, JSON for the API).
@@ -273,9 +293,15 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
     )
     contact = Contact.objects.create(site=sites["BRU"], role=Role.SUPERVISOR, name="Matrix", email="m@example.com")
     token = api_token_create(user=supervisor, name="Matrix", scopes=["read"], created_by=supervisor).token
+    subscription = subscription_create(
+        name="Matrix", url="https://93.184.215.14/hooks", event_types=["case.opened"], site=sites["BRU"], actor=None
+    ).subscription
+    (delivery,) = deliveries_enqueue(drafts=[Draft(source="webhook", url=subscription.url, body={}, site_code="BRU",
+                                                   source_ref=str(subscription.pk))])  # fmt: skip
+    OutboundDelivery.objects.filter(pk=delivery).update(state="dead")
     objects = {"case": case.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET,
                "appointment": appointment.pk, "contact": contact.pk, "token": token.pk, "kpi": "exception_aging",
-               "site": "BRU"}  # fmt: skip
+               "site": "BRU", "subscription": subscription.pk, "delivery": delivery}  # fmt: skip
     return people, cookies, objects
 
 

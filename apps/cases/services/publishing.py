@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from apps.cases.live_rows import case_row_facts
 from apps.cases.models import Case
-from apps.live.publisher import publish
+from apps.live.publisher import publish, record
 
 QUEUE_CONTAINER = "case-rows"
 # More changes than this for one site in one batch (a first sync, a bulk reschedule in Odoo): one
@@ -49,6 +49,8 @@ def publish_cases(changes: list[tuple[Case, str]]) -> None:
     for site_code, site_changes in by_site.items():
         if len(site_changes) > BULK_REFRESH_OVER:
             publish("cases.refresh", site_code, {"site": site_code, "count": len(site_changes)})
+            for case, event in site_changes:  # outbound webhooks still get each case
+                record(event, site_code, case_row_facts(case))
             continue
         for case, event in site_changes:
             publish_case(case, event)
