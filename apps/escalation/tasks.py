@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from apps.escalation.services import escalations_sweep
+from apps.escalation.engine import escalations_sweep
 
 
 @shared_task(name="escalation.sweep", soft_time_limit=120, time_limit=150)

@@ -8,8 +8,8 @@ from django.core import mail
 from apps.accounts.roles import Role
 from apps.cases.models import CaseEvent
 from apps.cases.services.actions import case_acknowledge, case_assign
+from apps.escalation.engine import escalation_level_send, escalations_sweep
 from apps.escalation.models import Contact, Delivery, EscalationLevel, EscalationPolicy, EscalationTimer, OnCallOverride
-from apps.escalation.services import escalation_level_send, escalations_sweep
 from tests.escalation.conftest import OPENED, make_case
 
 pytestmark = pytest.mark.django_db
