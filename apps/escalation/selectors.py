@@ -238,7 +238,19 @@ def policies_for(site: Site) -> QuerySet[EscalationPolicy]:
     return EscalationPolicy.objects.filter(site=site).prefetch_related("levels__target_contact")
 
 
-FIELD_LABELS = {"chat_webhook_url": "chat webhook", "is_active": "active", "user_id": "user", "contact_id": "contact"}
+FIELD_LABELS = {
+    "chat_webhook_url": "chat webhook",
+    "is_active": "active",
+    "user_id": "user",
+    "contact_id": "contact",
+    "repeat_every_min": "repeat every (min)",
+    "repeat_limit": "repeats at most",
+    "quiet_start": "quiet from",
+    "quiet_end": "quiet until",
+    "period": "turns",
+    "starts_on": "first turn on",
+    "people": "people in turn",
+}
 
 
 def change_history(site: Site, limit: int = 50) -> list[dict]:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.roles import Role
 from apps.audit.services import audit_record
 from apps.escalation import notify
 from apps.escalation.engine import deliver
@@ -331,7 +332,10 @@ def rotation_set(
             subject=f"rotation:{site.code}:{role}:{'holidays' if for_holidays else 'regular'}",
             actor=actor,
             site_code=site.code,
-            data={"name": f"{'Holiday rota' if for_holidays else 'Rotation'} for {role}", "changes": changes},
+            data={
+                "name": f"{'Holiday rota' if for_holidays else 'Rotation'} for {Role(role).label.lower()}",
+                "changes": changes,
+            },
         )
     return rotation
 

@@ -14,7 +14,7 @@ from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
 from apps.accounts.selectors import sites_visible_to
 from apps.escalation.forms import ContactForm, HolidayForm, OverrideForm, PolicyRulesForm, RotationForm, SlotForm
-from apps.escalation.models import Weekday
+from apps.escalation.models import Rotation, Weekday
 from apps.escalation.selectors import (
     calendar_warnings,
     calendar_week,
@@ -61,6 +61,15 @@ def _page_url(site: Site, role: str = "") -> str:
     return reverse("escalation:settings") + query
 
 
+TURNS_ON_SCREEN = 6  # places in the rotation form; a longer rotation is set through the API
+
+
+def _turn_slots(rotation: Rotation | None) -> list[int | None]:
+    """The rotation form's choices, in turn order: who holds each place now (None: empty)."""
+    chosen: list[int | None] = [turn.contact_id for turn in rotation.turns.all()] if rotation else []
+    return (chosen + [None] * TURNS_ON_SCREEN)[: max(TURNS_ON_SCREEN, len(chosen))]
+
+
 @role_required(Role.ADMIN)
 def settings_page(request: HttpRequest) -> HttpResponse:
     site = _site(request)
@@ -70,6 +79,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     shift_names = [name for _, name in site_shift_pattern(site)]
     week = calendar_week(site, role, shift_names)
     rotations = list(rotations_for(site))
+    rotation = next((each for each in rotations if each.role == role and not each.for_holidays), None)
     context = {
         "site": site,
         "sites": sites_visible_to(request.user),
@@ -82,9 +92,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "weekdays": Weekday.choices,
         "week": week,
         "warnings": calendar_warnings(site, role, shift_names, now),
-        "rotation": next((r for r in rotations if r.role == role and not r.for_holidays), None),
+        "rotation": rotation,
         "rotations": rotations,
-        "turn_slots": range(1, 7),
+        "turn_slots": _turn_slots(rotation),
         "holidays": holidays_ahead(site, now.astimezone(site.tzinfo).date()),
         "policies": policies_for(site),
         "overrides": overrides_ahead(site, now),

@@ -149,7 +149,8 @@ def test_rotation_changes_are_audited_from_what_to_what(sites, contacts, weekly_
     )
     latest = change_history(sites["BRU"])[0]
     assert latest["action"] == "rotation changed" and latest["who"] == admin_user.username
-    assert ("people", "Ann Early, Ben Late", "Ben Late, Ann Early") in latest["changes"]
+    assert ("people in turn", "Ann Early, Ben Late", "Ben Late, Ann Early") in latest["changes"]
+    assert latest["subject"] == "Rotation for shift supervisor"
 
 
 def test_the_calendar_warns_of_gaps_overlaps_and_uncovered_holidays(sites, contacts, calendar, admin_user):

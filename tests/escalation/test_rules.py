@@ -116,4 +116,4 @@ def test_rules_are_validated_with_clear_messages_and_audited(sites, contacts, ad
         policy_rules_update(actor=admin_user, policy_id=repeating.pk, quiet_start=time(22))
     latest = change_history(sites["BRU"])[0]
     assert latest["action"] == "policy changed"
-    assert ("repeat_every_min", 0, 15) in latest["changes"] and ("repeat_limit", 0, 2) in latest["changes"]
+    assert ("repeat every (min)", 0, 15) in latest["changes"] and ("repeats at most", 0, 2) in latest["changes"]
