@@ -1,4 +1,4 @@
-"""Thin tasks: the escalation sweep (levels due, stops, new timers)."""
+"""Thin tasks: the one escalation sweep for cases and approval steps (levels due, repeats, holds, stops, new timers)."""
 
 from celery import shared_task
 
@@ -9,4 +9,9 @@ from apps.escalation.engine import escalations_sweep
 def sweep() -> dict:
     """Send the escalation levels that are due; timers live in the database, so a restart loses none."""
     outcome = escalations_sweep()
-    return {"started": outcome.started, "stopped": outcome.stopped, "sent": len(outcome.levels_sent)}
+    return {
+        "started": outcome.started,
+        "stopped": outcome.stopped,
+        "sent": len(outcome.levels_sent),
+        "held": outcome.held,
+    }

@@ -1,11 +1,14 @@
 """One sweep for approvals too: an approval step past its SLA escalates through an escalation policy (which replaced
 the step's `escalate_to_role`), with the clock pinned by time_machine."""
 
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.approvals.models import ApprovalRequest, ApprovalStep, RequestType
@@ -16,6 +19,7 @@ from apps.audit.models import AuditEntry
 from apps.escalation.engine import escalations_sweep
 from apps.escalation.models import AppliesTo, Delivery, EscalationLevel, EscalationPolicy, EscalationTimer, OnCallSlot
 from tests.escalation.conftest import OPENED
+from tests.servers import child_env
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +105,27 @@ def test_the_reminder_sweep_no_longer_escalates_and_a_step_without_policy_is_lef
     request.refresh_from_db()
     assert request.escalated_role == "" and mail.outbox == []
     assert not EscalationTimer.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # a fresh interpreter, as after a worker and beat restart
+def test_a_late_step_escalates_from_a_fresh_process_once(sites, contacts, make_request):
+    """Worker and beat restarted: a new interpreter, nothing in memory; the timer in the database still fires, once."""
+    policy = EscalationPolicy.objects.create(site=sites["BRU"], applies_to=AppliesTo.APPROVAL)
+    EscalationLevel.objects.create(policy=policy, number=1, delay_min=0, target_contact=contacts["sue"])
+    request = make_request(RequestType.CARRIER_UPGRADE)  # operations: due in 30 min
+    ApprovalStep.objects.filter(request=request).update(due_at=timezone.now() - timedelta(minutes=5))
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'controltower.settings'); django.setup();"
+        "from apps.escalation.tasks import sweep; print(sweep())"
+    )
+    for expected in ("'sent': 1", "'sent': 0"):
+        run = subprocess.run(
+            [sys.executable, "-c", script], env=child_env(), capture_output=True, text=True, timeout=120
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert expected in run.stdout
+    request.refresh_from_db()
+    assert ApprovalStep.objects.get(pk=request.active_step_id).escalated_at is not None
+    assert [kind for kind, _ in timeline(request)].count("escalated") == 1
+    assert Delivery.objects.filter(approval_step=request.active_step_id, address="sue@example.com").count() == 1
