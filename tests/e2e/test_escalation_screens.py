@@ -208,4 +208,5 @@ def test_an_admin_sets_a_rotation_and_a_holiday_sees_the_warnings_and_a_repeat_o
         page.goto(f"{live_server.url}/exceptions/{case.pk}/")
         timeline = page.inner_text("main")
         assert "Level 1: notified" in timeline and "Level 1 again (repeat 1 of 2)" in timeline
+        page.locator("ol.timeline").scroll_into_view_if_needed()  # below the actions on a small screen
         shoot(page, f"case-timeline-{size}")
