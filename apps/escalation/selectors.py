@@ -230,6 +230,27 @@ def policy_for_step(step: ApprovalStep) -> EscalationPolicy | None:
     return None
 
 
+def policy_warnings(site: Site) -> list[str]:
+    """Levels that would reach nobody today: a role with no active contact who has an email or chat at the site, or a
+    named person who can no longer be reached (policies from the upgrade name the supervisor's role, for one)."""
+    reachable_roles = set(
+        Contact.objects.filter(site=site, is_active=True)
+        .exclude(email="", chat_webhook_url="")
+        .values_list("role", flat=True)
+    )
+    warnings = []
+    for policy in policies_for(site).filter(is_active=True):
+        for level in policy.levels.all():
+            if level.target_contact_id and level.target_contact and not level.target_contact.is_reachable:
+                warnings.append(f"{policy}, level {level.number}: {level.target_contact.name} cannot be reached.")
+            elif level.target_role and level.target_role not in reachable_roles:
+                warnings.append(
+                    f"{policy}, level {level.number}: nobody with the role {Role(level.target_role).label} can be "
+                    "reached at this site."
+                )
+    return warnings
+
+
 def policies_for_user(user: AnyUser) -> QuerySet[EscalationPolicy]:
     return EscalationPolicy.objects.filter(site__in=sites_visible_to(user)).select_related("site")
 

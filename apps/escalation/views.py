@@ -25,6 +25,7 @@ from apps.escalation.selectors import (
     overrides_ahead,
     policies_for,
     policies_for_user,
+    policy_warnings,
     rotations_for,
 )
 from apps.escalation.services import (
@@ -97,6 +98,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "turn_slots": _turn_slots(rotation),
         "holidays": holidays_ahead(site, now.astimezone(site.tzinfo).date()),
         "policies": policies_for(site),
+        "policy_warnings": policy_warnings(site),
         "overrides": overrides_ahead(site, now),
         "history": change_history(site),
     }

@@ -148,3 +148,13 @@ def test_rotations_holidays_and_policy_rules_are_set_on_the_screen_with_clear_re
     assert "Christmas Day" in page
     assert 'value="22:00"' in page
     assert "rotation changed" in page.lower() and "holiday added" in page.lower() and "policy changed" in page.lower()
+
+
+def test_a_policy_level_nobody_can_be_reached_by_is_warned_on_the_screen(client, admin_user, contacts, policy):
+    client.force_login(admin_user)
+    contacts["lea"].is_active = False
+    contacts["lea"].save()
+    Contact.objects.filter(role="supervisor").update(email="", chat_webhook_url="")
+    page = client.get(URL, {"site": "BRU"}).content.decode()
+    assert "level 1: nobody with the role Shift supervisor can be reached at this site." in page
+    assert "level 2: Lea Lead cannot be reached." in page
