@@ -5,7 +5,8 @@ of the last level) is claimed by a conditional update before anything is sent, s
 once; a worker that dies between sending and recording leaves its claim, which is taken back after
 ESCALATION_CLAIM_STALE_S and sent again, marked "possibly sent twice" on the timeline.
 
-A case's levels count from its opening; an approval step's from its due time (its SLA). Acknowledgement, assignment,
+A case's levels count from its opening; an approval step's from its due time (its SLA). A case raised a level by
+hand ("Escalate now") has that level sent at the next sweep. Acknowledgement, assignment,
 resolution or a decision stops further levels at once. Quiet hours hold a low-severity case's level until they end;
 repeat rules send the last level again every N minutes, up to a limit, until someone acknowledges.
 """
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -162,6 +163,10 @@ def escalations_sweep(*, now: datetime | None = None) -> SweepOutcome:
     for timer in _live(live):
         if _stop_reason(timer) and escalation_stop(timer_id=timer.pk, now=now):
             outcome.stopped += 1
+    # "Escalate now" on a case raises its level by hand: the level it reached is sent at this sweep, not at its time.
+    live.filter(
+        state=EscalationTimer.State.PENDING, case__escalation_level__gte=F("next_level"), due_at__gt=now
+    ).update(due_at=now)
     stale = now - timedelta(seconds=settings.ESCALATION_CLAIM_STALE_S)
     due = live.filter(
         Q(state=EscalationTimer.State.PENDING, due_at__lte=now)
