@@ -15,21 +15,18 @@ FINANCE = {
     "role": Role.APPROVER_FINANCE.value,
     "sla_minutes": 120,
     "reminder_minutes": 60,
-    "escalate_to_role": Role.MANAGER.value,
 }
 OPERATIONS = {
     "name": "Operations",
     "role": Role.APPROVER_OPERATIONS.value,
     "sla_minutes": 30,
     "reminder_minutes": 15,
-    "escalate_to_role": Role.MANAGER.value,
 }
 PROCUREMENT = {
     "name": "Procurement",
     "role": Role.APPROVER_PROCUREMENT.value,
     "sla_minutes": 60,
     "reminder_minutes": 30,
-    "escalate_to_role": Role.MANAGER.value,
 }
 
 
@@ -90,7 +87,6 @@ DEFAULT_POLICIES: dict[str, dict] = {
                         "role": Role.SUPERVISOR.value,
                         "sla_minutes": 60,
                         "reminder_minutes": 30,
-                        "escalate_to_role": Role.MANAGER.value,
                         "reason_required": True,
                     }
                 ],

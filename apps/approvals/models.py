@@ -159,7 +159,6 @@ class ApprovalStep(models.Model):
     reason_required = models.BooleanField(default=False)
     sla_minutes = models.PositiveIntegerField()
     reminder_minutes = models.PositiveIntegerField()
-    escalate_to_role = models.CharField(max_length=40, blank=True)
     status = models.CharField(max_length=20, choices=StepStatus.choices, default=StepStatus.WAITING)
     activated_at = models.DateTimeField(null=True)
     remind_at = models.DateTimeField(null=True, db_index=True)

@@ -26,7 +26,6 @@ class StepSpec:
     approvals_needed: int = 1
     sla_minutes: int = 60
     reminder_minutes: int = 0  # 0: half the SLA
-    escalate_to_role: str = ""
     reason_required: bool = False
 
     @property
@@ -92,9 +91,11 @@ def _check_step(step: dict, where: str) -> None:
         raise PolicyError(f"{where}: give the step a name.")
     if not step.get("role") and not step.get("approvers"):
         raise PolicyError(f"{where}: name a role or at least one approver.")
-    for key in ("role", "escalate_to_role"):
-        if step.get(key) and step[key] not in Role.values:
-            raise PolicyError(f"{where}: {key} {step[key]!r} is not a role ({', '.join(Role.values)}).")
+    if "escalate_to_role" in step:
+        # Who is told when a step runs late is an escalation policy now (per site and per approval step).
+        raise PolicyError(f"{where}: escalate_to_role is no longer part of a step; set an escalation policy instead.")
+    if step.get("role") and step["role"] not in Role.values:
+        raise PolicyError(f"{where}: role {step['role']!r} is not a role ({', '.join(Role.values)}).")
     for key, (default, low, high) in STEP_BOUNDS.items():
         value = step.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -134,7 +135,6 @@ def _step_spec(step: dict) -> StepSpec:
         approvals_needed=int(step.get("approvals_needed", 1)),
         sla_minutes=int(step.get("sla_minutes", 60)),
         reminder_minutes=int(step.get("reminder_minutes", 0)),
-        escalate_to_role=step.get("escalate_to_role", ""),
         reason_required=bool(step.get("reason_required")),
     )
 

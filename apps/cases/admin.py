@@ -26,8 +26,8 @@ class CaseSettingsAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "SLA per severity (minutes) and escalation",
-            {"fields": [("sla_critical_min", "sla_high_min", "sla_medium_min", "sla_low_min"), "escalation_step_min"]},
+            "SLA per severity (minutes)",
+            {"fields": [("sla_critical_min", "sla_high_min", "sla_medium_min", "sla_low_min")]},
         ),
     ]
 

@@ -203,9 +203,6 @@ class CaseSettings(models.Model):
     sla_high_min = models.PositiveIntegerField(default=60)
     sla_medium_min = models.PositiveIntegerField(default=240)
     sla_low_min = models.PositiveIntegerField(default=1440)
-    escalation_step_min = models.PositiveIntegerField(
-        default=30, help_text="After the SLA is missed, one more escalation level per this many minutes."
-    )
 
     class Meta:
         verbose_name = "exception settings"

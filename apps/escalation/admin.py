@@ -6,8 +6,11 @@ from apps.escalation.models import (
     EscalationLevel,
     EscalationPolicy,
     EscalationTimer,
+    Holiday,
     OnCallOverride,
     OnCallSlot,
+    Rotation,
+    RotationMember,
 )
 
 
@@ -37,20 +40,38 @@ class LevelInline(admin.TabularInline):
 
 @admin.register(EscalationPolicy)
 class EscalationPolicyAdmin(admin.ModelAdmin):
-    list_display = ["site", "case_kind", "severity", "is_active"]
-    list_filter = ["site", "is_active"]
+    list_display = ["site", "applies_to", "case_kind", "severity", "request_type", "step_name", "is_active"]
+    list_filter = ["site", "applies_to", "is_active"]
     inlines = [LevelInline]
 
 
 @admin.register(EscalationTimer)
 class EscalationTimerAdmin(admin.ModelAdmin):
-    list_display = ["case", "next_level", "due_at", "state", "claimed_at", "stopped_reason"]
+    list_display = ["case", "approval_step", "next_level", "due_at", "state", "claimed_at", "stopped_reason"]
     list_filter = ["state"]
-    raw_id_fields = ["case"]
+    raw_id_fields = ["case", "approval_step"]
 
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["at", "case", "level", "contact", "channel", "address", "ok", "attempts", "possibly_repeated"]
     list_filter = ["channel", "ok"]
-    raw_id_fields = ["case"]
+    raw_id_fields = ["case", "approval_step"]
+
+
+class RotationMemberInline(admin.TabularInline):
+    model = RotationMember
+    extra = 0
+
+
+@admin.register(Rotation)
+class RotationAdmin(admin.ModelAdmin):
+    list_display = ["site", "role", "name", "period", "starts_on", "for_holidays"]
+    list_filter = ["site", "role", "for_holidays"]
+    inlines = [RotationMemberInline]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["site", "date", "name"]
+    list_filter = ["site"]

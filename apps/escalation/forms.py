@@ -2,7 +2,7 @@
 
 from django import forms
 
-from apps.escalation.models import ON_CALL_ROLES, Contact, Weekday
+from apps.escalation.models import ON_CALL_ROLES, Contact, Rotation, Weekday
 
 
 class ContactForm(forms.ModelForm):
@@ -34,3 +34,30 @@ class OverrideForm(forms.Form):
     starts_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M"], label="From (site time)")
     ends_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M"], label="Until (site time)")
     note = forms.CharField(max_length=200, required=False)
+
+
+class RotationForm(forms.Form):
+    """People taking turns for a role; the order of the choices is the order of turns (empty ones are skipped)."""
+
+    role = forms.ChoiceField(choices=ON_CALL_ROLES)
+    name = forms.CharField(max_length=100, required=False)
+    period = forms.ChoiceField(choices=Rotation.Period.choices)
+    starts_on = forms.DateField(label="First turn starts on (site date)")
+    for_holidays = forms.BooleanField(required=False, label="Holiday rota (only on the site's holidays)")
+    people = forms.CharField(required=False, help_text="Contact ids in turn order.")
+
+    def clean_people(self) -> list[int]:
+        raw = self.data.getlist("person") if hasattr(self.data, "getlist") else []
+        return [int(value) for value in raw if str(value).isdigit()]
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(label="Date (site date)")
+    name = forms.CharField(max_length=100)
+
+
+class PolicyRulesForm(forms.Form):
+    repeat_every_min = forms.IntegerField(min_value=0, required=False, label="Repeat every (min)")
+    repeat_limit = forms.IntegerField(min_value=0, max_value=50, required=False, label="Times")
+    quiet_start = forms.TimeField(required=False, label="Quiet from")
+    quiet_end = forms.TimeField(required=False, label="Quiet until")

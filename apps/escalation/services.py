@@ -1,15 +1,9 @@
-"""Writes: contacts and the on-call calendar (audited, from what to what), and the escalation engine.
-
-The engine is a sweep over timers stored in the database, so nothing is lost when a worker or beat restarts. Each
-level is claimed by a conditional update before anything is sent: in normal operation a level goes out once; a
-worker that dies between sending and recording leaves its claim, which is taken back after ESCALATION_CLAIM_STALE_S
-and sent again, marked "possibly sent twice" on the timeline.
-"""
+"""Writes: contacts, the on-call calendar (weekly slots, rotations, holidays, covers) and policies, each audited
+with who changed what, from what to what. The engine that sends escalations is apps.escalation.engine."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,25 +12,25 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.roles import Role
 from apps.audit.services import audit_record
-from apps.cases.models import Case, CaseEvent, Status
-from apps.cases.services.publishing import publish_case
-from apps.core.vocabulary import duration_words, severity_text
 from apps.escalation import notify
+from apps.escalation.engine import deliver
 from apps.escalation.models import (
+    AppliesTo,
     Contact,
     Delivery,
     EscalationLevel,
     EscalationPolicy,
-    EscalationTimer,
+    Holiday,
     OnCallOverride,
     OnCallSlot,
+    Rotation,
+    RotationMember,
 )
-from apps.escalation.selectors import on_call_at, policy_for_case
 from apps.sites.models import Site
 
 Actor = AbstractBaseUser | AnonymousUser | None  # who made the change (None: the system)
@@ -218,234 +212,182 @@ def policy_level_add(
     return level
 
 
-# --- Engine ------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class SweepOutcome:
-    started: int = 0
-    stopped: int = 0
-    levels_sent: list[tuple[int, int]] = field(default_factory=list)  # (case id, level)
-
-
-def _stop_reason(case: Case) -> str:
-    if not case.is_open:
-        return "resolved"
-    if case.acknowledged_at or case.status in (Status.ACKNOWLEDGED, Status.IN_PROGRESS):
-        return "acknowledged"
-    if case.assignee_id:
-        return "assigned"
-    return ""
-
-
-def escalation_timers_start(*, now: datetime) -> int:
-    """Start a timer for every open, unowned case whose site has a policy for it. Safe to repeat."""
-    started = 0
-    waiting = (
-        Case.objects.filter(is_open=True, status=Status.OPEN, acknowledged_at__isnull=True, assignee__isnull=True)
-        .filter(escalation_timer__isnull=True, site__escalation_policies__is_active=True)
-        .distinct()
-        .select_related("site")
+@transaction.atomic
+def policy_create(*, actor: Actor, site: Site, **scope: Any) -> EscalationPolicy:
+    """A new policy for a scope (cases: kind and severity; approvals: request type and step name), without levels
+    yet. Refuses a scope that already has one."""
+    policy = EscalationPolicy(site=site, **scope)
+    try:
+        policy.full_clean()
+    except ValidationError as error:
+        raise EscalationError(_messages(error)) from error
+    policy.save()
+    audit_record(
+        action="escalation.policy_created",
+        subject=f"policy:{policy.pk}",
+        actor=actor,
+        site_code=site.code,
+        data={"name": str(policy), "after": {name: getattr(policy, name) for name in POLICY_SCOPE}},
     )
-    for case in waiting:
-        policy = policy_for_case(case)
-        if policy is None:
-            continue
-        first = policy.levels.order_by("number").first()
-        assert first is not None  # policy_for_case only returns policies with levels
-        _, created = EscalationTimer.objects.get_or_create(
-            case=case,
-            defaults={
-                "policy": policy,
-                "next_level": first.number,
-                "due_at": case.opened_at + timedelta(minutes=first.delay_min),
-            },
-        )
-        started += int(created)
-    return started
+    return policy
 
 
-def escalations_sweep(*, now: datetime | None = None) -> SweepOutcome:
-    """One pass: start timers, stop those whose case is owned or closed, send every level that is due."""
-    now = now or timezone.now()
-    outcome = SweepOutcome(started=escalation_timers_start(now=now))
-    live = EscalationTimer.objects.filter(state__in=[EscalationTimer.State.PENDING, EscalationTimer.State.SENDING])
-    for timer in live.select_related("case__site"):
-        if _stop_reason(timer.case) and escalation_stop(timer_id=timer.pk, now=now):
-            outcome.stopped += 1
-    stale = now - timedelta(seconds=settings.ESCALATION_CLAIM_STALE_S)
-    due = live.filter(
-        Q(state=EscalationTimer.State.PENDING, due_at__lte=now)
-        | Q(state=EscalationTimer.State.SENDING, claimed_at__lt=stale)
-    ).order_by("due_at")
-    for timer in due:
-        level = escalation_level_send(timer_id=timer.pk, level_number=timer.next_level, now=now)
-        if level is not None:
-            outcome.levels_sent.append((timer.case_id, level))
-    return outcome
+POLICY_SCOPE = ("applies_to", "case_kind", "severity", "request_type", "step_name")
+POLICY_RULES = ("repeat_every_min", "repeat_limit", "quiet_start", "quiet_end", "is_active")
 
 
-def escalation_stop(*, timer_id: int, now: datetime) -> bool:
-    """Stop further levels of a case that is acknowledged, assigned or closed; notes it on the timeline once."""
-    with transaction.atomic():
-        timer = EscalationTimer.objects.select_for_update(of=("self",)).select_related("case__site").get(pk=timer_id)
-        reason = _stop_reason(timer.case)
-        if not reason or timer.state in (EscalationTimer.State.STOPPED, EscalationTimer.State.DONE):
-            return False
-        timer.state, timer.stopped_reason, timer.due_at = EscalationTimer.State.STOPPED, reason, None
-        timer.save(update_fields=["state", "stopped_reason", "due_at"])
-        if timer.next_level > 1:  # only a case that was escalated gets the note
-            CaseEvent.objects.create(
-                case=timer.case,
-                at=now,
-                kind=CaseEvent.Kind.ESCALATED,
-                text=f"Escalation stopped: {reason}.",
-                data={"stopped": reason},
-            )
-        return True
-
-
-def _claim(timer_id: int, level_number: int, now: datetime) -> tuple[bool, bool]:
-    """Take a level for sending with one conditional update. Returns (claimed, taken back from a dead worker)."""
-    stale = now - timedelta(seconds=settings.ESCALATION_CLAIM_STALE_S)
-    fresh = EscalationTimer.objects.filter(
-        pk=timer_id, next_level=level_number, state=EscalationTimer.State.PENDING, due_at__lte=now
-    ).update(state=EscalationTimer.State.SENDING, claimed_at=now)
-    if fresh:
-        return True, False
-    retaken = EscalationTimer.objects.filter(
-        pk=timer_id, next_level=level_number, state=EscalationTimer.State.SENDING, claimed_at__lt=stale
-    ).update(claimed_at=now)
-    return bool(retaken), bool(retaken)
-
-
-def case_message(case: Case, level: int, now: datetime) -> notify.Message:
-    """What is wrong, where, and for how long, with a link to the case."""
-    site = case.site.name if case.site else "no site"
-    age = duration_words((now - case.opened_at).total_seconds())
-    return notify.Message(
-        subject=f"[{case.site.code if case.site else '—'}] {severity_text(case.severity)}: {case.title}",
-        body=(f"{case.title}\nWhere: {site}\nOpen for {age}, nobody has acknowledged it.\nEscalation level {level}."),
-        link=settings.PUBLIC_BASE_URL.rstrip("/") + reverse("cases:detail", args=[case.pk]),
+@transaction.atomic
+def policy_rules_update(*, actor: Actor, policy_id: int, **values: Any) -> EscalationPolicy:
+    """Change a policy's repeat rule, quiet hours or whether it is in force; audited from what to what."""
+    policy = EscalationPolicy.objects.select_for_update().select_related("site").get(pk=policy_id)
+    before = {name: getattr(policy, name) for name in POLICY_RULES}
+    for name, value in values.items():
+        if name not in POLICY_RULES:
+            raise EscalationError(f"{name!r} is not a policy rule ({', '.join(POLICY_RULES)}).")
+        setattr(policy, name, value)
+    if bool(policy.repeat_every_min) != bool(policy.repeat_limit):
+        raise EscalationError("A repeat rule needs both an interval (minutes) and a limit (times); or neither.")
+    if (policy.quiet_start is None) != (policy.quiet_end is None) or (
+        policy.quiet_start is not None and policy.quiet_start == policy.quiet_end
+    ):
+        raise EscalationError("Quiet hours need a start and a different end (e.g. 22:00 to 06:00), or neither.")
+    if policy.quiet_start is not None and policy.applies_to != AppliesTo.CASE:
+        raise EscalationError("Quiet hours hold low-severity cases; approval policies have no severity.")
+    changes = {
+        name: {"from": _plain(before[name]), "to": _plain(getattr(policy, name))}
+        for name in POLICY_RULES
+        if before[name] != getattr(policy, name)
+    }
+    if not changes:
+        return policy
+    policy.save()
+    audit_record(
+        action="escalation.policy_changed",
+        subject=f"policy:{policy.pk}",
+        actor=actor,
+        site_code=policy.site.code,
+        data={"name": str(policy), "changes": changes},
     )
+    return policy
 
 
-def _targets(level: EscalationLevel, case: Case, now: datetime) -> tuple[list[Contact], str]:
-    if level.target_contact_id:
-        contact = level.target_contact
-        return ([contact] if contact and contact.is_active else []), "named contact"
-    assert case.site is not None
-    on_call = on_call_at(case.site, level.target_role, now)
-    return (
-        [on_call.contact] if on_call.contact else []
-    ), f"on call ({on_call.source}) for {level.get_target_role_display()}"
+def _plain(value: Any) -> Any:
+    return value.strftime("%H:%M") if isinstance(value, time) else value
 
 
-def deliver(
-    contact: Contact, message: notify.Message, *, case: Case | None, level: int | None, now: datetime, repeated: bool
-) -> list[Delivery]:
-    """Send to each of the contact's channels independently (a failing webhook never holds up email) and record
-    each result."""
-    deliveries = []
-    channels = [
-        (Delivery.Channel.EMAIL, contact.email, notify.send_email),
-        (Delivery.Channel.CHAT, contact.chat_webhook_url, notify.send_chat),
-    ]
-    for channel, address, send in channels:
-        if not address:
-            continue
-        result = send(address, message)
-        deliveries.append(
-            Delivery.objects.create(
-                case=case,
-                level=level,
-                contact=contact,
-                channel=channel,
-                address=address,
-                ok=result.ok,
-                attempts=result.attempts,
-                error=result.error,
-                possibly_repeated=repeated,
-                at=now,
-            )
+@transaction.atomic
+def rotation_set(
+    *,
+    actor: Actor,
+    site: Site,
+    role: str,
+    name: str,
+    period: str,
+    starts_on: date,
+    contact_ids: list[int],
+    for_holidays: bool = False,
+) -> Rotation | None:
+    """Set (or, with no people, remove) the rotation of a role: who takes turns, in what order, a week or a day
+    each from a local start date. Every person must be a contact of the site who can be reached."""
+    if period not in Rotation.Period.values:
+        raise EscalationError(f"A turn is {' or '.join(Rotation.Period.values)}, not {period!r}.")
+    contacts = {contact.pk: contact for contact in Contact.objects.filter(site=site, pk__in=contact_ids)}
+    missing = [pk for pk in contact_ids if pk not in contacts]
+    if missing:
+        raise EscalationError("Every person in a rotation must be a contact of this site.")
+    unreachable = [contacts[pk].name for pk in contact_ids if not contacts[pk].is_reachable]
+    if unreachable:
+        raise EscalationError(
+            f"Cannot be reached, so cannot take a turn: {', '.join(unreachable)} (inactive, or no email or chat)."
         )
-    return deliveries
-
-
-def _delivery_words(contacts: list[Contact], deliveries: list[Delivery]) -> str:
-    """'Ann Early by email and chat webhook (failed: HTTP 500)' per contact, for the timeline."""
-    parts = []
-    for contact in contacts:
-        mine = [d for d in deliveries if d.contact_id == contact.pk]
-        if not mine:
-            parts.append(f"{contact.name} (no email or chat set)")
-            continue
-        channels = " and ".join(
-            d.get_channel_display().lower() + ("" if d.ok else f" (failed: {d.error})") for d in mine
+    if len(set(contact_ids)) != len(contact_ids):
+        raise EscalationError("Name each person once; the order is who comes next.")
+    current = Rotation.objects.select_for_update().filter(site=site, role=role, for_holidays=for_holidays).first()
+    before = _rotation_snapshot(current)
+    if not contact_ids:
+        if current is not None:
+            current.delete()
+        rotation = None
+    else:
+        rotation, _ = Rotation.objects.update_or_create(
+            site=site,
+            role=role,
+            for_holidays=for_holidays,
+            defaults={"name": name.strip() or "Rotation", "period": period, "starts_on": starts_on},
         )
-        parts.append(f"{contact.name} by {channels}")
-    return ", ".join(parts)
-
-
-def escalation_level_send(*, timer_id: int, level_number: int, now: datetime) -> int | None:
-    """Claim one level of one case, send it, put it on the case's timeline and move the timer to the next level.
-    Returns the level sent, or None when someone else has it, the case is owned, or it is not due."""
-    claimed, repeated = _claim(timer_id, level_number, now)
-    if not claimed:
-        return None
-    timer = EscalationTimer.objects.select_related("case__site", "policy").get(pk=timer_id)
-    case = timer.case
-    if _stop_reason(case):  # acknowledged between the sweep's look and the claim: nothing goes out
-        EscalationTimer.objects.filter(pk=timer_id).update(state=EscalationTimer.State.PENDING)
-        escalation_stop(timer_id=timer_id, now=now)
-        return None
-    level = timer.policy.levels.select_related("target_contact").filter(number=level_number).first()
-    if level is None:
-        EscalationTimer.objects.filter(pk=timer_id).update(state=EscalationTimer.State.DONE, due_at=None)
-        return None
-    message = case_message(case, level_number, now)
-    contacts, how = _targets(level, case, now)
-    deliveries = [
-        d
-        for contact in contacts
-        for d in deliver(contact, message, case=case, level=level_number, now=now, repeated=repeated)
-    ]
-    following = timer.policy.levels.filter(number__gt=level_number).order_by("number").first()
-    with transaction.atomic():
-        if contacts:
-            text = f"Level {level_number}: notified {_delivery_words(contacts, deliveries)} — {how}."
-        else:
-            text = (
-                f"Level {level_number}: nobody to notify — no one {how.replace('on call (nobody) for', 'on call for')}."
-            )
-        if repeated:
-            text += " Possibly sent twice (a worker stopped while sending)."
-        CaseEvent.objects.create(
-            case=case,
-            at=now,
-            kind=CaseEvent.Kind.ESCALATED,
-            text=text,
+        rotation.turns.all().delete()
+        RotationMember.objects.bulk_create(
+            RotationMember(rotation=rotation, position=position, contact=contacts[pk])
+            for position, pk in enumerate(contact_ids, start=1)
+        )
+    after = _rotation_snapshot(rotation)
+    changes = {
+        key: {"from": before.get(key), "to": after.get(key)}
+        for key in ROTATION_FIELDS
+        if before.get(key) != after.get(key)
+    }
+    if changes:
+        audit_record(
+            action="escalation.rotation_changed",
+            subject=f"rotation:{site.code}:{role}:{'holidays' if for_holidays else 'regular'}",
+            actor=actor,
+            site_code=site.code,
             data={
-                "level": level_number,
-                "automatic": True,
-                "deliveries": [d.pk for d in deliveries],
-                "possibly_sent_twice": repeated,
+                "name": f"{'Holiday rota' if for_holidays else 'Rotation'} for {Role(role).label.lower()}",
+                "changes": changes,
             },
         )
-        Case.objects.filter(pk=case.pk, escalation_level__lt=level_number).update(
-            escalation_level=level_number, escalated_at=now
+    return rotation
+
+
+ROTATION_FIELDS = ("name", "period", "starts_on", "people")
+
+
+def _rotation_snapshot(rotation: Rotation | None) -> dict[str, Any]:
+    if rotation is None:
+        return {}
+    return {
+        "name": rotation.name,
+        "period": rotation.period,
+        "starts_on": rotation.starts_on.isoformat(),
+        "people": ", ".join(turn.contact.name for turn in rotation.turns.select_related("contact")),
+    }
+
+
+@transaction.atomic
+def holiday_add(*, actor: Actor, site: Site, day: date, name: str) -> Holiday:
+    """Mark a local date a holiday at the site: only the holiday rota is on call then. Safe to repeat."""
+    if not name.strip():
+        raise EscalationError("Name the holiday (e.g. Christmas Day).")
+    holiday, created = Holiday.objects.get_or_create(site=site, date=day, defaults={"name": name.strip()})
+    if created:
+        audit_record(
+            action="escalation.holiday_added",
+            subject=f"holiday:{site.code}:{day.isoformat()}",
+            actor=actor,
+            site_code=site.code,
+            data={"name": name.strip(), "changes": {"holiday": {"from": "", "to": f"{day.isoformat()} {name}"}}},
         )
-        if following is None:
-            EscalationTimer.objects.filter(pk=timer_id).update(state=EscalationTimer.State.DONE, due_at=None)
-        else:
-            EscalationTimer.objects.filter(pk=timer_id).update(
-                state=EscalationTimer.State.PENDING,
-                next_level=following.number,
-                due_at=case.opened_at + timedelta(minutes=following.delay_min),
-            )
-    case.refresh_from_db()
-    publish_case(case, "case.escalated")
-    return level_number
+    return holiday
+
+
+@transaction.atomic
+def holiday_remove(*, actor: Actor, site: Site, day: date) -> None:
+    """Make a holiday an ordinary day again. Safe to repeat."""
+    holiday = Holiday.objects.filter(site=site, date=day).first()
+    if holiday is None:
+        return
+    holiday.delete()
+    audit_record(
+        action="escalation.holiday_removed",
+        subject=f"holiday:{site.code}:{day.isoformat()}",
+        actor=actor,
+        site_code=site.code,
+        data={"name": holiday.name, "changes": {"holiday": {"from": f"{day.isoformat()} {holiday.name}", "to": ""}}},
+    )
+
+
+# --- Test notification ----------------------------------------------------------------------------------------
 
 
 def notification_test_send(*, actor: Actor, contact_id: int) -> list[Delivery]:

@@ -11,4 +11,8 @@ urlpatterns = [
     path("contacts/<int:contact_id>/test/", views.contact_test, name="contact-test"),
     path("calendar/", views.slot_set, name="slot-set"),
     path("overrides/", views.override_add, name="override-add"),
+    path("rotations/", views.rotation_save, name="rotation-set"),
+    path("holidays/", views.holiday_save, name="holiday-add"),
+    path("holidays/remove/", views.holiday_delete, name="holiday-remove"),
+    path("policies/<int:policy_id>/rules/", views.policy_rules, name="policy-rules"),
 ]

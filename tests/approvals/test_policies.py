@@ -48,9 +48,7 @@ def test_credit_hold_routes_to_one_finance_step_by_how_far_over_the_limit(
     assert (routing.route_name if routing else None) == route_name
     if routing:
         assert routing.control_model == ControlModel.SINGLE_STEP and routing.low_risk is low_risk
-        assert [(s.role, s.approvals_needed, s.escalate_to_role) for s in routing.steps] == [
-            ("approver_finance", 1, "manager")
-        ]
+        assert [(s.role, s.approvals_needed) for s in routing.steps] == [("approver_finance", 1)]
 
 
 @pytest.mark.parametrize(
@@ -85,7 +83,6 @@ def test_carrier_upgrade_routes_by_freight_delta_and_customer_priority(
     routing = routed(sites["BRU"], RequestType.CARRIER_UPGRADE, freight_delta=freight_delta, customer_priority=priority)
     assert routing.route_name == route_name
     assert [step.role for step in routing.steps] == roles
-    assert all(step.escalate_to_role == "manager" for step in routing.steps)
 
 
 @pytest.mark.parametrize(("amount", "finance_approvals"), [(9999.99, 1), (10000.0, 2)])

@@ -1,4 +1,4 @@
-"""People's actions on cases: each audited, each safe to repeat; snoozes end, SLAs escalate."""
+"""People's actions on cases: each audited, each safe to repeat; snoozes end (escalation: tests/escalation)."""
 
 from datetime import date, timedelta
 
@@ -10,7 +10,7 @@ from apps.cases.detectors import detector
 from apps.cases.models import Case, CaseEvent, Status
 from apps.cases.services import actions, followups
 from apps.cases.services.actions import CaseError
-from apps.cases.services.detection import detect_changes, detect_subjects, escalations_raise, snoozes_end
+from apps.cases.services.detection import detect_changes, detect_subjects, snoozes_end
 from apps.cases.services.intake import case_for_writeback_attention
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Picking
@@ -102,16 +102,6 @@ def test_escalate_now_twice_from_the_same_screen_raises_one_level(late_delivery,
     actions.case_escalate(case_id=late_delivery.pk, actor=supervisor, from_level=0)
     late_delivery.refresh_from_db()
     assert late_delivery.escalation_level == 1
-
-
-def test_missed_sla_raises_escalation_levels_over_time(late_delivery):
-    due = late_delivery.sla_due_at
-    assert escalations_raise(now=due - timedelta(minutes=1)) == 0
-    assert escalations_raise(now=due + timedelta(minutes=1)) == 1
-    assert escalations_raise(now=due + timedelta(minutes=2)) == 0  # same level, nothing new
-    assert escalations_raise(now=due + timedelta(minutes=31)) == 1
-    late_delivery.refresh_from_db()
-    assert late_delivery.escalation_level == 2
 
 
 def test_note_on_the_odoo_record_goes_through_the_outbox_once(late_delivery, supervisor):

@@ -30,7 +30,7 @@ from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.models import Case
 from apps.core.api import problems
 from apps.docks.models import Appointment, DockDoor
-from apps.escalation.models import Contact
+from apps.escalation.models import Contact, EscalationPolicy
 from apps.integrations.services import subscription_create
 from apps.outbound.models import OutboundDelivery
 from apps.outbound.services import Draft, deliveries_enqueue
@@ -124,6 +124,7 @@ def real(sites, settings) -> dict[str, str]:
         site=sites["BRU"], door=door, planned_start=planned, planned_end=planned + timedelta(hours=1)
     )
     contact = Contact.objects.create(site=sites["BRU"], name="Ann Early", email="ann@example.com")
+    policy = EscalationPolicy.objects.create(site=sites["BRU"])
     owner = user_upsert(username="tina.token", password="not-used-here-1", roles=[Role.ADMIN])
     token = api_token_create(user=owner, name="Contract", scopes=["read"], created_by=owner).token
     subscription = subscription_create(
@@ -139,6 +140,7 @@ def real(sites, settings) -> dict[str, str]:
         "token_id": str(token.pk),
         "appointment_id": str(appointment.pk),
         "contact_id": str(contact.pk),
+        "policy_id": str(policy.pk),
         "case_id": str(case.pk),
         "request_id": str(approval.pk),
         "entry_id": str(entry.pk),

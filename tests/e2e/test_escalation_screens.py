@@ -10,8 +10,8 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from apps.accounts.roles import Role
+from apps.escalation.engine import escalations_sweep
 from apps.escalation.models import Contact, EscalationLevel, EscalationPolicy, OnCallOverride, OnCallSlot
-from apps.escalation.services import escalations_sweep
 from tests.conftest import PASSWORD
 from tests.escalation.conftest import WebhookReceiver, make_case
 from tests.servers import free_port
@@ -127,3 +127,87 @@ def test_an_admin_edits_a_contact_and_the_next_escalation_goes_to_the_new_addres
     strip = page.inner_text("#strip-on_call-BRU")
     assert "Ann Early" in strip and "Manager" in strip  # the manager on call depends on the real hour
     shoot(page, "wall-strip")
+
+
+SHOT_SIZES = {"1920": (1920, 1080), "1280": (1280, 800)}
+
+
+def test_an_admin_sets_a_rotation_and_a_holiday_sees_the_warnings_and_a_repeat_on_the_timeline(
+    page, live_server, admin_user, sites, settings
+):
+    """Rotations and holidays typed on the settings screen, a refused turn for someone who cannot be reached, the
+    calendar's warnings; then a case whose escalation repeats, on its timeline. Shot at 1920x1080 and 1280x800."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    bru = sites["BRU"]
+    now = timezone.now()
+    Contact.objects.create(site=bru, role=Role.SUPERVISOR, name="Ann Early", email="ann@example.com")
+    ben = Contact.objects.create(site=bru, role=Role.SUPERVISOR, name="Ben Late", email="ben@example.com")
+    Contact.objects.create(site=bru, role=Role.SUPERVISOR, name="Max Mute")  # no email, no chat
+    OnCallSlot.objects.create(site=bru, role=Role.SUPERVISOR, weekday=0, shift_name="Early shift", contact=ben)
+    policy = EscalationPolicy.objects.create(site=bru)
+    EscalationLevel.objects.create(policy=policy, number=1, delay_min=5, target_role=Role.SUPERVISOR)
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", admin_user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/settings/escalation/?site=BRU")
+    assert "Gap: nobody on call for 20 shift(s) a week" in page.inner_text("#calendar")
+
+    form = page.locator("#rotations form.esc__slot").first
+    form.locator("input[name=name]").fill("Supervisors")
+    form.locator("input[name=starts_on]").fill((now - timedelta(days=30)).astimezone(bru.tzinfo).strftime("%Y-%m-%d"))
+    form.locator("select[name=person]").nth(0).select_option(label="Ann Early")
+    form.locator("select[name=person]").nth(1).select_option(label="Max Mute")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".flash")
+    assert "Cannot be reached, so cannot take a turn: Max Mute" in page.inner_text(".flash")
+
+    form = page.locator("#rotations form.esc__slot").first
+    form.locator("input[name=name]").fill("Supervisors")
+    form.locator("input[name=starts_on]").fill((now - timedelta(days=30)).astimezone(bru.tzinfo).strftime("%Y-%m-%d"))
+    form.locator("select[name=person]").nth(0).select_option(label="Ann Early")
+    form.locator("select[name=person]").nth(1).select_option(label="Ben Late")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".flash")
+    assert "Rotation saved." in page.inner_text(".flash")
+    assert "Ann Early → Ben Late" in page.inner_text("#rotations")
+    holiday = (now + timedelta(days=40)).astimezone(bru.tzinfo).strftime("%Y-%m-%d")
+    page.fill("#rotations input[name=date]", holiday)
+    page.fill("#rotations input[placeholder='Christmas Day']", "Founders' Day")
+    page.click("text=Add holiday")
+    page.wait_for_selector(".flash")
+    calendar = page.inner_text("#calendar")
+    assert "Gap" not in calendar and "Overlap: 1 weekly slot(s) and the rotation 'Supervisors'" in calendar
+    assert "Holiday Founders' Day" in calendar
+    assert "rotation changed" in page.inner_text("#history").lower()
+
+    page.locator("#policies input[name=repeat_every_min]").fill("15")
+    page.locator("#policies input[name=repeat_limit]").fill("2")
+    page.locator("#policies button[type=submit]").click()
+    page.wait_for_selector(".flash")
+    assert "Rules of" in page.inner_text(".flash")
+
+    for size, (width, height) in SHOT_SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/settings/escalation/?site=BRU")
+        shoot(page, f"settings-top-{size}")
+        page.locator("#calendar").scroll_into_view_if_needed()
+        shoot(page, f"calendar-{size}")
+        page.locator("#rotations").scroll_into_view_if_needed()
+        shoot(page, f"rotations-{size}")
+        page.locator("#policies").scroll_into_view_if_needed()
+        shoot(page, f"policies-{size}")
+
+    case = make_case(bru, opened_at=now - timedelta(minutes=21), title="Receipt BRU/IN/00077 is 3 h late")
+    escalations_sweep(now=now - timedelta(minutes=16))
+    escalations_sweep(now=now)
+    for size, (width, height) in SHOT_SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/exceptions/{case.pk}/")
+        timeline = page.inner_text("main")
+        assert "Level 1: notified" in timeline and "Level 1 again (repeat 1 of 2)" in timeline
+        page.locator("ol.timeline").scroll_into_view_if_needed()  # below the actions on a small screen
+        shoot(page, f"case-timeline-{size}")

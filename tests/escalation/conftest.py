@@ -10,6 +10,7 @@ import pytest
 from apps.accounts.roles import Role
 from apps.cases.models import SEVERITY_RANK, Case
 from apps.escalation.models import Contact, EscalationLevel, EscalationPolicy, OnCallSlot
+from tests.approvals.conftest import make_request, people, policies  # noqa: F401  approval fixtures, for test_approvals
 
 OPENED = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Brussels (Early shift)
 

@@ -36,6 +36,8 @@ READS = [
     "/api/v1/escalation/contacts/",
     "/api/v1/escalation/calendar/",
     "/api/v1/escalation/policies/",
+    "/api/v1/escalation/rotations/",
+    "/api/v1/escalation/holidays/",
 ]
 WRITES = [
     ("post", "/api/v1/escalation/contacts/", {"site": "BRU", "role": "supervisor", "name": "Zed"}),
@@ -44,6 +46,12 @@ WRITES = [
         "/api/v1/escalation/calendar/",
         {"site": "BRU", "role": "supervisor", "weekday": 0, "shift_name": "Early shift", "contact": None},
     ),
+    (
+        "post",
+        "/api/v1/escalation/rotations/",
+        {"site": "BRU", "role": "supervisor", "period": "week", "starts_on": "2026-03-02", "people": []},
+    ),
+    ("post", "/api/v1/escalation/holidays/", {"site": "BRU", "date": "2026-12-25", "name": "Christmas Day"}),
 ]
 
 
@@ -100,3 +108,39 @@ def test_on_call_now_follows_the_calendar(calendar, supervisor, wednesday_mornin
     answer = client_for(supervisor).get("/api/v1/escalation/on-call/", {"site": "BRU", "role": "supervisor"}).json()
     (entry,) = answer["on_call"]
     assert (entry["shift"], entry["origin"], entry["contact"]["name"]) == ("Early shift", "calendar", "Ann Early")
+
+
+def test_an_admin_sets_a_rotation_and_on_call_now_says_it_comes_from_it(
+    contacts, supervisor, admin_user, wednesday_morning
+):
+    body = {
+        "site": "BRU",
+        "role": "supervisor",
+        "name": "Supervisors",
+        "period": "day",
+        "starts_on": "2026-03-03",
+        "people": [contacts["ben"].pk, contacts["ann"].pk],
+    }
+    answer = client_for(admin_user).post("/api/v1/escalation/rotations/", body, format="json")
+    assert answer.status_code == 200 and answer.json()["rotation"]["people"] == body["people"]
+    now = client_for(supervisor).get("/api/v1/escalation/on-call/", {"site": "BRU", "role": "supervisor"}).json()
+    (entry,) = now["on_call"]
+    assert (entry["origin"], entry["contact"]["name"]) == ("rotation", "Ann Early")  # Wednesday: the second turn
+    refused = client_for(admin_user).post(
+        "/api/v1/escalation/rotations/", {**body, "people": [contacts["lea"].pk, 999999]}, format="json"
+    )
+    assert refused.status_code == 400 and "must be a contact of this site" in refused.json()["detail"]
+
+
+def test_only_admins_change_a_policys_rules_audited_and_refused_with_what_to_fix(policy, supervisor, admin_user):
+    url = f"/api/v1/escalation/policies/{policy.pk}/"
+    assert client_for(supervisor).patch(url, {"repeat_every_min": 10}, format="json").status_code == 403
+    refused = client_for(admin_user).patch(url, {"repeat_every_min": 10}, format="json")
+    assert refused.status_code == 400 and "needs both an interval" in refused.json()["detail"]
+    answer = client_for(admin_user).patch(
+        url, {"repeat_every_min": 10, "repeat_limit": 3, "quiet_start": "22:00", "quiet_end": "06:00"}, format="json"
+    )
+    assert answer.status_code == 200
+    assert (answer.json()["repeat_every_min"], answer.json()["quiet_start"]) == (10, "22:00:00")
+    entry = AuditEntry.objects.get(action="escalation.policy_changed")
+    assert entry.data["changes"]["quiet_start"] == {"from": None, "to": "22:00"}

@@ -8,8 +8,8 @@ from django.core import mail
 from apps.accounts.roles import Role
 from apps.cases.models import CaseEvent
 from apps.cases.services.actions import case_acknowledge, case_assign
+from apps.escalation.engine import escalation_level_send, escalations_sweep
 from apps.escalation.models import Contact, Delivery, EscalationLevel, EscalationPolicy, EscalationTimer, OnCallOverride
-from apps.escalation.services import escalation_level_send, escalations_sweep
 from tests.escalation.conftest import OPENED, make_case
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +187,19 @@ def test_nobody_on_call_is_said_on_the_timeline(sites, contacts):
     escalations_sweep(now=at(5))
     assert mail.outbox == []
     assert escalation_lines(case) == ["Level 1: nobody to notify — no one on call for Shift supervisor."]
+
+
+def test_escalate_now_by_hand_sends_the_level_it_reached_at_the_next_sweep(sites, policy, supervisor):
+    from apps.cases.services.actions import case_escalate
+
+    case = make_case(sites["BRU"])
+    escalations_sweep(now=at(10))
+    assert recipients() == ["ann@example.com"]
+    case_escalate(case_id=case.pk, actor=supervisor, from_level=1)  # level 2 is not due until 30 min
+    escalations_sweep(now=at(12))
+    assert recipients() == ["ann@example.com", "lea@example.com"]
+    assert any(line.startswith("Level 2: notified Lea Lead by email") for line in escalation_lines(case))
+    escalations_sweep(now=at(30))  # level 2 is not sent again at its own time
+    assert recipients() == ["ann@example.com", "lea@example.com"]
+    case.refresh_from_db()
+    assert case.escalation_level == 2

@@ -1,6 +1,6 @@
 """The settings screen: admins only, clear validation messages, every edit audited and shown in the history."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -27,8 +27,8 @@ def test_the_page_shows_who_is_on_call_contacts_the_week_with_gaps_and_policies(
     client.force_login(admin_user)
     page = client.get(URL, {"site": "BRU"}).content.decode()
     assert "Ann Early" in page and "Ben Late" in page
-    assert "18 shifts with nobody on call" in page  # 21 shifts a week, 3 covered (Wednesday)
-    assert "after 30 min unowned: Lea Lead" in page
+    assert "Gap: nobody on call for 18 shift(s) a week" in page  # 21 shifts a week, 3 covered (Wednesday)
+    assert "30 min after the case opened, unowned: Lea Lead" in page
 
 
 def test_an_admin_edits_a_contact_and_the_history_says_from_what_to_what(client, admin_user, contacts):
@@ -128,3 +128,33 @@ def test_a_cover_is_typed_in_the_site_s_local_time_and_wins_over_the_calendar(cl
     backwards = {**body, "starts_at": "2026-03-04T12:00", "ends_at": "2026-03-04T08:00"}
     page = client.post("/settings/escalation/overrides/", backwards, follow=True).content.decode()
     assert "The cover must end after it starts." in page
+
+
+def test_rotations_holidays_and_policy_rules_are_set_on_the_screen_with_clear_refusals(
+    client, admin_user, contacts, policy
+):
+    client.force_login(admin_user)
+    rotation = {"site": "BRU", "role": "supervisor", "name": "Supervisors", "period": "week", "starts_on": "2026-03-02"}
+    response = client.post(f"{URL}rotations/", {**rotation, "person": [contacts["ann"].pk, contacts["lea"].pk + 999]})
+    assert "must be a contact of this site" in client.get(response.url).content.decode()
+    client.post(f"{URL}rotations/", {**rotation, "person": [contacts["ann"].pk, "", contacts["ben"].pk]})
+    ahead = (timezone.now() + timedelta(days=30)).date().isoformat()  # the screen lists holidays still ahead
+    client.post(f"{URL}holidays/", {"site": "BRU", "date": ahead, "name": "Christmas Day"})
+    response = client.post(f"{URL}policies/{policy.pk}/rules/", {"repeat_every_min": "15", "repeat_limit": ""})
+    assert "needs both an interval" in client.get(response.url).content.decode()
+    client.post(f"{URL}policies/{policy.pk}/rules/", {"quiet_start": "22:00", "quiet_end": "06:00"})
+    page = client.get(URL, {"site": "BRU"}).content.decode()
+    assert "Ann Early → Ben Late" in page
+    assert "Christmas Day" in page
+    assert 'value="22:00"' in page
+    assert "rotation changed" in page.lower() and "holiday added" in page.lower() and "policy changed" in page.lower()
+
+
+def test_a_policy_level_nobody_can_be_reached_by_is_warned_on_the_screen(client, admin_user, contacts, policy):
+    client.force_login(admin_user)
+    contacts["lea"].is_active = False
+    contacts["lea"].save()
+    Contact.objects.filter(role="supervisor").update(email="", chat_webhook_url="")
+    page = client.get(URL, {"site": "BRU"}).content.decode()
+    assert "level 1: nobody with the role Shift supervisor can be reached at this site." in page
+    assert "level 2: Lea Lead cannot be reached." in page

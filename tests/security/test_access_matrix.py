@@ -27,7 +27,7 @@ from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.services.intake import case_for_writeback_attention
 from apps.docks.models import Appointment, DockDoor
-from apps.escalation.models import Contact
+from apps.escalation.models import Contact, EscalationPolicy
 from apps.integrations.services import subscription_create
 from apps.live.access import can_subscribe
 from apps.outbound.models import OutboundDelivery
@@ -158,11 +158,18 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "escalation:contact-test": ("POST", "/settings/escalation/contacts/{contact}/test/", {ADMIN}),
     "escalation:slot-set": ("POST", "/settings/escalation/calendar/", {ADMIN}),
     "escalation:override-add": ("POST", "/settings/escalation/overrides/", {ADMIN}),
+    "escalation:rotation-set": ("POST", "/settings/escalation/rotations/", {ADMIN}),
+    "escalation:holiday-add": ("POST", "/settings/escalation/holidays/", {ADMIN}),
+    "escalation:holiday-remove": ("POST", "/settings/escalation/holidays/remove/", {ADMIN}),
+    "escalation:policy-rules": ("POST", "/settings/escalation/policies/{policy}/rules/", {ADMIN}),
     "escalation-api-on-call": ("GET", "/api/v1/escalation/on-call/?site={site}", SIGNED_IN),  # others: an empty list
     "escalation-api-contacts": ("GET", "/api/v1/escalation/contacts/", SIGNED_IN),
     "escalation-api-contact": ("GET", "/api/v1/escalation/contacts/{contact}/", BRU_READERS),
     "escalation-api-calendar": ("GET", "/api/v1/escalation/calendar/", SIGNED_IN),
     "escalation-api-policies": ("GET", "/api/v1/escalation/policies/", SIGNED_IN),
+    "escalation-api-policy": ("PATCH", "/api/v1/escalation/policies/{policy}/", {ADMIN}),
+    "escalation-api-rotations": ("GET", "/api/v1/escalation/rotations/", SIGNED_IN),
+    "escalation-api-holidays": ("GET", "/api/v1/escalation/holidays/", SIGNED_IN),
     # API tokens: everyone signed in but displays manages their own; admins everyone's (the token is the supervisor's).
     "api_tokens:index": ("GET", "/settings/tokens/", SIGNED_IN),
     "api_tokens:revoke": ("POST", "/settings/tokens/{token}/revoke/", {SUPERVISOR, ADMIN}),
@@ -292,6 +299,7 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
         site=sites["BRU"], door=door, direction="inbound", planned_start=start, planned_end=start + timedelta(hours=1)
     )
     contact = Contact.objects.create(site=sites["BRU"], role=Role.SUPERVISOR, name="Matrix", email="m@example.com")
+    policy = EscalationPolicy.objects.create(site=sites["BRU"])
     token = api_token_create(user=supervisor, name="Matrix", scopes=["read"], created_by=supervisor).token
     subscription = subscription_create(
         name="Matrix", url="https://93.184.215.14/hooks", event_types=["case.opened"], site=sites["BRU"], actor=None
@@ -301,7 +309,8 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
     OutboundDelivery.objects.filter(pk=delivery).update(state="dead")
     objects = {"case": case.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET,
                "appointment": appointment.pk, "contact": contact.pk, "token": token.pk, "kpi": "exception_aging",
-               "site": "BRU", "subscription": subscription.pk, "delivery": delivery}  # fmt: skip
+               "site": "BRU", "subscription": subscription.pk, "delivery": delivery,
+               "policy": policy.pk}  # fmt: skip
     return people, cookies, objects
 
 

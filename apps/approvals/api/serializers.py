@@ -80,7 +80,6 @@ class ApprovalRequestDetailSerializer(ApprovalRequestListSerializer):
                 "approvers": [u.username for u in s.approvers.all()],
                 "approvals_needed": s.approvals_needed,
                 "sla_minutes": s.sla_minutes,
-                "escalate_to_role": s.escalate_to_role,
                 "due_at": s.due_at,
                 "acknowledged_at": s.acknowledged_at,
                 "completed_at": s.completed_at,

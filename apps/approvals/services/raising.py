@@ -132,7 +132,6 @@ def _create(draft: RequestDraft, routing: Routing, requested_by: User | None) ->
             reason_required=spec.reason_required,
             sla_minutes=spec.sla_minutes,
             reminder_minutes=spec.reminder_after,
-            escalate_to_role=spec.escalate_to_role,
         )
         if spec.approvers:
             step.approvers.set(users.filter(username__in=spec.approvers))

@@ -1,6 +1,7 @@
-"""The SLA sweep: reminders, then escalation to the step's target. Everything it needs is in the
-database (remind_at, due_at, reminded_at, escalated_at), so a restart of worker or beat loses nothing,
-and each step is claimed with a conditional update so two sweeps never act twice."""
+"""The SLA sweep sends reminders; escalation past the due time is the escalation engine's (one sweep for cases
+and approvals), which records each level here. Everything is in the database (remind_at, due_at, reminded_at,
+escalated_at), so a restart of worker or beat loses nothing, and each reminder is claimed with a conditional update
+so two sweeps never act twice."""
 
 from __future__ import annotations
 
@@ -22,18 +23,15 @@ OPEN = [RequestStatus.PENDING, RequestStatus.INFO_REQUESTED]
 @dataclass
 class SweepResult:
     reminded: int = 0
-    escalated: int = 0
 
 
 def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> SweepResult:
-    """Remind the approvers of steps past their reminder time; escalate steps past their due time."""
+    """Remind the approvers of steps past their reminder time."""
     now = now or timezone.now()
     result = SweepResult()
     active = ApprovalStep.objects.filter(status=StepStatus.ACTIVE, request__status__in=OPEN)
     for step_id in active.filter(reminded_at__isnull=True, remind_at__lte=now).values_list("pk", flat=True)[:limit]:
         result.reminded += _remind(step_id, now)
-    for step_id in active.filter(escalated_at__isnull=True, due_at__lte=now).values_list("pk", flat=True)[:limit]:
-        result.escalated += _escalate(step_id, now)
     return result
 
 
@@ -58,26 +56,32 @@ def _remind(step_id: int, now: datetime) -> int:
 
 
 @transaction.atomic
-def _escalate(step_id: int, now: datetime) -> int:
-    if not ApprovalStep.objects.filter(pk=step_id, escalated_at__isnull=True).update(escalated_at=now):
-        return 0  # another sweep got there first
-    # a step that breaches before its reminder went out gets no separate reminder afterwards
-    ApprovalStep.objects.filter(pk=step_id, reminded_at__isnull=True).update(reminded_at=now)
+def step_escalation_record(
+    *, step_id: int, level: int, message: str, to_role: str = "", now: datetime, data: dict | None = None
+) -> bool:
+    """Put one escalation level of an approval step on its request's timeline (called by the escalation engine,
+    which decides when and whom to notify). The first level marks the step escalated; a level naming a role lets
+    that role decide too (the inbox's "escalated" mark). Returns False when the step is no longer waiting."""
     step = ApprovalStep.objects.select_related("request__site", "request__policy__site").get(pk=step_id)
     request = step.request
-    target = step.escalate_to_role
-    if target:
-        ApprovalRequest.objects.filter(pk=request.pk).update(escalated_role=target)
-        request.escalated_role = target
-    due_at = step.due_at
-    assert due_at is not None  # the sweep only picks steps that have a due time
-    overdue = int((now - due_at).total_seconds() // 60)
+    if step.status != StepStatus.ACTIVE or request.status not in OPEN:
+        return False
+    ApprovalStep.objects.filter(pk=step_id, escalated_at__isnull=True).update(escalated_at=now)
+    # a step that breaches before its reminder went out gets no separate reminder afterwards
+    ApprovalStep.objects.filter(pk=step_id, reminded_at__isnull=True).update(reminded_at=now)
+    if to_role and request.escalated_role != to_role:
+        ApprovalRequest.objects.filter(pk=request.pk).update(escalated_role=to_role)
+        request.escalated_role = to_role
     timeline_add(
-        request,
-        kind="escalated",
-        message=f"SLA breached on '{step.name}' ({overdue} min late): escalated to {target or 'nobody (no target)'}",
-        data={"step": step.position, "to": target},
+        request, kind="escalated", message=message, data={"step": step.position, "level": level, **(data or {})}
     )
-    audit(request, action="escalated", data={"step": step.position, "to": target, "due_at": due_at.isoformat()})
+    audit(request, action="escalated", data={"step": step.position, "level": level, "to": to_role})
     announce(request)
-    return 1
+    return True
+
+
+@transaction.atomic
+def step_escalation_note(*, step_id: int, message: str, data: dict | None = None) -> None:
+    """A line about a step's escalation that is not a level (held for quiet hours, stopped) on its timeline."""
+    step = ApprovalStep.objects.select_related("request").get(pk=step_id)
+    timeline_add(step.request, kind="escalation", message=message, data={"step": step.position, **(data or {})})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -89,7 +89,7 @@ def facts_rejudge(source: str, site_code: str, *, now: datetime | None = None) -
 def detectors_sweep(*, now: datetime | None = None, full: bool = False) -> Outcome:
     """Re-judge time-based conditions (or, with full=True, everything) and every open case's
     subjects, so a cleared condition closes even when no change set mentioned it. Then wake
-    snoozed cases and raise escalation levels of cases past their SLA."""
+    snoozed cases (escalation is the escalation app's sweep)."""
     now = now or timezone.now()
     outcome = Outcome()
     sites = SiteResolver()
@@ -106,7 +106,6 @@ def detectors_sweep(*, now: datetime | None = None, full: bool = False) -> Outco
         except Exception:
             logger.exception("detector failed in the sweep", extra={"detector": detector.code})
     snoozes_end(now=now)
-    escalations_raise(now=now)
     return outcome
 
 
@@ -128,42 +127,3 @@ def snoozes_end(*, now: datetime) -> int:
             publish_case(case, "case.changed")
             woken += 1
     return woken
-
-
-def escalations_raise(*, now: datetime) -> int:
-    """One escalation level per `escalation_step_min` past the SLA (escalation-ready: the level is
-    what notification rules key on). Acknowledging does not stop the clock; resolving does."""
-    raised = 0
-    overdue = (
-        Case.objects.filter(is_open=True, sla_due_at__lt=now)
-        .exclude(status=Status.SNOOZED)
-        .select_related("site__case_settings")
-    )
-    for case in overdue:
-        step = _escalation_step(case)
-        if case.sla_due_at is None:  # excluded by the query; keeps the type checker sure too
-            continue
-        level = 1 + int((now - case.sla_due_at) / timedelta(minutes=step))
-        if level <= case.escalation_level:
-            continue
-        with transaction.atomic():
-            if not Case.objects.filter(pk=case.pk, escalation_level=case.escalation_level).update(
-                escalation_level=level, escalated_at=now
-            ):
-                continue
-            case.refresh_from_db()
-            CaseEvent.objects.create(
-                case=case,
-                at=now,
-                kind=CaseEvent.Kind.ESCALATED,
-                text=f"SLA missed — escalation level {level}.",
-                data={"level": level, "automatic": True},
-            )
-            publish_case(case, "case.escalated")
-            raised += 1
-    return raised
-
-
-def _escalation_step(case: Case) -> int:
-    settings = getattr(case.site, "case_settings", None) if case.site else None
-    return max(1, settings.escalation_step_min if settings else 30)

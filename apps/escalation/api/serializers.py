@@ -2,7 +2,16 @@
 
 from rest_framework import serializers
 
-from apps.escalation.models import ON_CALL_ROLES, Contact, EscalationLevel, EscalationPolicy, OnCallSlot, Weekday
+from apps.escalation.models import (
+    ON_CALL_ROLES,
+    Contact,
+    EscalationLevel,
+    EscalationPolicy,
+    Holiday,
+    OnCallSlot,
+    Rotation,
+    Weekday,
+)
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -44,7 +53,9 @@ class OnCallSerializer(serializers.Serializer):
     shift = serializers.CharField(source="shift.name")
     shift_starts = serializers.DateTimeField(source="shift.starts")
     shift_ends = serializers.DateTimeField(source="shift.ends")
-    origin = serializers.CharField(source="source", help_text="override, calendar or nobody")
+    origin = serializers.CharField(
+        source="source", help_text="override, holiday rota, holiday (nobody), calendar, rotation or nobody"
+    )
     contact = ContactSerializer(allow_null=True)
 
 
@@ -89,4 +100,70 @@ class PolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EscalationPolicy
-        fields = ["id", "site", "case_kind", "severity", "is_active", "levels"]
+        fields = [
+            "id",
+            "site",
+            "applies_to",
+            "case_kind",
+            "severity",
+            "request_type",
+            "step_name",
+            "repeat_every_min",
+            "repeat_limit",
+            "quiet_start",
+            "quiet_end",
+            "is_active",
+            "levels",
+        ]
+
+
+class RotationSerializer(serializers.ModelSerializer):
+    site = serializers.CharField(source="site.code")
+    # Plain text: the role enum is documented once, under `role` of contacts.
+    role = serializers.CharField()
+    people = serializers.SerializerMethodField(help_text="Contact ids in turn order.")
+
+    class Meta:
+        model = Rotation
+        fields = ["id", "site", "role", "name", "period", "starts_on", "for_holidays", "people"]
+
+    def get_people(self, rotation: Rotation) -> list[int]:
+        return [turn.contact_id for turn in rotation.turns.all()]
+
+
+class RotationInputSerializer(serializers.Serializer):
+    site = serializers.CharField(help_text="Site code, e.g. BRU.")
+    role = serializers.ChoiceField(choices=ON_CALL_ROLES)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    period = serializers.ChoiceField(choices=Rotation.Period.choices)
+    starts_on = serializers.DateField(help_text="Local date the first turn starts.")
+    for_holidays = serializers.BooleanField(required=False, default=False)
+    people = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Contact ids in turn order; empty removes the rotation."
+    )
+
+
+class RotationResultSerializer(serializers.Serializer):
+    rotation = RotationSerializer(allow_null=True, help_text="The rotation as it is now; null when removed.")
+
+
+class HolidaySerializer(serializers.ModelSerializer):
+    site = serializers.CharField(source="site.code")
+
+    class Meta:
+        model = Holiday
+        fields = ["id", "site", "date", "name"]
+
+
+class HolidayInputSerializer(serializers.Serializer):
+    site = serializers.CharField(help_text="Site code, e.g. BRU.")
+    date = serializers.DateField(help_text="The site's local date.")
+    name = serializers.CharField(max_length=100)
+
+
+class PolicyRulesSerializer(serializers.Serializer):
+    repeat_every_min = serializers.IntegerField(min_value=0, required=False)
+    repeat_limit = serializers.IntegerField(min_value=0, max_value=50, required=False)
+    quiet_start = serializers.TimeField(required=False, allow_null=True)
+    quiet_end = serializers.TimeField(required=False, allow_null=True)
+    is_active = serializers.BooleanField(required=False)

@@ -18,15 +18,29 @@ from apps.escalation.api.serializers import (
     ContactChangeSerializer,
     ContactInputSerializer,
     ContactSerializer,
+    HolidayInputSerializer,
+    HolidaySerializer,
     OnCallListSerializer,
     OnCallSlotInputSerializer,
     OnCallSlotResultSerializer,
     OnCallSlotSerializer,
+    PolicyRulesSerializer,
     PolicySerializer,
+    RotationInputSerializer,
+    RotationResultSerializer,
+    RotationSerializer,
 )
-from apps.escalation.models import EscalationPolicy, OnCallSlot
-from apps.escalation.selectors import contacts_visible_to, on_call_board
-from apps.escalation.services import EscalationError, contact_create, contact_update, on_call_slot_set
+from apps.escalation.models import EscalationPolicy, Holiday, OnCallSlot, Rotation
+from apps.escalation.selectors import contacts_visible_to, on_call_board, policies_for_user
+from apps.escalation.services import (
+    EscalationError,
+    contact_create,
+    contact_update,
+    holiday_add,
+    on_call_slot_set,
+    policy_rules_update,
+    rotation_set,
+)
 from apps.sites.models import Site
 
 register_problem(EscalationError, status=status.HTTP_400_BAD_REQUEST)
@@ -171,3 +185,80 @@ class PolicyListView(ListAPIView):
             .prefetch_related("levels")
             .order_by("site__code", "case_kind", "severity", "id")
         )
+
+
+class PolicyRulesView(GenericAPIView):
+    """PATCH a policy's repeat rule, quiet hours or whether it is in force (admins); audited from what to what."""
+
+    permission_classes = [ADMIN]
+    serializer_class = PolicyRulesSerializer
+
+    @extend_schema(request=PolicyRulesSerializer, responses={200: PolicySerializer})
+    def patch(self, request, policy_id: int):
+        policy = policies_for_user(request.user).filter(pk=policy_id).first()
+        if policy is None:
+            raise NotFound("No such policy at your sites.")
+        data = PolicyRulesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        policy = policy_rules_update(actor=request.user, policy_id=policy.pk, **data.validated_data)
+        return Response(PolicySerializer(policy).data)
+
+
+class RotationListView(ListAPIView):
+    """Rotations and holiday rotas (GET, desk roles); POST sets or removes one (admins)."""
+
+    pagination_class = PagePagination
+    serializer_class = RotationSerializer
+
+    def get_permissions(self):
+        return [ADMIN()] if self.request.method == "POST" else [DESK()]
+
+    def get_queryset(self):
+        queryset = (
+            Rotation.objects.filter(site__in=sites_visible_to(self.request.user))
+            .select_related("site")
+            .prefetch_related("turns")
+        )
+        site = self.request.query_params.get("site")
+        return (queryset.filter(site__code=site) if site else queryset).order_by("site__code", "role", "id")
+
+    @extend_schema(parameters=[SITE_PARAMETER])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=RotationInputSerializer, responses={200: RotationResultSerializer})
+    def post(self, request):
+        data = RotationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        site = _site(request.user, values.pop("site"))
+        rotation = rotation_set(actor=request.user, site=site, contact_ids=values.pop("people"), **values)
+        return Response(RotationResultSerializer({"rotation": rotation}).data)
+
+
+class HolidayListView(ListAPIView):
+    """The sites' holidays (GET, desk roles); POST adds one (admins)."""
+
+    pagination_class = PagePagination
+    serializer_class = HolidaySerializer
+
+    def get_permissions(self):
+        return [ADMIN()] if self.request.method == "POST" else [DESK()]
+
+    def get_queryset(self):
+        queryset = Holiday.objects.filter(site__in=sites_visible_to(self.request.user)).select_related("site")
+        site = self.request.query_params.get("site")
+        return (queryset.filter(site__code=site) if site else queryset).order_by("site__code", "date", "id")
+
+    @extend_schema(parameters=[SITE_PARAMETER])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=HolidayInputSerializer, responses={201: HolidaySerializer})
+    def post(self, request):
+        data = HolidayInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        site = _site(request.user, values["site"])
+        holiday = holiday_add(actor=request.user, site=site, day=values["date"], name=values["name"])
+        return Response(HolidaySerializer(holiday).data, status=status.HTTP_201_CREATED)
