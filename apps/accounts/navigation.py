@@ -19,6 +19,7 @@ class NavEntry:
     url_name: str
     roles: frozenset[str]
     staff_only: bool = False  # Django admin also needs is_staff
+    setting: bool = False  # set up once, seldom opened: under "Settings", so the daily pages fit one line
 
 
 NAVIGATION: tuple[NavEntry, ...] = (
@@ -29,12 +30,12 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Docks", "docks:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DOCK_CLERK})),
     NavEntry("KPIs", "kpis:overview", frozenset({Role.MANAGER, Role.ADMIN})),
     NavEntry("Integration health", "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
-    NavEntry("Odoo connection", "connect:odoo", frozenset({Role.ADMIN})),
-    NavEntry("Escalation", "escalation:settings", frozenset({Role.ADMIN})),
+    NavEntry("Odoo connection", "connect:odoo", frozenset({Role.ADMIN}), setting=True),
+    NavEntry("Escalation", "escalation:settings", frozenset({Role.ADMIN}), setting=True),
     NavEntry("API", "api-docs", DESK_ROLES),
-    NavEntry("API tokens", "api_tokens:index", EVERYONE - {Role.DISPLAY}),
-    NavEntry("Integrations", "integrations:settings", frozenset({Role.ADMIN})),
-    NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True),
+    NavEntry("API tokens", "api_tokens:index", EVERYONE - {Role.DISPLAY}, setting=True),
+    NavEntry("Integrations", "integrations:settings", frozenset({Role.ADMIN}), setting=True),
+    NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True, setting=True),
 )
 
 
@@ -46,5 +47,5 @@ def navigation_for(user, current_path: str) -> list[dict]:
             continue
         url = reverse(entry.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
-        entries.append({"label": entry.label, "url": url, "active": active})
+        entries.append({"label": entry.label, "url": url, "active": active, "setting": entry.setting})
     return entries

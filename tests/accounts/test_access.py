@@ -45,6 +45,20 @@ def test_each_role_sees_its_navigation(client, request, user_fixture, expected):
     assert nav_labels(client) == expected
 
 
+def test_set_up_pages_sit_under_settings_and_the_daily_pages_stay_in_the_bar(client, admin_user, supervisor):
+    client.force_login(admin_user)
+    page = client.get("/settings/escalation/").content.decode()
+    bar, menu = page.split('<details class="nav__settings">')[0], page.split('<details class="nav__settings">')[1]
+    menu = menu.split("</details>")[0]
+    assert 'href="/exceptions/"' in bar and 'href="/kpis/"' in bar
+    for url in ("/settings/escalation/", "/settings/integrations/", "/settings/tokens/"):
+        assert f'href="{url}"' in menu and f'href="{url}"' not in bar.split('<nav class="nav"')[1]
+    assert '<summary class="active">Settings</summary>' in menu  # the open page is one of them
+    client.force_login(supervisor)
+    page = client.get("/exceptions/").content.decode()
+    assert "<summary>Settings</summary>" in page and 'href="/settings/tokens/"' in page
+
+
 def test_members_see_only_their_sites_and_admins_see_all(supervisor, admin_user, stranger, sites):
     assert [site.code for site in sites_visible_to(supervisor)] == ["BRU"]
     assert [site.code for site in sites_visible_to(admin_user)] == ["BRU", "CHI"]

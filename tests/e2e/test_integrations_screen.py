@@ -37,6 +37,7 @@ def test_an_admin_subscribes_tests_and_replays_a_dead_letter(page, live_server, 
         page.fill("#id_username", admin_user.username)
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
+        page.click("nav >> text=Settings")  # set-up pages live under Settings
         page.click("nav >> text=Integrations")
         assert page.locator("text=No webhook subscriptions yet.").is_visible()
 

@@ -20,6 +20,7 @@ def test_a_supervisor_creates_copies_uses_and_revokes_a_token(page, live_server,
     page.fill("#id_username", supervisor.username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    page.click("nav >> text=Settings")  # set-up pages live under Settings
     page.click("nav >> text=API tokens")
     assert page.locator("text=No tokens yet.").is_visible()
 
