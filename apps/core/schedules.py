@@ -24,6 +24,7 @@ def default_schedules() -> list[dict]:
         {"name": "KPI snapshots of today and yesterday", "task": "kpis.refresh_recent", "every_s": 900},
         {"name": "Escalation sweep", "task": "escalation.sweep", "every_s": 30},
         {"name": "Dock no-show sweep", "task": "docks.no_show_sweep", "every_s": 60},
+        {"name": "Dock planning proposals", "task": "docks.proposals_refresh", "every_s": 300},
     ]
 
 
