@@ -59,6 +59,7 @@ class ApprovalKind(ABC):
 
     code: str
     label: str
+    facts: dict[str, str] = {}  # the facts its requests carry, with what they mean (policies test them)
 
     @abstractmethod
     def decided(self, *, subject_id: int, request_id: int, approved: bool, actor_id: int | None) -> None:
@@ -68,6 +69,11 @@ class ApprovalKind(ABC):
 
 APPROVAL_KINDS: Registry[ApprovalKind] = Registry("approval kinds")
 APPROVAL_DESKS: Registry[Callable[[ApprovalAsk], AskAnswer]] = Registry("approval desks")
+
+
+def kind_facts() -> dict[str, str]:
+    """Every registered kind's facts: approvals accepts them in policy conditions."""
+    return {name: meaning for kind in APPROVAL_KINDS for name, meaning in kind.facts.items()}
 
 
 def approval_ask(ask: ApprovalAsk) -> AskAnswer:

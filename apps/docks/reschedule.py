@@ -11,6 +11,11 @@ from apps.docks.services import RESCHEDULE_KIND, appointment_move_decided
 class DockReschedule(ApprovalKind):
     code = RESCHEDULE_KIND
     label = "Dock appointment reschedule"
+    facts = {
+        "shift_minutes": "minutes the move shifts the appointment's start (either way)",
+        "across_days": "the move goes to another local day",
+        "pickings": "Odoo pickings whose date the move changes",
+    }
 
     def decided(self, *, subject_id: int, request_id: int, approved: bool, actor_id: int | None) -> None:
         actor = User.objects.filter(pk=actor_id).first() if actor_id else None
