@@ -26,7 +26,7 @@ from apps.approvals.defaults import ensure_default_policies
 from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.services.intake import case_for_writeback_attention
-from apps.docks.models import Appointment, DockDoor
+from apps.docks.models import Appointment, AppointmentProposal, DockDoor
 from apps.escalation.models import Contact
 from apps.live.access import can_subscribe
 from apps.writeback.models import OutboxEntry
@@ -128,6 +128,8 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "docks:move": ("POST", "/docks/appointments/{appointment}/move/", DOCK_PLANNING),
     "docks:record": ("POST", "/docks/appointments/{appointment}/arrive/", DOCK_CLERKS),
     "docks:cancel": ("POST", "/docks/appointments/{appointment}/cancel/", DOCK_PLANNING),
+    "docks:proposal-decide": ("POST", "/docks/proposals/{proposal}/dismiss/", DOCK_PLANNING),
+    "docks:proposals-accept-day": ("POST", "/docks/{site}/proposals/accept-day/", DOCK_PLANNING),
     "dock-door-list": ("GET", "/api/v1/docks/doors/", DOCK_READING | {OTHER_SITE, STRANGER}),  # their sites' doors
     "dock-appointment-list": ("GET", "/api/v1/docks/appointments/", DOCK_READING | {OTHER_SITE, STRANGER}),
     "dock-appointment-detail": ("GET", "/api/v1/docks/appointments/{appointment}/", DOCK_READING),
@@ -271,10 +273,15 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
     appointment = Appointment.objects.create(
         site=sites["BRU"], door=door, direction="inbound", planned_start=start, planned_end=start + timedelta(hours=1)
     )
+    proposal = AppointmentProposal.objects.create(
+        site=sites["BRU"], door=door, direction="inbound", group_key="matrix", picking_odoo_ids=[5],
+        planned_start=start + timedelta(hours=3), planned_end=start + timedelta(hours=4),
+    )  # fmt: skip
     contact = Contact.objects.create(site=sites["BRU"], role=Role.SUPERVISOR, name="Matrix", email="m@example.com")
     token = api_token_create(user=supervisor, name="Matrix", scopes=["read"], created_by=supervisor).token
     objects = {"case": case.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET,
-               "appointment": appointment.pk, "contact": contact.pk, "token": token.pk, "kpi": "exception_aging",
+               "appointment": appointment.pk, "proposal": proposal.pk, "contact": contact.pk, "token": token.pk,
+               "kpi": "exception_aging",
                "site": "BRU"}  # fmt: skip
     return people, cookies, objects
 
