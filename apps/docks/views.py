@@ -89,6 +89,9 @@ def _timeline_context(request: HttpRequest, site_code: str) -> dict:
         "board": board,
         "selected": selected,
         "proposal": proposal,
+        "day_proposals": sorted(
+            (item for row in board.doors for item in row.proposals), key=lambda item: item.proposal.planned_start
+        ),
         "doors": [row.door for row in board.doors],
         "previous_day": board.day - timedelta(days=1),
         "next_day": board.day + timedelta(days=1),
@@ -129,8 +132,13 @@ def move(request: HttpRequest, appointment_id: int) -> HttpResponse:
     fallback = f"{reverse('docks:timeline', args=[appointment.site.code])}?selected={appointment.pk}"
     wants_json = request.headers.get("X-Requested-With") == "docks.js"
     try:
-        forms.move_with_input(user=request.user, appointment=appointment, data=request.POST)
+        moved = forms.move_with_input(user=request.user, appointment=appointment, data=request.POST)
         message, status = "Appointment moved.", 200
+        if moved.pending_approval_id is not None:
+            message = (
+                f"The move waits for approval (request #{moved.pending_approval_id}); "
+                "the appointment stays where it is until it is decided."
+            )
     except ValidationError as exc:
         message, status = validation_sentence(exc), 400
     except DockError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.roles import Role
@@ -126,3 +127,23 @@ def test_a_small_shift_or_a_move_without_pickings_needs_no_approval(asks_approva
     assert Appointment.objects.get(pk=local_only.pk).planned_start == later
     assert not ApprovalRequest.objects.exists()
     assert OutboxEntry.objects.filter(cause_id=str(appointment.pk)).count() == 1
+
+
+def test_the_form_and_the_api_say_the_move_waits(asks_approval, make_appointment, supervisor, doors):
+    tz = doors["D2"].site.tzinfo
+    tomorrow = (timezone.now() + timedelta(days=1)).astimezone(tz).date().isoformat()
+    appointment = make_appointment(start=at(tomorrow, "10:00", tz), picking_odoo_ids=[9001])
+    client = Client()
+    client.force_login(supervisor)
+
+    response = client.post(
+        f"/docks/appointments/{appointment.pk}/move/",
+        {"door": doors["D2"].pk, "planned_start": f"{tomorrow}T16:00", "planned_end": f"{tomorrow}T17:00"},
+        headers={"X-Requested-With": "docks.js"},
+    )
+
+    assert response.status_code == 200 and "waits for approval" in response.json()["message"]
+    detail = client.get(f"/api/v1/docks/appointments/{appointment.pk}/").json()
+    assert detail["state"] == "move_pending" and detail["pending_door"] == doors["D2"].pk
+    assert detail["pending_approval_id"] == ApprovalRequest.objects.get().pk
+    assert detail["planned_start"].startswith(f"{tomorrow}T")  # still at 10:00 local
