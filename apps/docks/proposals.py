@@ -102,11 +102,16 @@ def picking_loads(site: Site, *, now: datetime, dock_rules: SiteDockRules) -> li
     return loads
 
 
-def _pickings_spoken_for(site: Site) -> set[int]:
+# Appointments older than this no longer speak for a picking in the horizon (a year of history
+# would otherwise be read on every refresh).
+SPOKEN_FOR_BACK = timedelta(days=14)
+
+
+def _pickings_spoken_for(site: Site, now: datetime) -> set[int]:
     """Pickings that already have an appointment (not cancelled) or whose proposal was dismissed."""
     spoken: set[int] = set()
     for ids in (
-        Appointment.objects.filter(site=site)
+        Appointment.objects.filter(site=site, planned_end__gte=now - SPOKEN_FOR_BACK)
         .exclude(status=AppointmentStatus.CANCELLED)
         .values_list("picking_odoo_ids", flat=True)
     ):
@@ -124,7 +129,7 @@ def proposals_refresh(*, site: Site, now: datetime | None = None) -> RefreshResu
     now = now or timezone.now()
     Site.objects.select_for_update().filter(pk=site.pk).first()  # one refresh per site at a time
     dock_rules = site_rules(site)
-    spoken = _pickings_spoken_for(site)
+    spoken = _pickings_spoken_for(site, now)
     trucks = planning.truck_loads(
         load
         for load in picking_loads(site, now=now, dock_rules=dock_rules)
@@ -226,8 +231,10 @@ def proposals_refresh_all(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def proposals_follow_changes(changes: ChangeSet) -> None:
-    """Change-set subscriber: new, moved, done or cancelled pickings (or their lines) re-plan."""
-    if changes.odoo_model in ("stock.picking", "stock.move") and changes:
+    """Change-set subscriber: new, moved, done or cancelled pickings (or their lines) re-plan.
+    Not while the mirror is being built (historical pages come by the thousand): the scheduled
+    refresh plans once it is there."""
+    if changes.odoo_model in ("stock.picking", "stock.move") and changes and not changes.historical:
         proposals_refresh_all()
 
 
@@ -248,7 +255,7 @@ def proposal_accept(*, proposal: AppointmentProposal, actor: Actor = None) -> Ap
         return proposal.appointment
     if proposal.status != P.OPEN:
         raise DockError("This proposal was dismissed; it can no longer be accepted.")
-    if set(proposal.picking_odoo_ids) & _pickings_spoken_for(proposal.site):
+    if set(proposal.picking_odoo_ids) & _pickings_spoken_for(proposal.site, timezone.now()):
         raise DockError("Some of these pickings got an appointment meanwhile; the plan is being refreshed.")
     appointment = appointment_create(
         site=proposal.site,
