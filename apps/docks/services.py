@@ -280,6 +280,9 @@ def _ask_approval_for_move(
                     ["Odoo pickings", ", ".join(str(i) for i in appointment.picking_odoo_ids)],
                 ],
                 "url": f"/docks/{appointment.site.code}/?selected={appointment.pk}",
+                # what approvals shows under "On approval" (the dock makes the move, not approvals)
+                "on_approval": "The dock schedule moves the appointment and writes the new date to each of "
+                "its Odoo pickings through the outbox.",
             },
             odoo_model="stock.picking",
             odoo_id=int(appointment.picking_odoo_ids[0]),

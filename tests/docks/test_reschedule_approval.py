@@ -129,7 +129,9 @@ def test_a_small_shift_or_a_move_without_pickings_needs_no_approval(asks_approva
     assert OutboxEntry.objects.filter(cause_id=str(appointment.pk)).count() == 1
 
 
-def test_the_form_and_the_api_say_the_move_waits(asks_approval, make_appointment, supervisor, doors):
+def test_the_form_and_the_api_say_the_move_waits_and_the_approver_sees_where_to(
+    asks_approval, make_appointment, supervisor, operations, doors
+):
     tz = doors["D2"].site.tzinfo
     tomorrow = (timezone.now() + timedelta(days=1)).astimezone(tz).date().isoformat()
     appointment = make_appointment(start=at(tomorrow, "10:00", tz), picking_odoo_ids=[9001])
@@ -147,3 +149,8 @@ def test_the_form_and_the_api_say_the_move_waits(asks_approval, make_appointment
     assert detail["state"] == "move_pending" and detail["pending_door"] == doors["D2"].pk
     assert detail["pending_approval_id"] == ApprovalRequest.objects.get().pk
     assert detail["planned_start"].startswith(f"{tomorrow}T")  # still at 10:00 local
+    approver = Client()
+    approver.force_login(operations)
+    assert "Move " in approver.get("/approvals/").content.decode()
+    page = approver.get(f"/approvals/{detail['pending_approval_id']}/").content.decode()
+    assert "Move to" in page and f"{tomorrow[8:10]} " in page and "on D2" in page
