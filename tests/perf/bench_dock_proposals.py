@@ -32,7 +32,7 @@ def _mirror(site_code: str) -> None:
     for n in range(PICKINGS):
         incoming = n % 2 == 0
         scheduled = now + timedelta(minutes=rng.randrange(0, 48 * 60, 15))
-        # two pickings in three share a carrier and cutoff with another: one truck
+        # pickings of one carrier with the same cutoff (two in three have one) travel on one truck
         cutoff = scheduled.replace(minute=0) + timedelta(hours=2) if n % 3 else None
         pickings.append(
             Picking(
