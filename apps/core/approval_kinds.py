@@ -51,6 +51,7 @@ class ApprovalAsk:
 class AskAnswer:
     request_id: int | None  # None: the policy in force raised nothing
     pending: bool  # True: wait for the kind's decided(); False: no approval needed, go ahead
+    refused: bool = False  # the same ask (same dedupe key) was already rejected: do not go ahead
 
 
 class ApprovalKind(ABC):

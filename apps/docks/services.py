@@ -289,6 +289,8 @@ def _ask_approval_for_move(
             requested_by_id=actor.pk if isinstance(actor, User) else None,
         )
     )
+    if answer.refused:
+        raise DockError(f"This move was already rejected (approval request #{answer.request_id}).")
     if not answer.pending:
         return _apply_move(appointment, door=door, start=start, end=end, actor=actor)
     appointment.pending_door, appointment.pending_start, appointment.pending_end = door, start, end

@@ -154,3 +154,21 @@ def test_the_form_and_the_api_say_the_move_waits_and_the_approver_sees_where_to(
     assert "Move " in approver.get("/approvals/").content.decode()
     page = approver.get(f"/approvals/{detail['pending_approval_id']}/").content.decode()
     assert "Move to" in page and f"{tomorrow[8:10]} " in page and "on D2" in page
+
+
+def test_a_rejected_move_asked_again_without_a_person_stays_rejected(
+    asks_approval, operations, make_appointment, supervisor, doors
+):
+    tz = doors["D2"].site.tzinfo
+    tomorrow = (timezone.now() + timedelta(days=1)).astimezone(tz).date().isoformat()
+    appointment = make_appointment(start=at(tomorrow, "10:00", tz), picking_odoo_ids=[9001])
+    target = at(tomorrow, "16:00", tz)
+    appointment_move(
+        appointment=appointment, door=doors["D2"], planned_start=target, planned_end=target + timedelta(hours=1)
+    )  # fmt: skip  (the system, not a person)
+    request_reject(request=ApprovalRequest.objects.get(), user=operations, reason="No.")
+
+    with pytest.raises(DockError, match="already rejected"):
+        appointment_move(appointment=appointment, door=doors["D2"], planned_start=target,
+                         planned_end=target + timedelta(hours=1))  # fmt: skip
+    assert Appointment.objects.get(pk=appointment.pk).planned_start == at(tomorrow, "10:00", tz)

@@ -32,7 +32,10 @@ def ask_from_kind(ask: ApprovalAsk) -> AskAnswer:
     request = request_raise(draft=draft, requested_by=requested_by)
     if request is None:
         return AskAnswer(request_id=None, pending=False)
-    return AskAnswer(request_id=request.pk, pending=request.is_open)
+    # Asked without a person, request_raise returns an earlier request of the same key even when
+    # closed: a rejected one must not read as "go ahead".
+    refused = request.status in (RequestStatus.REJECTED, RequestStatus.CANCELLED)
+    return AskAnswer(request_id=request.pk, pending=request.is_open, refused=refused)
 
 
 def kind_decided(*, request: ApprovalRequest, actor_id: int | None) -> None:
