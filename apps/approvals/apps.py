@@ -11,8 +11,12 @@ class ApprovalsConfig(AppConfig):
         # shows the decisions waiting.
         from apps.approvals.rules import on_change_set
         from apps.approvals.selectors import site_decision_headline
+        from apps.approvals.services.kinds import ask_from_kind
+        from apps.core.approval_kinds import APPROVAL_DESKS, DESK
         from apps.live.pulse import SITE_HEADLINE
         from apps.mirror.changes import subscribe
 
         subscribe(on_change_set)
         SITE_HEADLINE.register(site_decision_headline, name="decisions")
+        # Sibling apps (docks) ask for approvals through the contract core owns.
+        APPROVAL_DESKS.register(ask_from_kind, name=DESK)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from apps.core.approval_kinds import kind_facts
+
 OPERATORS = {
     "lt": ("<", lambda a, b: a < b),
     "lte": ("≤", lambda a, b: a <= b),
@@ -59,8 +61,9 @@ def check_condition(condition: Any) -> None:
                 check_condition(part)
             return
     field, op = condition.get("field"), condition.get("op")
-    if field not in FACTS:
-        raise ConditionError(f"Unknown fact {field!r}; use one of: {', '.join(FACTS)}.")
+    known = {**FACTS, **kind_facts()}  # plus the facts of kinds other apps registered
+    if field not in known:
+        raise ConditionError(f"Unknown fact {field!r}; use one of: {', '.join(known)}.")
     if op not in OPERATORS:
         raise ConditionError(f"Unknown operator {op!r}; use one of: {', '.join(OPERATORS)}.")
     if "value" not in condition:

@@ -139,6 +139,27 @@ DEFAULT_POLICIES: dict[str, dict] = {
             },
         ],
     },
+    # The dock's own rules decide which moves ask (DockRules.reschedule_needs_approval); the policy
+    # decides who approves: a same-day shift is a low-risk single step, a move to another day too,
+    # but shown as it is.
+    RequestType.DOCK_RESCHEDULE: {
+        "name": "Dock appointment reschedule",
+        "routes": [
+            {
+                "name": "Same-day shift",
+                "when": _cmp("across_days", "eq", False),
+                "control_model": ControlModel.SINGLE_STEP,
+                "low_risk": True,
+                "steps": [OPERATIONS],
+            },
+            {
+                "name": "Move to another day",
+                "when": _cmp("across_days", "eq", True),
+                "control_model": ControlModel.SINGLE_STEP,
+                "steps": [OPERATIONS],
+            },
+        ],
+    },
 }
 
 

@@ -19,6 +19,8 @@ class RequestType(models.TextChoices):
     INVENTORY_ADJUSTMENT = "inventory_adjustment", "Large inventory adjustment"
     CARRIER_UPGRADE = "carrier_upgrade", "Expedited carrier upgrade"
     EMERGENCY_PURCHASE = "emergency_purchase", "Emergency replenishment purchase"
+    # Asked by the dock schedule through apps/core/approval_kinds.py (its own code is this value).
+    DOCK_RESCHEDULE = "dock_reschedule", "Dock appointment reschedule"
 
 
 class ControlModel(models.TextChoices):

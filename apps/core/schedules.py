@@ -27,6 +27,7 @@ def default_schedules() -> list[dict]:
         # retries whose time has come and dispatches lost on the way to the worker (one query when none)
         {"name": "Outbound delivery sweep", "task": "outbound.sweep", "every_s": 15},
         {"name": "Webhook: sync stall watch", "task": "integrations.sync_watch", "every_s": 60},
+        {"name": "Dock planning proposals", "task": "docks.proposals_refresh", "every_s": 300},
     ]
 
 

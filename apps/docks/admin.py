@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.docks.models import Appointment, DockDoor, DockRules, DoorClosure
+from apps.docks.models import Appointment, AppointmentProposal, DockDoor, DockRules, DoorClosure
 
 
 class DoorClosureInline(admin.TabularInline):
@@ -24,6 +24,8 @@ class DockRulesAdmin(admin.ModelAdmin):
         "overrun_after_min",
         "base_minutes",
         "minutes_per_line",
+        "planning_horizon_hours",
+        "reschedule_needs_approval",
     ]
 
 
@@ -34,6 +36,18 @@ class AppointmentAdmin(admin.ModelAdmin):
     list_filter = ["site", "status", "direction"]
     search_fields = ["carrier", "reference"]
     readonly_fields = [f.name for f in Appointment._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(AppointmentProposal)
+class AppointmentProposalAdmin(admin.ModelAdmin):
+    # Read here; the planner makes them and supervisors accept or dismiss them on the timeline.
+    list_display = ["id", "site", "door", "carrier", "route", "planned_start", "planned_end", "status"]
+    list_filter = ["site", "status", "direction"]
+    search_fields = ["carrier", "route"]
+    readonly_fields = [f.name for f in AppointmentProposal._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -9,7 +9,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from apps.docks.selectors import AppointmentView, TimelineAppointment
+from apps.docks.selectors import AppointmentView, ProposalView, TimelineAppointment
 
 
 def _clock(moment: datetime | None) -> str:
@@ -42,3 +42,27 @@ def door_blocks(
 ) -> SafeString:
     """Every block of one door, as one safe piece of markup (each value above is escaped)."""
     return mark_safe("".join(appointment_block(i, day_query=day_query, selected_id=selected_id) for i in items))  # noqa: S308
+
+
+def proposal_block(item: ProposalView, *, day_query: str, selected_id: int | None) -> str:
+    """A proposed appointment: its own style (dashed, hatched) and the word "Proposed", never
+    colour alone; selecting it opens the panel with Accept and Dismiss."""
+    p = item.proposal
+    start, end = _clock(item.local_start), _clock(item.local_end)
+    label = item.label
+    selected = " is-selected" if p.pk == selected_id else ""
+    carrier = escape(p.carrier or "—")
+    count = len(p.picking_odoo_ids)
+    return (
+        f'<a class="tl-appt tl-proposal tone-{label["tone"]} state-proposed{selected}" '
+        f'href="?{day_query}proposal={p.pk}" id="proposal-{p.pk}" data-proposal="{p.pk}" '
+        f'data-left="{item.left_pct}" data-width="{item.width_pct}" '
+        f'title="{start}–{end} {escape(p.label)} · {label["word"]} · {count} picking{"s" if count != 1 else ""}">'
+        f'<span class="tl-appt__mark" aria-hidden="true">{label["symbol"]}</span> '
+        f'<span class="tl-appt__word">{label["word"]}</span>'
+        f'<span class="tl-appt__name">{carrier}</span><span class="tl-appt__time">{start}</span></a>'
+    )
+
+
+def door_proposal_blocks(items: list[ProposalView], *, day_query: str, selected_id: int | None) -> SafeString:
+    return mark_safe("".join(proposal_block(i, day_query=day_query, selected_id=selected_id) for i in items))  # noqa: S308

@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from apps.docks.models import Appointment, AppointmentStatus, DockDoor
+from apps.docks.models import Appointment, AppointmentStatus, DockDoor, DockRules
+from apps.docks.proposals import proposals_refresh
 from apps.sites.models import Site
 
 S = AppointmentStatus
@@ -135,3 +136,17 @@ def _stage_trouble(rows: list[Appointment], now: datetime) -> None:
         clash.door = first.door
         clash.planned_start = first.planned_start + (first.planned_end - first.planned_start) / 2
         clash.planned_end = clash.planned_start + length
+
+
+# The simulator's courier that collects parcels at the desk: it never needs a door slot.
+DEMO_UNPLANNED_CARRIERS = ["Local Courier"]
+
+
+def dock_demo_planning(*, site: Site, now: datetime | None = None) -> int:
+    """The demo's planning rules (parcel pickups by the local courier need no door) and a first
+    refresh of the proposals from whatever the mirror holds; the beat job and each sync keep them
+    current from then on, so proposals appear as the simulator's receipts and deliveries come in.
+    Returns how many proposals are open."""
+    DockRules.objects.get_or_create(site=site, defaults={"unplanned_carriers": DEMO_UNPLANNED_CARRIERS})
+    proposals_refresh(site=site, now=now)
+    return site.dock_proposals.filter(status="open").count()

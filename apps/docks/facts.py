@@ -23,10 +23,21 @@ class SiteDockRules:
     base_minutes: int
     minutes_per_line: Decimal
     slot_step_min: int
+    minutes_per_unit: Decimal = Decimal(0)
+    planning_horizon_hours: int = 48
+    planned_operation_types: tuple[int, ...] = ()  # empty: every receipt and delivery type
+    unplanned_carriers: frozenset[str] = frozenset()  # lower-case names
+    reschedule_needs_approval: bool = False
+    approval_after_min: int = 0
+    approval_across_days: bool = False
 
-    def minutes_for(self, load_lines: int) -> int:
+    def minutes_for(self, load_lines: int, quantity: Decimal = Decimal(0)) -> int:
         return rules.required_minutes(
-            load_lines=load_lines, base_minutes=self.base_minutes, minutes_per_line=self.minutes_per_line
+            load_lines=load_lines,
+            base_minutes=self.base_minutes,
+            minutes_per_line=self.minutes_per_line,
+            quantity=quantity,
+            minutes_per_unit=self.minutes_per_unit,
         )
 
 
@@ -51,6 +62,13 @@ def site_rules(site: Site) -> SiteDockRules:
         base_minutes=row.base_minutes,
         minutes_per_line=row.minutes_per_line,
         slot_step_min=row.slot_step_min,
+        minutes_per_unit=row.minutes_per_unit,
+        planning_horizon_hours=row.planning_horizon_hours,
+        planned_operation_types=tuple(int(t) for t in row.planned_operation_types or []),
+        unplanned_carriers=frozenset(str(c).strip().lower() for c in row.unplanned_carriers or []),
+        reschedule_needs_approval=row.reschedule_needs_approval,
+        approval_after_min=row.approval_after_min,
+        approval_across_days=row.approval_across_days,
     )
 
 

@@ -18,6 +18,8 @@ MARKS: dict[str, Label] = {
     "overrun": {"symbol": "⇥", "word": "Overrun", "tone": "warn"},
     "done": {"symbol": "■", "word": "Done", "tone": "muted"},
     "cancelled": {"symbol": "–", "word": "Cancelled", "tone": "muted"},
+    "move_pending": {"symbol": "◷", "word": "Move pending approval", "tone": "warn"},
+    "proposed": {"symbol": "◌", "word": "Proposed", "tone": "info"},
 }
 
 

@@ -84,6 +84,31 @@ class DockRules(models.Model):
         max_digits=5, decimal_places=2, default=2, help_text="Added per picking line."
     )
     slot_step_min = models.PositiveIntegerField(default=15, help_text="'Find a slot' proposes starts on this grid.")
+    minutes_per_unit = models.DecimalField(
+        max_digits=5, decimal_places=2, default=0, help_text="Added per unit of quantity in the pickings."
+    )
+    # Planning proposals (apps/docks/proposals.py): which receipts and deliveries need a door slot.
+    planning_horizon_hours = models.PositiveIntegerField(
+        default=48, help_text="Receipts and deliveries scheduled this far ahead get proposed appointments."
+    )
+    planned_operation_types = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Odoo operation type ids that need a dock appointment; empty: every receipt and delivery type.",
+    )
+    unplanned_carriers = models.JSONField(
+        default=list, blank=True, help_text="Carriers whose pickups need no door slot (parcel services), by name."
+    )
+    # Reschedules that change Odoo's scheduled date may need an approval first.
+    reschedule_needs_approval = models.BooleanField(
+        default=False, help_text="A move that changes the pickings' date in Odoo waits for an approval."
+    )
+    approval_after_min = models.PositiveIntegerField(
+        default=0, help_text="Only moves shifting the start by more than this many minutes ask (0: any shift)."
+    )
+    approval_across_days = models.BooleanField(
+        default=False, help_text="A move to another local day always asks, however short the shift."
+    )
 
     class Meta:
         verbose_name_plural = "dock rules"
@@ -128,6 +153,12 @@ class Appointment(models.Model):
     work_started_at = models.DateTimeField(null=True, blank=True)
     off_door_at = models.DateTimeField(null=True, blank=True)
     departed_at = models.DateTimeField(null=True, blank=True)
+    # A move waiting for an approval (the site's rules ask for one): where it would go, and the
+    # request (apps.approvals, read by id). The appointment stays where it is until approved.
+    pending_door = models.ForeignKey(DockDoor, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pending_start = models.DateTimeField(null=True, blank=True)
+    pending_end = models.DateTimeField(null=True, blank=True)
+    pending_approval_id = models.BigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -149,3 +180,60 @@ class Appointment(models.Model):
     @property
     def label(self) -> str:
         return " · ".join(part for part in (self.carrier, self.reference) if part) or f"Appointment {self.pk}"
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class AppointmentProposal(models.Model):
+    """An appointment the planner proposes for mirrored pickings that have none: one truck for the
+    pickings sharing a direction, carrier, route and cutoff. A supervisor accepts it (it becomes a
+    planned appointment) or dismisses it (its pickings are not proposed again). Open proposals
+    whose pickings got an appointment, or were done or cancelled, are dropped (deleted)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="dock_proposals")
+    door = models.ForeignKey(DockDoor, on_delete=models.CASCADE, related_name="proposals")
+    direction = models.CharField(max_length=10, choices=[c for c in Direction.choices if c[0] != Direction.BOTH])
+    carrier = models.CharField(max_length=100, blank=True)
+    route = models.CharField(max_length=100, blank=True, help_text="The operation type the pickings go through.")
+    cutoff = models.DateTimeField(null=True, blank=True)
+    group_key = models.CharField(max_length=300, help_text="Direction, carrier, route and cutoff: one truck.")
+    picking_odoo_ids = models.JSONField(default=list)
+    load_lines = models.PositiveIntegerField(default=0)
+    load_quantity = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    planned_start = models.DateTimeField()
+    planned_end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["planned_start", "id"]
+        indexes = [models.Index(fields=["site", "status", "planned_start"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "group_key"], condition=Q(status="open"), name="dock_one_open_proposal_per_group"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__gt=models.F("planned_start")), name="proposal_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Proposal {self.site.code} {self.door.name} {self.carrier or '—'} {self.planned_start:%Y-%m-%d %H:%M} UTC"
+        )
+
+    @property
+    def label(self) -> str:
+        return " · ".join(part for part in (self.carrier, self.route) if part) or f"Proposal {self.pk}"

@@ -64,9 +64,35 @@ class Slot:
     reasons: list[str] = field(default_factory=list)
 
 
-def required_minutes(*, load_lines: int, base_minutes: int, minutes_per_line: Decimal) -> int:
-    """Door time a load needs: a fixed part plus a part per picking line, rounded up."""
-    return base_minutes + math.ceil(Decimal(load_lines) * minutes_per_line)
+def required_minutes(
+    *,
+    load_lines: int,
+    base_minutes: int,
+    minutes_per_line: Decimal,
+    quantity: Decimal = Decimal(0),
+    minutes_per_unit: Decimal = Decimal(0),
+) -> int:
+    """Door time a load needs: a fixed part plus a part per picking line and per unit, rounded up."""
+    return base_minutes + math.ceil(Decimal(load_lines) * minutes_per_line + quantity * minutes_per_unit)
+
+
+def reschedule_needs_approval(
+    *,
+    before: datetime,
+    after: datetime,
+    tz: zoneinfo.ZoneInfo,
+    asks: bool,
+    after_min: int,
+    across_days: bool,
+) -> bool:
+    """Whether moving a start from `before` to `after` waits for an approval under the site's rules:
+    never when the site does not ask; else a shift of more than `after_min` minutes (0: any shift),
+    or, with `across_days`, any move to another local day."""
+    if not asks or before == after:
+        return False
+    shift_min = abs((after - before).total_seconds()) / 60
+    other_day = before.astimezone(tz).date() != after.astimezone(tz).date()
+    return shift_min > after_min or (across_days and other_day)
 
 
 def open_intervals(door: DoorFacts, start: datetime, end: datetime) -> list[Interval]:

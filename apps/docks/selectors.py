@@ -4,7 +4,7 @@ the clerk's list, one appointment, the wall tile's summary and the "find a slot"
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -21,9 +21,9 @@ from apps.accounts.token_limits import token_carrier
 from apps.core.vocabulary import Label, duration_words
 from apps.docks import rules
 from apps.docks.facts import SiteDockRules, bookings, door_facts, holding, site_rules
-from apps.docks.following import odoo_planned_start
+from apps.docks.following import odoo_moved_start
 from apps.docks.marks import mark
-from apps.docks.models import Appointment, AppointmentStatus, DockDoor
+from apps.docks.models import Appointment, AppointmentProposal, AppointmentStatus, DockDoor, ProposalStatus
 from apps.sites.models import Site
 
 S = AppointmentStatus
@@ -107,6 +107,8 @@ class TimelineAppointment:
     status: str
     arrived_at: datetime | None
     departed_at: datetime | None
+    pending_approval_id: int | None = None
+    pending_start: datetime | None = None
 
     @property
     def pk(self) -> int:
@@ -171,6 +173,10 @@ def describe(
     if conflicts and status not in (S.DONE, S.NO_SHOW, S.CANCELLED):
         state = "conflict" if state in ("planned", "arrived") else state
         detail = "; ".join(c.message for c in conflicts) + (f"; {detail}" if detail else "")
+    if appointment.pending_approval_id is not None and appointment.pending_start is not None:
+        state = "move_pending" if state == "planned" else state
+        moving = f"a move (approval request #{appointment.pending_approval_id}) waits for approval"
+        detail = f"{moving}; {detail}" if detail else moving
     return AppointmentView(appointment=appointment, state=state, label=mark(state), detail=detail, conflicts=conflicts)
 
 
@@ -182,6 +188,20 @@ class DoorRow:
     appointments: list[AppointmentView[TimelineAppointment]]
     closed_spans: list[tuple[float, float]]  # (left %, width %) where the door is closed or out of service
     blocks: str = ""  # the appointments' markup, filled by the view (apps/docks/blocks.py)
+    proposals: list[ProposalView] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ProposalView:
+    """A proposed appointment as the timeline and its panel show it."""
+
+    proposal: AppointmentProposal
+    label: Label = field(default_factory=lambda: mark("proposed"))
+    state: str = "proposed"
+    left_pct: float = 0.0
+    width_pct: float = 0.0
+    local_start: datetime | None = None
+    local_end: datetime | None = None
 
 
 @dataclass
@@ -205,6 +225,7 @@ def _pct(moment: datetime, start: datetime, end: datetime) -> float:
 # A busy day has 1,500 appointments (tests/perf/bench_docks.py): only what a block shows is loaded.
 TIMELINE_FIELDS = (
     "id", "door_id", "carrier", "reference", "planned_start", "planned_end", "status", "arrived_at", "departed_at",
+    "pending_approval_id", "pending_start",
 )  # fmt: skip
 NOT_HOLDING = frozenset({S.CANCELLED.value, S.NO_SHOW.value})  # plain strings: compared 1,500 times
 NOT_JUDGED = NOT_HOLDING | {S.DONE.value}
@@ -240,7 +261,7 @@ def timeline(*, user: Person, site_code: str, day: date | None = None, now: date
         ]
     )
     by_door: dict[int, list[AppointmentView[TimelineAppointment]]] = {door.pk: [] for door in doors}
-    counts = {"total": 0, "late": 0, "conflict": 0, "no_show": 0, "overrun": 0}
+    counts = {"total": 0, "late": 0, "conflict": 0, "no_show": 0, "overrun": 0, "move_pending": 0, "proposed": 0}
     tz = site.tzinfo
     span = (end - start).total_seconds()
 
@@ -267,11 +288,36 @@ def timeline(*, user: Person, site_code: str, day: date | None = None, now: date
         counts["total"] += 1
         if view.state in counts:
             counts[view.state] += 1
+    proposed: dict[int, list[ProposalView]] = {door.pk: [] for door in doors}
+    for proposal in AppointmentProposal.objects.filter(
+        site=site, status=ProposalStatus.OPEN, planned_start__lt=end, planned_end__gt=start
+    ).order_by("planned_start", "id"):
+        if proposal.door_id not in proposed:
+            continue
+        left = pct(proposal.planned_start)
+        proposed[proposal.door_id].append(
+            ProposalView(
+                proposal,
+                left_pct=left,
+                width_pct=round(pct(proposal.planned_end) - left, 3),
+                local_start=proposal.planned_start.astimezone(tz),
+                local_end=proposal.planned_end.astimezone(tz),
+            )
+        )
+        counts["proposed"] += 1
     rows = []
     for dock_door in doors:
         door_fact = facts[dock_door.pk]
         gaps = _closed_spans(door_fact, start, end)
-        rows.append(DoorRow(door=dock_door, facts=door_fact, appointments=by_door[dock_door.pk], closed_spans=gaps))
+        rows.append(
+            DoorRow(
+                door=dock_door,
+                facts=door_fact,
+                appointments=by_door[dock_door.pk],
+                closed_spans=gaps,
+                proposals=proposed[dock_door.pk],
+            )
+        )
     hours = []
     moment = start
     while moment < end:
@@ -291,9 +337,12 @@ def _timeline_rows(appointments: QuerySet[Appointment]) -> list[TimelineAppointm
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
-        TimelineAppointment(pk, door_id, carrier, reference, _utc(s), _utc(e), status, _utc(arrived), _utc(departed))
-        for pk, door_id, carrier, reference, s, e, status, arrived, departed in rows
-    ]
+        TimelineAppointment(
+            pk, door_id, carrier, reference, _utc(s), _utc(e), status, _utc(arrived), _utc(departed),
+            pending, _utc(pending_start),
+        )
+        for pk, door_id, carrier, reference, s, e, status, arrived, departed, pending, pending_start in rows
+    ]  # fmt: skip
 
 
 def _utc(value: Any) -> Any:
@@ -363,7 +412,7 @@ def appointment_view(*, user: Person, appointment_id: int, now: datetime | None 
             booking_id=appointment.pk,
         )
         if appointment.pinned and appointment.picking_odoo_ids:
-            odoo_start = odoo_planned_start(appointment.picking_odoo_ids)
+            odoo_start = odoo_moved_start(appointment.picking_odoo_ids)
             if odoo_start is not None and odoo_start != appointment.planned_start:
                 local = odoo_start.astimezone(site.tzinfo).strftime("%a %d %b %H:%M")
                 conflicts.append(
@@ -373,6 +422,21 @@ def appointment_view(*, user: Person, appointment_id: int, now: datetime | None 
     view.local_start = appointment.planned_start.astimezone(site.tzinfo)
     view.local_end = appointment.planned_end.astimezone(site.tzinfo)
     return view
+
+
+def proposal_view(*, user: Person, proposal_id: int) -> ProposalView:
+    """One proposal at the user's sites (any status: the panel says what became of it)."""
+    proposal = (
+        AppointmentProposal.objects.filter(site__in=sites_visible_to(user).values("pk"), pk=proposal_id)
+        .select_related("site", "door", "appointment")
+        .first()
+    )
+    if proposal is None:
+        raise Http404("No such proposal at your sites.")
+    tz = proposal.site.tzinfo
+    return ProposalView(
+        proposal, local_start=proposal.planned_start.astimezone(tz), local_end=proposal.planned_end.astimezone(tz)
+    )
 
 
 def slot_find(

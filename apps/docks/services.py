@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.core.approval_kinds import ApprovalAsk, approval_ask
 from apps.core.exception_facts import facts_changed
 from apps.docks import rules
 from apps.docks.exceptions import SOURCE as EXCEPTIONS_SOURCE
@@ -25,6 +26,7 @@ from apps.sites.models import Site
 from apps.writeback.services import outbox_enqueue
 
 LIVE_EVENT = "dock.changed"
+RESCHEDULE_KIND = "dock_reschedule"  # the approval kind (and request type) of a move that waits
 # A clerk may record an actual time a little ahead of the server's clock (clock drift), no more.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 Actor = User | AnonymousUser | None  # the person acting (request.user); None for the system (sweeps)
@@ -166,10 +168,25 @@ def appointment_move(
     *, appointment: Appointment, door: DockDoor, planned_start: datetime, planned_end: datetime, actor: Actor = None
 ) -> Appointment:
     """Move or resize an appointment (a person's decision: it is pinned from now on, so a later
-    date change in Odoo no longer moves it). Moving it to where it already is changes nothing."""
+    date change in Odoo no longer moves it). Moving it to where it already is changes nothing.
+
+    When the move changes the pickings' date in Odoo and the site's rules ask for an approval,
+    nothing moves yet: the move waits for the approval (`pending_*`), and is made when approved."""
     appointment = _locked(appointment)
     if appointment.status in CLOSED_STATUSES or appointment.status == S.DONE:
         raise DockError(f"This appointment is {appointment.get_status_display().lower()}; it cannot be moved.")
+    planned_start, planned_end = planned_start.astimezone(UTC), planned_end.astimezone(UTC)
+    if appointment.pending_approval_id is not None:
+        if (appointment.pending_door_id, appointment.pending_start, appointment.pending_end) == (
+            door.pk,
+            planned_start,
+            planned_end,
+        ):
+            return appointment  # the same move asked again (a double click)
+        raise DockError(
+            f"A move of this appointment waits for approval (request #{appointment.pending_approval_id}); "
+            "wait for the decision before moving it again."
+        )
     if (appointment.door_id, appointment.planned_start, appointment.planned_end) == (
         door.pk,
         planned_start,
@@ -184,20 +201,154 @@ def appointment_move(
         direction=appointment.direction,
         needs=appointment.needs,
     )
+    if appointment.picking_odoo_ids and _move_needs_approval(appointment, planned_start):
+        return _ask_approval_for_move(appointment, door=door, start=planned_start, end=planned_end, actor=actor)
+    return _apply_move(appointment, door=door, start=planned_start, end=planned_end, actor=actor)
+
+
+def _apply_move(
+    appointment: Appointment, *, door: DockDoor, start: datetime, end: datetime, actor: Actor
+) -> Appointment:
+    """Move the (locked, checked) appointment, pin it, and write a new start to Odoo."""
     before = {"door": appointment.door.name, "start": appointment.planned_start, "end": appointment.planned_end}
-    start_changed = planned_start != appointment.planned_start
-    appointment.door, appointment.planned_start, appointment.planned_end = door, planned_start, planned_end
+    start_changed = start != appointment.planned_start
+    appointment.door, appointment.planned_start, appointment.planned_end = door, start, end
     appointment.pinned = True
-    appointment.save(update_fields=["door", "planned_start", "planned_end", "pinned", "updated_at"])
+    appointment.pending_door, appointment.pending_start, appointment.pending_end = None, None, None
+    appointment.pending_approval_id = None
+    appointment.save(
+        update_fields=[
+            "door", "planned_start", "planned_end", "pinned",
+            "pending_door", "pending_start", "pending_end", "pending_approval_id", "updated_at",
+        ]
+    )  # fmt: skip
     if start_changed:
         _write_dates_to_odoo(appointment, actor=actor)
     _audit(
         appointment,
         action="appointment_moved",
         actor=actor,
-        data={"before": before, "after": {"door": door.name, "start": planned_start, "end": planned_end}},
+        data={"before": before, "after": {"door": door.name, "start": start, "end": end}},
     )
     _announce(appointment, "moved")
+    return appointment
+
+
+def _move_needs_approval(appointment: Appointment, start: datetime) -> bool:
+    dock_rules = site_rules(appointment.site)
+    return rules.reschedule_needs_approval(
+        before=appointment.planned_start,
+        after=start,
+        tz=appointment.site.tzinfo,
+        asks=dock_rules.reschedule_needs_approval,
+        after_min=dock_rules.approval_after_min,
+        across_days=dock_rules.approval_across_days,
+    )
+
+
+def _ask_approval_for_move(
+    appointment: Appointment, *, door: DockDoor, start: datetime, end: datetime, actor: Actor
+) -> Appointment:
+    """Raise the approval request (apps/core/approval_kinds.py: docks and approvals are siblings)
+    and keep the move waiting on the appointment. A policy that needs no approval after all (no
+    route, or straight-through) lets the move through at once."""
+    tz = appointment.site.tzinfo
+    before_local, after_local = appointment.planned_start.astimezone(tz), start.astimezone(tz)
+    shift_min = round((start - appointment.planned_start).total_seconds() / 60)
+    title = (
+        f"Move {appointment.label} from {before_local:%a %d %b %H:%M} {appointment.door.name} "
+        f"to {after_local:%a %d %b %H:%M} {door.name}"
+    )
+    answer = approval_ask(
+        ApprovalAsk(
+            kind=RESCHEDULE_KIND,
+            site_code=appointment.site.code,
+            subject_id=appointment.pk,
+            title=title,
+            dedupe_key=f"{RESCHEDULE_KIND}:{appointment.pk}:{start.isoformat()}:{door.pk}",
+            facts={
+                "shift_minutes": abs(shift_min),
+                "across_days": before_local.date() != after_local.date(),
+                "pickings": len(appointment.picking_odoo_ids),
+            },
+            context={
+                "rows": [
+                    ["Appointment", appointment.label],
+                    ["Now", f"{before_local:%a %d %b %H:%M} on {appointment.door.name}"],
+                    ["Move to", f"{after_local:%a %d %b %H:%M}–{end.astimezone(tz):%H:%M} on {door.name}"],
+                    ["Shift", f"{shift_min:+d} min"],
+                    ["Odoo pickings", ", ".join(str(i) for i in appointment.picking_odoo_ids)],
+                ],
+                "url": f"/docks/{appointment.site.code}/?selected={appointment.pk}",
+                # what approvals shows under "On approval" (the dock makes the move, not approvals)
+                "on_approval": "The dock schedule moves the appointment and writes the new date to each of "
+                "its Odoo pickings through the outbox.",
+            },
+            odoo_model="stock.picking",
+            odoo_id=int(appointment.picking_odoo_ids[0]),
+            requested_by_id=actor.pk if isinstance(actor, User) else None,
+        )
+    )
+    if answer.refused:
+        raise DockError(f"This move was already rejected (approval request #{answer.request_id}).")
+    if not answer.pending:
+        return _apply_move(appointment, door=door, start=start, end=end, actor=actor)
+    appointment.pending_door, appointment.pending_start, appointment.pending_end = door, start, end
+    appointment.pending_approval_id = answer.request_id
+    appointment.save(
+        update_fields=["pending_door", "pending_start", "pending_end", "pending_approval_id", "updated_at"]
+    )
+    _audit(
+        appointment,
+        action="appointment_move_requested",
+        actor=actor,
+        data={"approval_request": answer.request_id, "to": {"door": door.name, "start": start, "end": end}},
+    )
+    _announce(appointment, "move_requested", judge_exceptions=False)
+    return appointment
+
+
+@transaction.atomic
+def appointment_move_decided(
+    *, appointment_id: int, approval_request_id: int, approved: bool, actor: Actor = None
+) -> Appointment | None:
+    """The approval of a waiting move is decided: approved, the move is made (and written to Odoo);
+    rejected, the appointment stays. A decision about a request the appointment no longer waits for
+    changes nothing. A move that no longer fits (the door closed meanwhile) is not made: the audit
+    log and the timeline say so, and the approval stands as the approver's record."""
+    appointment = Appointment.objects.filter(pk=appointment_id).first()
+    if appointment is None:
+        return None
+    appointment = _locked(appointment)
+    if appointment.pending_approval_id != approval_request_id:
+        return appointment
+    door, start, end = appointment.pending_door, appointment.pending_start, appointment.pending_end
+    if approved and door is not None and start is not None and end is not None:
+        try:
+            with transaction.atomic():
+                if appointment.status in CLOSED_STATUSES or appointment.status == S.DONE:
+                    raise DockError(f"the appointment is {appointment.get_status_display().lower()}")
+                _check_plan(
+                    site=appointment.site, door=door, start=start, end=end,
+                    direction=appointment.direction, needs=appointment.needs,
+                )  # fmt: skip
+                return _apply_move(appointment, door=door, start=start, end=end, actor=actor)
+        except DockError as exc:
+            reason = str(exc)
+    else:
+        reason = "rejected"
+    appointment.pending_door, appointment.pending_start, appointment.pending_end = None, None, None
+    appointment.pending_approval_id = None
+    appointment.save(
+        update_fields=["pending_door", "pending_start", "pending_end", "pending_approval_id", "updated_at"]
+    )
+    _audit(
+        appointment,
+        action="appointment_move_rejected" if not approved else "appointment_move_not_made",
+        actor=actor,
+        data={"approval_request": approval_request_id, "reason": reason},
+    )
+    _announce(appointment, "move_decided", judge_exceptions=False)
     return appointment
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import ValidationError
 
@@ -18,13 +19,17 @@ from apps.accounts.roles import has_role
 from apps.accounts.selectors import sites_visible_to
 from apps.core.api import validation_sentence
 from apps.docks import forms
-from apps.docks.blocks import door_blocks
+from apps.docks.blocks import door_blocks, door_proposal_blocks
+from apps.docks.proposals import proposal_accept, proposal_dismiss, proposals_accept_day
 from apps.docks.selectors import (
     CLERK_ROLES,
     PLANNING_ROLES,
     READING_ROLES,
     appointment_view,
     clerk_list,
+    local_day_window,
+    proposal_view,
+    site_for,
     site_today,
     timeline,
 )
@@ -67,13 +72,26 @@ def _timeline_context(request: HttpRequest, site_code: str) -> dict:
         selected = appointment_view(user=request.user, appointment_id=int(request.GET["selected"]))
         if selected.appointment.site_id != board.site.pk:
             selected = None
+    proposal = None
+    if selected is None and request.GET.get("proposal", "").isdigit():
+        proposal = proposal_view(user=request.user, proposal_id=int(request.GET["proposal"]))
+        if proposal.proposal.site_id != board.site.pk:
+            proposal = None
     day_query = f"day={board.day.isoformat()}&amp;"
     selected_id = selected.appointment.pk if selected else None
+    proposal_id = proposal.proposal.pk if proposal else None
     for row in board.doors:
-        row.blocks = door_blocks(row.appointments, day_query=day_query, selected_id=selected_id)
+        row.blocks = mark_safe(  # noqa: S308  (both parts are built escaped in apps/docks/blocks.py)
+            door_blocks(row.appointments, day_query=day_query, selected_id=selected_id)
+            + door_proposal_blocks(row.proposals, day_query=day_query, selected_id=proposal_id)
+        )
     return {
         "board": board,
         "selected": selected,
+        "proposal": proposal,
+        "day_proposals": sorted(
+            (item for row in board.doors for item in row.proposals), key=lambda item: item.proposal.planned_start
+        ),
         "doors": [row.door for row in board.doors],
         "previous_day": board.day - timedelta(days=1),
         "next_day": board.day + timedelta(days=1),
@@ -114,8 +132,13 @@ def move(request: HttpRequest, appointment_id: int) -> HttpResponse:
     fallback = f"{reverse('docks:timeline', args=[appointment.site.code])}?selected={appointment.pk}"
     wants_json = request.headers.get("X-Requested-With") == "docks.js"
     try:
-        forms.move_with_input(user=request.user, appointment=appointment, data=request.POST)
+        moved = forms.move_with_input(user=request.user, appointment=appointment, data=request.POST)
         message, status = "Appointment moved.", 200
+        if moved.pending_approval_id is not None:
+            message = (
+                f"The move waits for approval (request #{moved.pending_approval_id}); "
+                "the appointment stays where it is until it is decided."
+            )
     except ValidationError as exc:
         message, status = validation_sentence(exc), 400
     except DockError as exc:
@@ -151,6 +174,50 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
     except DockError as exc:
         messages.error(request, str(exc))
     return redirect(_back(request, reverse("docks:timeline", args=[appointment.site.code])))
+
+
+@role_required(*PLANNING_ROLES)
+@require_POST
+def proposal_decide(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
+    """Accept a proposed appointment (it becomes planned) or dismiss it."""
+    if decision not in ("accept", "dismiss"):
+        raise Http404("Accept or dismiss.")
+    view = proposal_view(user=request.user, proposal_id=proposal_id)
+    proposal = view.proposal
+    timeline_url = reverse("docks:timeline", args=[proposal.site.code])
+    day = view.local_start.date().isoformat() if view.local_start else ""
+    fallback = f"{timeline_url}?day={day}"
+    try:
+        if decision == "accept":
+            appointment = proposal_accept(proposal=proposal, actor=request.user)
+            messages.success(request, f"Proposal accepted: {appointment.label} is planned on {appointment.door.name}.")
+            fallback = f"{fallback}&selected={appointment.pk}"
+        else:
+            proposal_dismiss(proposal=proposal, actor=request.user)
+            messages.success(request, f"Proposal dismissed: {proposal.label} will not be proposed again.")
+    except DockError as exc:
+        messages.error(request, str(exc))
+    return redirect(_back(request, fallback))
+
+
+@role_required(*PLANNING_ROLES)
+@require_POST
+def proposals_accept_all(request: HttpRequest, site_code: str) -> HttpResponse:
+    """Accept every open proposal of the site's local day shown on the timeline."""
+    site = site_for(request.user, site_code)
+    try:
+        day = date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        day = site_today(site)
+    start, end = local_day_window(site, day)
+    outcome = proposals_accept_day(site=site, start=start, end=end, actor=request.user)
+    if outcome.accepted:
+        messages.success(request, f"{len(outcome.accepted)} proposal(s) accepted for {day:%a %d %b}.")
+    for proposal, reason in outcome.refused:
+        messages.error(request, f"{proposal.label}: {reason}")
+    if not outcome.accepted and not outcome.refused:
+        messages.info(request, "No open proposals on that day.")
+    return redirect(_back(request, f"{reverse('docks:timeline', args=[site.code])}?day={day.isoformat()}"))
 
 
 @role_required(*CLERK_ROLES)

@@ -63,7 +63,7 @@
   function snap(ms) { return Math.round(ms / SNAP_MS) * SNAP_MS; }
 
   document.addEventListener("pointerdown", function (event) {
-    const block = event.target.closest(".tl-appt");
+    const block = event.target.closest(".tl-appt:not(.tl-proposal)"); // a proposal is accepted, not dragged
     const tl = board();
     if (!block || !tl || tl.dataset.canPlan !== "1" || event.button !== 0) return;
     const track = block.parentElement.getBoundingClientRect();

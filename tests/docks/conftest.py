@@ -64,3 +64,23 @@ def make_appointment(doors):
         )
 
     return make
+
+
+@pytest.fixture
+def scheduled_writes(simulator, monkeypatch):
+    """Every write of a scheduled date that reaches the simulator, as (picking id, date)."""
+    seen: list[tuple[int, str]] = []
+    original = simulator.sim.execute
+
+    def execute(uid, model, method, args, kwargs):
+        if (model, method) == ("stock.picking", "write") and "scheduled_date" in (args[1] if len(args) > 1 else {}):
+            seen.extend((picking_id, args[1]["scheduled_date"]) for picking_id in args[0])
+        return original(uid, model, method, args, kwargs)
+
+    monkeypatch.setattr(simulator.sim, "execute", execute)
+    return seen
+
+
+def open_pickings(simulator, count: int) -> list[int]:
+    rows = simulator.call("stock.picking", "search_read", [("state", "=", "assigned")], ["id"], limit=count)
+    return [row["id"] for row in rows]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
 from apps.docks.demo import dock_day_fill
-from apps.docks.models import Appointment
+from apps.docks.models import Appointment, DockRules
 from apps.docks.selectors import timeline
 from tests.docks.conftest import at
 
@@ -24,7 +26,11 @@ def test_a_busy_day_has_late_trucks_a_no_show_an_overrun_and_a_conflict(sites, a
     assert len(board.doors) == 10 and board.now_pct is not None
 
 
-def test_the_command_fills_each_active_site(sites):
-    call_command("dock_demo_day", "--site", "CHI", "--doors", "4")
+def test_the_command_fills_each_active_site_and_sets_its_planning_rules(sites):
+    out = StringIO()
+    call_command("dock_demo_day", "--site", "CHI", "--doors", "4", stdout=out)
     assert Appointment.objects.filter(site=sites["CHI"]).count() > 20
     assert not Appointment.objects.filter(site=sites["BRU"]).exists()
+    # Parcel pickups by the simulator's local courier never need a door; the rest is proposed as it syncs.
+    assert DockRules.objects.get(site=sites["CHI"]).unplanned_carriers == ["Local Courier"]
+    assert "CHI:" in out.getvalue() and "proposed" in out.getvalue()

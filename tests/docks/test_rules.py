@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 
 from apps.docks import rules
 
@@ -108,3 +109,35 @@ def test_a_spring_night_is_seven_hours():
 def test_load_duration_from_the_lines():
     assert rules.required_minutes(load_lines=0, base_minutes=20, minutes_per_line=rules.DEFAULT_MINUTES_PER_LINE) == 20
     assert rules.required_minutes(load_lines=7, base_minutes=20, minutes_per_line=rules.Decimal("1.5")) == 31
+
+
+def test_load_duration_adds_minutes_per_unit():
+    # 20 + 3 lines × 2 + 45 units × 0.1 = 30.5 → 31 min
+    assert rules.required_minutes(load_lines=3, base_minutes=20, minutes_per_line=Decimal(2),
+                                  quantity=Decimal(45), minutes_per_unit=Decimal("0.1")) == 31  # fmt: skip
+
+
+def test_which_reschedules_wait_for_an_approval():
+    tz = zoneinfo.ZoneInfo("Europe/Brussels")
+    ten = datetime(2026, 12, 2, 10, 0, tzinfo=tz)
+
+    def asks(after, *, asks=True, after_min=60, across_days=False):
+        return rules.reschedule_needs_approval(
+            before=ten, after=after, tz=tz, asks=asks, after_min=after_min, across_days=across_days
+        )
+
+    assert not asks(ten + timedelta(hours=5), asks=False)  # the site does not ask
+    assert not asks(ten + timedelta(minutes=60))  # exactly the limit: not more than it
+    assert asks(ten + timedelta(minutes=61)) and asks(ten - timedelta(minutes=61))  # either way
+    assert asks(ten + timedelta(minutes=1), after_min=0)  # 0: any shift
+    assert not asks(ten, after_min=0)  # no shift, nothing to approve
+    # 23:30 local the night before is another day: only asks with across_days, however short.
+    late_evening = datetime(2026, 12, 2, 23, 30, tzinfo=tz)
+    assert not rules.reschedule_needs_approval(
+        before=late_evening, after=late_evening + timedelta(minutes=45), tz=tz, asks=True, after_min=60,
+        across_days=False,
+    )  # fmt: skip
+    assert rules.reschedule_needs_approval(
+        before=late_evening, after=late_evening + timedelta(minutes=45), tz=tz, asks=True, after_min=60,
+        across_days=True,
+    )  # fmt: skip

@@ -146,3 +146,12 @@ def test_the_no_show_sweep_is_a_scheduled_task(make_appointment):
     make_appointment(start=timezone.now() - timedelta(hours=2))
     assert "docks.no_show_sweep" in {spec["task"] for spec in default_schedules()}
     assert no_show_sweep() == {"marked": 1}
+
+
+def test_the_proposal_refresh_is_a_scheduled_task(doors):
+    from apps.core.schedules import default_schedules
+    from apps.docks.tasks import proposals_refresh
+
+    assert "docks.proposals_refresh" in {spec["task"] for spec in default_schedules()}
+    # Brussels and Chicago have doors; neither has mirrored pickings: nothing to propose.
+    assert proposals_refresh() == {"open": {"BRU": 0, "CHI": 0}}

@@ -26,7 +26,7 @@ from apps.approvals.defaults import ensure_default_policies
 from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.services.intake import case_for_writeback_attention
-from apps.docks.models import Appointment, DockDoor
+from apps.docks.models import Appointment, AppointmentProposal, DockDoor
 from apps.escalation.models import Contact, EscalationPolicy
 from apps.integrations.services import subscription_create
 from apps.live.access import can_subscribe
@@ -131,6 +131,8 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "docks:move": ("POST", "/docks/appointments/{appointment}/move/", DOCK_PLANNING),
     "docks:record": ("POST", "/docks/appointments/{appointment}/arrive/", DOCK_CLERKS),
     "docks:cancel": ("POST", "/docks/appointments/{appointment}/cancel/", DOCK_PLANNING),
+    "docks:proposal-decide": ("POST", "/docks/proposals/{proposal}/dismiss/", DOCK_PLANNING),
+    "docks:proposals-accept-day": ("POST", "/docks/{site}/proposals/accept-day/", DOCK_PLANNING),
     "dock-door-list": ("GET", "/api/v1/docks/doors/", DOCK_READING | {OTHER_SITE, STRANGER}),  # their sites' doors
     "dock-appointment-list": ("GET", "/api/v1/docks/appointments/", DOCK_READING | {OTHER_SITE, STRANGER}),
     "dock-appointment-detail": ("GET", "/api/v1/docks/appointments/{appointment}/", DOCK_READING),
@@ -298,6 +300,10 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
     appointment = Appointment.objects.create(
         site=sites["BRU"], door=door, direction="inbound", planned_start=start, planned_end=start + timedelta(hours=1)
     )
+    proposal = AppointmentProposal.objects.create(
+        site=sites["BRU"], door=door, direction="inbound", group_key="matrix", picking_odoo_ids=[5],
+        planned_start=start + timedelta(hours=3), planned_end=start + timedelta(hours=4),
+    )  # fmt: skip
     contact = Contact.objects.create(site=sites["BRU"], role=Role.SUPERVISOR, name="Matrix", email="m@example.com")
     policy = EscalationPolicy.objects.create(site=sites["BRU"])
     token = api_token_create(user=supervisor, name="Matrix", scopes=["read"], created_by=supervisor).token
@@ -308,8 +314,8 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
                                                    source_ref=str(subscription.pk))])  # fmt: skip
     OutboundDelivery.objects.filter(pk=delivery).update(state="dead")
     objects = {"case": case.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET,
-               "appointment": appointment.pk, "contact": contact.pk, "token": token.pk, "kpi": "exception_aging",
-               "site": "BRU", "subscription": subscription.pk, "delivery": delivery,
+               "appointment": appointment.pk, "proposal": proposal.pk, "contact": contact.pk, "token": token.pk,
+               "kpi": "exception_aging", "site": "BRU", "subscription": subscription.pk, "delivery": delivery,
                "policy": policy.pk}  # fmt: skip
     return people, cookies, objects
 

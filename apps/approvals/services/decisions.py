@@ -23,6 +23,7 @@ from apps.approvals.models import (
     RequestStatus,
     StepStatus,
 )
+from apps.approvals.services.kinds import kind_decided
 from apps.approvals.services.outbox import effect_enqueue
 from apps.approvals.services.raising import step_activate
 from apps.approvals.services.timeline import announce, audit, timeline_add
@@ -97,6 +98,7 @@ def request_approve(
     timeline_add(request, kind="approved", message="Approved: every step is complete", actor=user)
     audit(request, action="approved", actor=user, data={"reason": reason, "shown": shown or {}})
     effect_enqueue(request=request, actor=user)
+    kind_decided(request=request, actor_id=user.pk)
     announce(request)
     return request
 
@@ -119,6 +121,7 @@ def request_reject(*, request: ApprovalRequest, user: User, reason: str, shown: 
     request.save(update_fields=["status", "decided_at", "active_step", "active_role", "escalated_role", "due_at"])
     timeline_add(request, kind="rejected", message=f"Rejected: {reason}", actor=user)
     audit(request, action="rejected", actor=user, data={"reason": reason, "shown": shown or {}})
+    kind_decided(request=request, actor_id=user.pk)
     announce(request)
     return request
 

@@ -122,6 +122,8 @@ def _draft(request_type: str, data: dict[str, Any]) -> RequestDraft:
             key=key,
             reason=reason,
         )
+    if request_type == RequestType.DOCK_RESCHEDULE:
+        raise DraftError("A dock reschedule is asked by moving the appointment on the dock timeline.")
     raise DraftError(f"Unknown request type {request_type!r}.")
 
 

@@ -24,6 +24,13 @@ class AppointmentSerializer(serializers.ModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="planned, arrived, at_door, working, done, no_show or cancelled."
     )
+    # A move waiting for an approval (the site's dock rules ask for one): where it would go.
+    pending_door = serializers.IntegerField(source="pending_door_id", read_only=True, allow_null=True)
+    pending_start = serializers.DateTimeField(read_only=True, allow_null=True)
+    pending_end = serializers.DateTimeField(read_only=True, allow_null=True)
+    pending_approval_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The approval request the move waits for."
+    )
 
     class Meta:
         model = Appointment
@@ -31,6 +38,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "id", "site", "door", "door_name", "direction", "carrier", "reference", "picking_odoo_ids", "needs",
             "load_lines", "planned_start", "planned_end", "pinned", "status", "arrived_at", "on_door_at",
             "work_started_at", "off_door_at", "departed_at", "created_at", "updated_at",
+            "pending_door", "pending_start", "pending_end", "pending_approval_id",
         ]  # fmt: skip
 
 

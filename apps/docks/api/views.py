@@ -124,7 +124,8 @@ class AppointmentDetailApi(APIView):
 
 
 class AppointmentMoveApi(APIView):
-    """Move or resize (supervisors); the appointment is pinned from then on."""
+    """Move or resize (supervisors); the appointment is pinned from then on. When the site's dock
+    rules want reschedules approved, the move waits: `pending_*` say where, until the decision."""
 
     token_scope = TOKEN_SCOPE
 

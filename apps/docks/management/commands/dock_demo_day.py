@@ -1,9 +1,10 @@
 """`manage.py dock_demo_day [--site BRU] [--doors 10]`: fill today at the demo sites with a busy dock
-day (safe to repeat: a day that already has appointments is left alone)."""
+day (safe to repeat: a day that already has appointments is left alone), and its planning rules with
+a first refresh of the proposed appointments."""
 
 from django.core.management.base import BaseCommand
 
-from apps.docks.demo import dock_day_fill
+from apps.docks.demo import dock_day_fill, dock_demo_planning
 from apps.sites.models import Site
 
 
@@ -20,4 +21,5 @@ class Command(BaseCommand):
             sites = sites.filter(code__in=site)
         for each in sites:
             created = dock_day_fill(site=each, doors=doors)
-            self.stdout.write(f"{each.code}: {created} dock appointments created")
+            proposed = dock_demo_planning(site=each)
+            self.stdout.write(f"{each.code}: {created} dock appointments created, {proposed} proposed")
