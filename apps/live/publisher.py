@@ -47,11 +47,13 @@ def publish(
     target: str | None = None,
     container: str | None = None,
     remove: bool = False,
+    state_key: str | None = None,
 ) -> None:
     """Publish an event to the site's group (or a board's, or a user's) once the transaction commits.
 
     Outside a transaction it is sent at once. A failure to send is logged, never raised: the
     screen's sequence check and snapshot refetch repair what a lost message leaves behind.
+    See send_now() for which messages are state (conflated) and which are events.
     """
     if user_id is not None:
         group = groups.user_group(user_id)
@@ -62,7 +64,16 @@ def publish(
     else:
         group = groups.site_group(site)
     transaction.on_commit(
-        lambda: send_now(group, event, payload, html=html, target=target, container=container, remove=remove)
+        lambda: send_now(
+            group,
+            event,
+            payload,
+            html=html,
+            target=target,
+            container=container,
+            remove=remove,
+            state_key=state_key,
+        )
     )
     if PUBLISH_LISTENERS:
         transaction.on_commit(lambda: PUBLISH_LISTENERS.call_each(event, site, payload))
@@ -77,8 +88,16 @@ def send_now(
     target: str | None = None,
     container: str | None = None,
     remove: bool = False,
+    state_key: str | None = None,
 ) -> None:
-    """Number the message and hand it to the channel layer now (use publish() from services)."""
+    """Number the message and hand it to the channel layer now (use publish() from services).
+
+    Markup for one element (`html` + `target`, or `remove`) is state: the element's newest markup
+    supersedes any older one, so its key is the element id unless `state_key` names another. A
+    screen that is behind then gets the newest version only. Messages without markup are events.
+    """
+    if state_key is None and target and (html is not None or remove):
+        state_key = target
     try:
         message = LiveMessage(
             event=event,
@@ -90,6 +109,7 @@ def send_now(
             target=target,
             container=container,
             remove=remove,
+            state_key=state_key,
         )
         async_to_sync(get_channel_layer().group_send)(group, message.as_layer_event())
     except Exception:
