@@ -53,6 +53,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.display_group: str | None = None
         self.checked_at = time.monotonic()
         self.ledger = DeliveryLedger()
+        self.stalled = False
         self.drain = self.scope.get("extensions", {}).get(SOCKET_DRAIN_EXTENSION)
         token_id = self.scope["session"].get(DISPLAY_SESSION_KEY) if "session" in self.scope else None
         if token_id is not None:
@@ -130,7 +131,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         state per key (apps/live/layer.py), so the client catches up on the latest, not the history,
         and the other sockets never wait for this one.
         """
-        if getattr(self, "stalled", False):
+        if self.stalled:
             return  # closed for not reading; the disconnect is on its way
         if self.drain is not None and not self.drain.writable:
             try:
