@@ -12,6 +12,7 @@ by the application in scope["extensions"]["controltower.socket_drain"].
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
 
 # Daphne ships no type hints (no py.typed).
@@ -35,11 +36,17 @@ class _RedactingStream:
 
 
 SOCKET_DRAIN_EXTENSION = "controltower.socket_drain"
+# How much a websocket may hold unsent before its consumer stops and conflation takes over: the
+# kernel's send buffer (Linux doubles the number) plus Twisted's buffer. Left alone, the kernel grows
+# a socket's buffer to megabytes — a thousand stale tiles queued for a slow screen — before Twisted
+# would ever pause us. A few dozen kB still carry a screen's updates at LAN and WAN round trips.
+SOCKET_SEND_BUFFER_BYTES = 32_768
+SOCKET_WRITE_BUFFER_BYTES = 32_768
 
 
 @implementer(IPushProducer)
 class SocketDrain:
-    """Twisted pauses it when the socket's write buffer passes 64 kB (the client is not reading
+    """Twisted pauses it when the socket's write buffer passes 32 kB (the client is not reading
     fast enough) and resumes it once the buffer is written out; a closed socket resumes it for good
     so nothing waits on a dead client.
 
@@ -90,6 +97,10 @@ class RedactingServer(Server):
                 if earlier is not None:
                     transport.unregisterProducer()
                 drain = SocketDrain(passes_to=earlier)
+                transport.bufferSize = SOCKET_WRITE_BUFFER_BYTES
+                handle = transport.getHandle()
+                if isinstance(handle, socket.socket):
+                    handle.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SOCKET_SEND_BUFFER_BYTES)
                 transport.registerProducer(drain, True)
                 scope.setdefault("extensions", {})[SOCKET_DRAIN_EXTENSION] = drain
         return super().create_application(protocol, scope)

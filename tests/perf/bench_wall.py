@@ -85,8 +85,11 @@ async def watch(
     async with handshakes:
         for attempt in range(10):
             try:
+                # max_queue: a screen takes frames off the socket only as fast as it can show them (the
+                # library stops reading past 16 waiting), so a client starved of CPU pushes back on the
+                # server like a slow TV would, instead of hoarding every frame in its own memory.
                 ws = await websockets.connect(
-                    url, additional_headers={"Cookie": cookie}, origin=origin, max_queue=None, open_timeout=60
+                    url, additional_headers={"Cookie": cookie}, origin=origin, max_queue=16, open_timeout=60
                 )
                 break
             except (OSError, TimeoutError, websockets.InvalidHandshake):
