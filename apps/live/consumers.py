@@ -123,6 +123,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 logger.info("live subscription refused", extra={"user_id": self.user_id, "group": group})
                 await self.send_json({"type": "refused", "group": group, "error": "not allowed for this user"})
 
+    async def dispatch(self, message):
+        """Channels closes stale database connections before every handler: a hop to the one
+        thread all sync code shares. A live message touches no database (the periodic recheck
+        goes through database_sync_to_async, which does its own), and with 500 screens taking
+        several messages a second those hops queued on that one thread were most of the fan-out's
+        cost. So live messages skip it; everything else is dispatched as usual."""
+        if message.get("type") == "live.message":
+            await self.live_message(message)
+            return
+        await super().dispatch(message)
+
     async def live_message(self, event):
         """A published message for one of our groups (channel layer type "live.message").
 
