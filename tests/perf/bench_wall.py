@@ -24,6 +24,7 @@ import random
 import statistics
 import threading
 import time
+from collections.abc import Callable
 
 import websockets
 from django.test import Client
@@ -131,7 +132,9 @@ def make_changes(picking_ids: list[int], changed_at: list[float]) -> None:
         time.sleep(max(0.0, next_at - time.monotonic()))
 
 
-async def run_clients(port: int, cookie: str, picking_ids: list[int]) -> tuple[list[Watcher], list[float]]:
+async def run_clients(
+    port: int, cookie: str, picking_ids: list[int], on_ready: Callable[[], None]
+) -> tuple[list[Watcher], list[float]]:
     url, origin = f"ws://127.0.0.1:{port}/ws/live/", f"http://127.0.0.1:{port}"
     done = asyncio.Event()
     handshakes = asyncio.Semaphore(10)
@@ -143,6 +146,7 @@ async def run_clients(port: int, cookie: str, picking_ids: list[int]) -> tuple[l
         tasks.append(asyncio.create_task(watch(url, cookie, origin, watcher, ready, done, handshakes)))
         await asyncio.sleep(0.002)
     await asyncio.wait_for(asyncio.gather(*(ready.wait() for ready in readies)), 240)
+    on_ready()  # every screen connected: what follows is the fan-out alone
     changed_at: list[float] = []
     changer = threading.Thread(target=make_changes, args=(picking_ids, changed_at))
     changer.start()
@@ -204,12 +208,18 @@ def scenario(contended: bool) -> dict:
         time.sleep(3)  # the worker connects to the broker
         rss_before = rss_mb(web.process.pid)
         first_seq = current_sequence(GROUP)
-        cpu_before = (cpu_seconds(web.process.pid), cpu_seconds(worker.process.pid), redis_cpu_seconds(), os.times())
+        cpu_before: list = []
+
+        def count_from_here() -> None:
+            cpu_before.extend(
+                (cpu_seconds(web.process.pid), cpu_seconds(worker.process.pid), redis_cpu_seconds(), os.times())
+            )
+
         if contended:
             with pinned_busy_core():
-                watchers, changed_at = asyncio.run(run_clients(port, cookie, picking_ids))
+                watchers, changed_at = asyncio.run(run_clients(port, cookie, picking_ids, count_from_here))
         else:
-            watchers, changed_at = asyncio.run(run_clients(port, cookie, picking_ids))
+            watchers, changed_at = asyncio.run(run_clients(port, cookie, picking_ids, count_from_here))
         cpu_after = (cpu_seconds(web.process.pid), cpu_seconds(worker.process.pid), redis_cpu_seconds(), os.times())
         final_seq = current_sequence(GROUP)
         rss_after = rss_mb(web.process.pid)
@@ -250,7 +260,9 @@ def scenario(contended: bool) -> dict:
         after - before for before, after in zip(cpu_before[:3], cpu_after[:3], strict=True)
     )
     bench_cpu = sum(cpu_after[3][:2]) - sum(cpu_before[3][:2])
-    print(f"    CPU s: Daphne {web_cpu:.1f}, Celery worker {worker_cpu:.1f}, Redis {redis_cpu:.1f},"
+    frames = sum(len(watcher.seqs) for watcher in watchers)
+    print(f"    CPU s after every screen connected: Daphne {web_cpu:.1f} ({1000 * web_cpu / max(frames, 1):.2f} ms"
+          f" per frame delivered), Celery worker {worker_cpu:.1f}, Redis {redis_cpu:.1f},"
           f" benchmark clients + changer {bench_cpu:.1f}")  # fmt: skip
     print(f"  lost {lost}, stale clients {stale}, web RSS {rss_before:.0f} → {rss_after:.0f} MB", flush=True)
     return {
