@@ -3,15 +3,23 @@
 Daphne's access log writes each request's path with its query string, so a display token
 (`/wall/BRU/?token=...`) or the webhook secret (`/api/v1/hooks/odoo/<secret>/`) would land in
 the logs. This runs Daphne's own command line with every access-log line passed through redact().
+
+It also gives each websocket a back-pressure signal (ASGI has none: Daphne's send() returns at
+once and buffers without limit): a SocketDrain registered as the socket's Twisted producer, found
+by the application in scope["extensions"]["controltower.socket_drain"].
 """
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import sys
 
 # Daphne ships no type hints (no py.typed).
 from daphne.cli import CommandLineInterface  # type: ignore[import-untyped]
 from daphne.server import Server  # type: ignore[import-untyped]
+from twisted.internet.interfaces import IPushProducer
+from zope.interface import implementer  # type: ignore[import-untyped]
 
 from apps.core.redaction import redact  # reads settings only when a line is written
 
@@ -27,11 +35,75 @@ class _RedactingStream:
         self.stream.flush()
 
 
+SOCKET_DRAIN_EXTENSION = "controltower.socket_drain"
+# How much a websocket may hold unsent before its consumer stops and conflation takes over: the
+# kernel's send buffer (Linux doubles the number) plus Twisted's buffer. Left alone, the kernel grows
+# a socket's buffer to megabytes — a thousand stale tiles queued for a slow screen — before Twisted
+# would ever pause us. A few dozen kB still carry a screen's updates at LAN and WAN round trips.
+SOCKET_SEND_BUFFER_BYTES = 32_768
+SOCKET_WRITE_BUFFER_BYTES = 32_768
+
+
+@implementer(IPushProducer)
+class SocketDrain:
+    """Twisted pauses it when the socket's write buffer passes 32 kB (the client is not reading
+    fast enough) and resumes it once the buffer is written out; a closed socket resumes it for good
+    so nothing waits on a dead client.
+
+    The socket's producer slot is already taken by the HTTP channel the websocket was upgraded
+    from (it pauses reading); the drain takes the slot and passes every call on to it."""
+
+    def __init__(self, passes_to=None) -> None:
+        self._writable = asyncio.Event()
+        self._writable.set()
+        self.passes_to = passes_to
+        self.pauses = 0
+
+    def pauseProducing(self) -> None:
+        self.pauses += 1
+        self._writable.clear()
+        if self.passes_to is not None:
+            self.passes_to.pauseProducing()
+
+    def resumeProducing(self) -> None:
+        self._writable.set()
+        if self.passes_to is not None:
+            self.passes_to.resumeProducing()
+
+    def stopProducing(self) -> None:
+        self._writable.set()
+        if self.passes_to is not None:
+            self.passes_to.stopProducing()
+
+    @property
+    def writable(self) -> bool:
+        return self._writable.is_set()
+
+    async def wait_writable(self) -> None:
+        await self._writable.wait()
+
+
 class RedactingServer(Server):
     def __init__(self, *args, action_logger=None, **kwargs):
         if action_logger is not None and hasattr(action_logger, "stream"):
             action_logger.stream = _RedactingStream(action_logger.stream)
         super().__init__(*args, action_logger=action_logger, **kwargs)
+
+    def create_application(self, protocol, scope):
+        transport = getattr(protocol, "transport", None)
+        if scope.get("type") == "websocket" and transport is not None and getattr(transport, "connected", False):
+            earlier = transport.producer
+            if earlier is None or transport.streamingProducer:
+                if earlier is not None:
+                    transport.unregisterProducer()
+                drain = SocketDrain(passes_to=earlier)
+                transport.bufferSize = SOCKET_WRITE_BUFFER_BYTES
+                handle = transport.getHandle()
+                if isinstance(handle, socket.socket):
+                    handle.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SOCKET_SEND_BUFFER_BYTES)
+                transport.registerProducer(drain, True)
+                scope.setdefault("extensions", {})[SOCKET_DRAIN_EXTENSION] = drain
+        return super().create_application(protocol, scope)
 
 
 class RedactingCommandLine(CommandLineInterface):

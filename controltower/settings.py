@@ -174,10 +174,11 @@ _REDIS_DB = urlsplit(REDIS_URL).path.strip("/") or "0"
 
 # The pub/sub layer: a message for a group is published once and each web process hands it to its
 # own sockets, so the cost of a change does not grow with the number of screens watching; and a
-# restarted Redis is re-subscribed to instead of forgetting who listens.
+# restarted Redis is re-subscribed to instead of forgetting who listens. Our subclass decodes each
+# group message once per process and conflates state messages queued for a socket (apps/live/layer.py).
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "BACKEND": "apps.live.layer.ConflatingPubSubChannelLayer",
         "CONFIG": {"hosts": CHANNEL_LAYER_HOSTS, "prefix": "ct:asgi" if _REDIS_DB == "0" else f"ct:asgi:{_REDIS_DB}"},
     }
 }

@@ -14,6 +14,7 @@ from apps.accounts.display_tokens import display_group
 from apps.accounts.models import DisplayToken
 from apps.accounts.sockets import SESSION_ENDED, session_still_valid, user_sockets_group
 from apps.live.access import can_subscribe
+from apps.live.delivery import DeliveryLedger
 from apps.live.publisher import current_sequence
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,10 @@ RECHECK_EVERY_S = 60  # membership can be revoked while a socket is open
 MAX_GROUPS = 20  # groups one socket may hold at once (a page needs a handful)
 MAX_FRAME_CHARS = 16_384  # a subscribe message is small; anything bigger is not one of ours
 SESSION_RECHECK_S = 30  # an expired or ended session closes its socket within this
+# The web server's back-pressure signal for this socket (controltower/serve.py); absent elsewhere.
+SOCKET_DRAIN_EXTENSION = "controltower.socket_drain"
+STALLED_CLOSE_S = 30  # a client that reads nothing for this long is closed; it reconnects and resyncs
+STALLED = 4408  # application close code: the client stopped reading
 
 
 def _display_token_active(token_id: int) -> bool:
@@ -47,6 +52,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.groups_joined: set[str] = set()
         self.display_group: str | None = None
         self.checked_at = time.monotonic()
+        self.ledger = DeliveryLedger()
+        self.stalled = False
+        self.drain = self.scope.get("extensions", {}).get(SOCKET_DRAIN_EXTENSION)
         token_id = self.scope["session"].get(DISPLAY_SESSION_KEY) if "session" in self.scope else None
         if token_id is not None:
             if not await database_sync_to_async(_display_token_active)(token_id):
@@ -109,17 +117,47 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await self.channel_layer.group_add(group, self.channel_name)
                 self.groups_joined.add(group)
                 seq = await database_sync_to_async(current_sequence)(group)
+                self.ledger.baseline(group, seq)
                 await self.send_json({"type": "subscribed", "group": group, "seq": seq})
             else:
                 logger.info("live subscription refused", extra={"user_id": self.user_id, "group": group})
                 await self.send_json({"type": "refused", "group": group, "error": "not allowed for this user"})
 
+    async def dispatch(self, message):
+        """Channels closes stale database connections before every handler: a hop to the one
+        thread all sync code shares. A live message touches no database (the periodic recheck
+        goes through database_sync_to_async, which does its own), and with 500 screens taking
+        several messages a second those hops queued on that one thread were most of the fan-out's
+        cost. So live messages skip it; everything else is dispatched as usual."""
+        if message.get("type") == "live.message":
+            await self.live_message(message)
+            return
+        await super().dispatch(message)
+
     async def live_message(self, event):
-        """A published message for one of our groups (channel layer type "live.message")."""
+        """A published message for one of our groups (channel layer type "live.message").
+
+        While the client's socket is full (it reads slower than we write), we wait here instead of
+        buffering without limit: meanwhile our inbox in the channel layer keeps only the newest
+        state per key (apps/live/layer.py), so the client catches up on the latest, not the history,
+        and the other sockets never wait for this one.
+        """
+        if self.stalled:
+            return  # closed for not reading; the disconnect is on its way
+        if self.drain is not None and not self.drain.writable:
+            try:
+                await asyncio.wait_for(self.drain.wait_writable(), STALLED_CLOSE_S)
+            except TimeoutError:
+                logger.info("live socket closed: the client stopped reading", extra={"user_id": self.user_id})
+                self.stalled = True
+                await self.close(code=STALLED)
+                return
         if time.monotonic() - self.checked_at > RECHECK_EVERY_S:
             await self._recheck_all()
         if event["group"] in self.groups_joined:
-            await self.send(text_data=event["text"])
+            text = self.ledger.wire_text(event)
+            if text is not None:
+                await self.send(text_data=text)
 
     async def live_disconnect(self, event):
         """Server-side kick (revoked access): close the socket now."""
@@ -148,6 +186,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def _leave(self, group):
         await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined.discard(group)
+        self.ledger.forget(group)
 
     async def _recheck_all(self):
         self.checked_at = time.monotonic()

@@ -54,11 +54,13 @@ def publish(
     target: str | None = None,
     container: str | None = None,
     remove: bool = False,
+    state_key: str | None = None,
 ) -> None:
     """Publish an event to the site's group (or a board's, or a user's) once the transaction commits.
 
     Outside a transaction it is sent at once. A failure to send is logged, never raised: the
     screen's sequence check and snapshot refetch repair what a lost message leaves behind.
+    See send_now() for which messages are state (conflated) and which are events.
     """
     if user_id is not None:
         group = groups.user_group(user_id)
@@ -71,7 +73,16 @@ def publish(
     if site is not None and user_id is None and board is None:
         record(event, site, payload)
     transaction.on_commit(
-        lambda: send_now(group, event, payload, html=html, target=target, container=container, remove=remove)
+        lambda: send_now(
+            group,
+            event,
+            payload,
+            html=html,
+            target=target,
+            container=container,
+            remove=remove,
+            state_key=state_key,
+        )
     )
     if PUBLISH_LISTENERS:
         transaction.on_commit(lambda: PUBLISH_LISTENERS.call_each(event, site, payload))
@@ -93,8 +104,16 @@ def send_now(
     target: str | None = None,
     container: str | None = None,
     remove: bool = False,
+    state_key: str | None = None,
 ) -> None:
-    """Number the message and hand it to the channel layer now (use publish() from services)."""
+    """Number the message and hand it to the channel layer now (use publish() from services).
+
+    Markup for one element (`html` + `target`, or `remove`) is state: the element's newest markup
+    supersedes any older one, so its key is the element id unless `state_key` names another. A
+    screen that is behind then gets the newest version only. Messages without markup are events.
+    """
+    if state_key is None and target and (html is not None or remove):
+        state_key = target
     try:
         message = LiveMessage(
             event=event,
@@ -106,6 +125,7 @@ def send_now(
             target=target,
             container=container,
             remove=remove,
+            state_key=state_key,
         )
         async_to_sync(get_channel_layer().group_send)(group, message.as_layer_event())
     except Exception:

@@ -16,7 +16,10 @@ from apps.sites.models import Site
 from apps.wall.tiles import TILES, render_tile, tile_element_id
 
 REFRESH_TASK = "wall.refresh_tile"
-COALESCE_S = 0.5  # changes within this window share one render
+# Changes within this window share one render. It bounds how long a change waits before it is
+# rendered, so it is most of the wall's latency budget (500 ms at p99): screens that fall behind
+# are protected by conflation (apps/live/layer.py), not by rendering less often.
+COALESCE_S = 0.2
 
 
 def request_tile_refresh(site_code: str, key: str) -> None:

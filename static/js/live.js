@@ -6,6 +6,11 @@
  * honest: "live" while messages arrive, "updated N s ago" when they slow down, red "stale" when
  * nothing came for data-live-stale-after-s seconds. Each group's messages are numbered; a gap or a
  * reconnect makes the page refetch its snapshots so it never shows a half-updated state.
+ *
+ * State messages (a tile, a row: `state_key` set) may be conflated by the server when this page is
+ * behind: it then sends only the newest, stamped `after: <the seq it sent before>`, vouching that
+ * nothing between was needed. Such a jump is no gap and costs no refetch; a jump without `after`
+ * still is one. A snapshot older than what an element already shows is not swapped in.
  */
 (function () {
   "use strict";
@@ -24,6 +29,7 @@
     attempts: 0,
     lastMessageAt: null, // when the feed last confirmed anything (ms)
     seqs: {}, // group -> last sequence number applied
+    shownSeqs: {}, // element id -> sequence number of the message (or snapshot) it shows
     resyncs: 0,
     pendingSnapshots: 0, // snapshot fetches in flight
     badge: "connecting",
@@ -65,10 +71,13 @@
       if (last !== undefined && message.seq <= last) return; // duplicate or old
       state.seqs[message.group] = message.seq;
       confirmFresh();
-      if (last !== undefined && message.seq !== last + 1) {
+      // The message before this one: the server names it when it conflated those in between.
+      const previous = typeof message.after === "number" ? message.after : message.seq - 1;
+      if (last !== undefined && last < previous) {
         resync(message.group); // a gap: something was lost, the snapshot is the truth
         return;
       }
+      if (message.target) state.shownSeqs[message.target] = message.seq;
       apply(message);
     } else if (message.type === "refused") {
       console.warn("live: subscription refused", message.group, message.error);
@@ -118,11 +127,14 @@
           if (!response.ok) throw new Error("snapshot " + response.status);
           const seq = Number(response.headers.get("X-Live-Seq"));
           if (!Number.isNaN(seq) && seq > (state.seqs[group] || 0)) state.seqs[group] = seq;
-          return response.text();
+          return response.text().then(function (html) { return { html: html, seq: seq }; });
         })
-        .then(function (html) {
+        .then(function (snapshot) {
+          // A live message applied while the snapshot was on its way is newer: keep it.
+          if (!Number.isNaN(snapshot.seq) && (state.shownSeqs[element.id] || 0) > snapshot.seq) return;
+          if (!Number.isNaN(snapshot.seq)) state.shownSeqs[element.id] = snapshot.seq;
           const current = document.getElementById(element.id) || element;
-          swap(current, html);
+          swap(current, snapshot.html);
         })
         .catch(function (error) { console.warn("live: resync failed", group, error); })
         .finally(function () { state.pendingSnapshots -= 1; });
