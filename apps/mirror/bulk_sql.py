@@ -27,7 +27,7 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.options import Options
 
@@ -45,10 +45,17 @@ def read_stored(spec: MirrorSpec, odoo_ids: Sequence[int]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def write_rows(spec: MirrorSpec, rows: list[tuple]) -> None:
-    """Insert or update rows given as (odoo_id, *spec.columns, synced_at, is_deleted)."""
+def write_rows(spec: MirrorSpec, rows: list[tuple], *, all_new: bool = False) -> None:
+    """Insert or update rows given as (odoo_id, *spec.columns, synced_at, is_deleted).
+
+    `all_new`: the mirror held none of these ids when read. On PostgreSQL they are then copied
+    straight into the mirror table (a page of a first sync); should one have arrived meanwhile
+    (a webhook refresh), the page goes the usual way instead.
+    """
     statements = _statements(spec)
     if connection.vendor == "postgresql":
+        if all_new and _copy_new_rows(statements, rows):
+            return
         # One transaction: the staged rows never outlive the statement that moves them.
         with transaction.atomic(savepoint=False), _binary_cursor() as cursor:
             cursor.execute(statements.create_stage)
@@ -61,6 +68,23 @@ def write_rows(spec: MirrorSpec, rows: list[tuple]) -> None:
     statements.insert_values(rows)
 
 
+def _copy_new_rows(statements: _Statements, rows: list[tuple]) -> bool:
+    """Binary COPY straight into the mirror table; False (and nothing written) if an id is taken."""
+    try:
+        with (
+            transaction.atomic(),
+            _binary_cursor() as cursor,
+            _logged(cursor, statements.copy_new),
+            cursor.cursor.copy(statements.copy_new) as copy,
+        ):
+            copy.set_types(statements.new_types)
+            for row in rows:
+                copy.write_row((*row, *statements.defaults))
+    except IntegrityError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class _Statements:
     select: str  # PostgreSQL: the stored rows for an array of ids
@@ -68,6 +92,8 @@ class _Statements:
     copy_to_stage: str  # PostgreSQL: binary COPY of the written columns into it
     stage_types: tuple[str, ...]  # PostgreSQL: the written columns' types, for binary COPY
     merge_stage: str  # PostgreSQL: empty the staging table into the mirror (defaults as parameters)
+    copy_new: str  # PostgreSQL: binary COPY of new rows, the other columns' defaults included
+    new_types: tuple[str, ...]  # PostgreSQL: the types of those columns
     insert: str  # INSERT INTO table (columns)
     conflict: str  # ON CONFLICT … DO UPDATE SET … WHERE the incoming row is not older
     adapters: tuple[Callable[[Any], Any] | None, ...]  # SQLite: per written value; None passes it as is
@@ -129,6 +155,10 @@ def _statements(spec: MirrorSpec) -> _Statements:
         create_stage=f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ({stage_definition})",
         copy_to_stage=f"COPY {stage} ({stage_columns}) FROM STDIN (FORMAT BINARY)",
         stage_types=tuple(_copy_type(field) for field in written),
+        copy_new=(
+            f"COPY {table} ({', '.join(quote(field.column) for field in written + others)}) FROM STDIN (FORMAT BINARY)"
+        ),
+        new_types=tuple(_copy_type(field) for field in written + others),
         merge_stage=(
             f"WITH staged AS (DELETE FROM {stage} RETURNING {stage_columns}) "
             f"{insert} SELECT {stage_columns}{defaults_sql} FROM staged {conflict}"

@@ -59,7 +59,7 @@ def upsert_rows(spec: MirrorSpec, rows: Iterable[dict[str, Any]]) -> ChangeSet:
                 changes.archived.append(odoo_id)
         to_write.append((odoo_id, *values, now, False))
     if to_write:
-        write_rows(spec, to_write)
+        write_rows(spec, to_write, all_new=not existing)
     return changes
 
 
