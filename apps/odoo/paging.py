@@ -143,7 +143,7 @@ def _newest(page: list[dict[str, Any]], newest: datetime | None) -> datetime | N
     newest_text = ""
     for row in page:
         value = row.get("write_date")
-        if value.__class__ is str:
+        if isinstance(value, str):
             if value > newest_text:
                 newest_text = value
         elif value:  # a datetime already (a caller's own rows)
