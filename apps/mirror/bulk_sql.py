@@ -2,10 +2,12 @@
 
 A sync page is a thousand rows. Through the ORM, building a model object per row and preparing
 every value field by field cost more than Odoo took to send them, so both statements are plain
-SQL built once per table. On PostgreSQL the page travels as one binary array per column
-(`unnest`) and the read comes back in binary: the statement text stays short, the driver never
-parses thousands of parameter markers and never quotes a value. Elsewhere (SQLite, the embedded
-default) the read goes through the ORM and the write is a multi-row VALUES statement.
+SQL built once per table. On PostgreSQL the read comes back in binary and the page is written
+with binary COPY into a session-local staging table, then moved into the mirror by one
+statement: COPY formats whole rows in the driver's C code, where binding one array per column
+(`unnest`) dumped every value through Python and took as long as Odoo took to send the page.
+Elsewhere (SQLite, the embedded default) the read goes through the ORM and the write is a
+multi-row VALUES statement.
 
 Both write `INSERT … ON CONFLICT (odoo_id) DO UPDATE`, the statement `bulk_create` would issue,
 guarded so that an older Odoo state never overwrites a newer one.
@@ -16,8 +18,8 @@ guarded so that an older Odoo state never overwrites a newer one.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -25,7 +27,7 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.options import Options
 
@@ -43,20 +45,55 @@ def read_stored(spec: MirrorSpec, odoo_ids: Sequence[int]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def write_rows(spec: MirrorSpec, rows: list[tuple]) -> None:
-    """Insert or update rows given as (odoo_id, *spec.columns, synced_at, is_deleted)."""
+def write_rows(spec: MirrorSpec, rows: list[tuple], *, all_new: bool = False) -> None:
+    """Insert or update rows given as (odoo_id, *spec.columns, synced_at, is_deleted).
+
+    `all_new`: the mirror held none of these ids when read. On PostgreSQL they are then copied
+    straight into the mirror table (a page of a first sync); should one have arrived meanwhile
+    (a webhook refresh), the page goes the usual way instead.
+    """
     statements = _statements(spec)
     if connection.vendor == "postgresql":
-        with _binary_cursor() as cursor:
-            cursor.execute(statements.unnest_insert, [*statements.defaults, *map(list, zip(*rows, strict=True))])
+        if all_new and _copy_new_rows(statements, rows):
+            return
+        # One transaction: the staged rows never outlive the statement that moves them.
+        with transaction.atomic(savepoint=False), _binary_cursor() as cursor:
+            cursor.execute(statements.create_stage)
+            with _logged(cursor, statements.copy_to_stage), cursor.cursor.copy(statements.copy_to_stage) as copy:
+                copy.set_types(statements.stage_types)
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(statements.merge_stage, statements.defaults)
         return
     statements.insert_values(rows)
+
+
+def _copy_new_rows(statements: _Statements, rows: list[tuple]) -> bool:
+    """Binary COPY straight into the mirror table; False (and nothing written) if an id is taken."""
+    try:
+        with (
+            transaction.atomic(),
+            _binary_cursor() as cursor,
+            _logged(cursor, statements.copy_new),
+            cursor.cursor.copy(statements.copy_new) as copy,
+        ):
+            copy.set_types(statements.new_types)
+            for row in rows:
+                copy.write_row((*row, *statements.defaults))
+    except IntegrityError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
 class _Statements:
     select: str  # PostgreSQL: the stored rows for an array of ids
-    unnest_insert: str  # PostgreSQL: defaults as parameters, then one array per written column
+    create_stage: str  # PostgreSQL: the session's staging table for this mirror table, if missing
+    copy_to_stage: str  # PostgreSQL: binary COPY of the written columns into it
+    stage_types: tuple[str, ...]  # PostgreSQL: the written columns' types, for binary COPY
+    merge_stage: str  # PostgreSQL: empty the staging table into the mirror (defaults as parameters)
+    copy_new: str  # PostgreSQL: binary COPY of new rows, the other columns' defaults included
+    new_types: tuple[str, ...]  # PostgreSQL: the types of those columns
     insert: str  # INSERT INTO table (columns)
     conflict: str  # ON CONFLICT … DO UPDATE SET … WHERE the incoming row is not older
     adapters: tuple[Callable[[Any], Any] | None, ...]  # SQLite: per written value; None passes it as is
@@ -108,15 +145,52 @@ def _statements(spec: MirrorSpec) -> _Statements:
         + f" OR EXCLUDED.{write_date} >= {table}.{write_date}"
     )
     defaults_sql = "".join(f", %b::{field.db_type(connection)}" for field in others)
-    arrays_sql = ", ".join(f"%b::{field.db_type(connection)}[]" for field in written)
+    # Temporary, so private to the session and never written to the WAL; no constraints, so COPY
+    # only appends. The merge deletes what it moves: the table is empty between pages.
+    stage = quote(f"stage_{meta.db_table}")
+    stage_columns = ", ".join(quote(field.column) for field in written)
+    stage_definition = ", ".join(f"{quote(field.column)} {field.db_type(connection)}" for field in written)
     return _Statements(
         select=f"SELECT {', '.join(read)} FROM {table} WHERE {column['odoo_id']} = ANY(%b)",
-        unnest_insert=f"{insert} SELECT *{defaults_sql} FROM unnest({arrays_sql}) {conflict}",
+        create_stage=f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ({stage_definition})",
+        copy_to_stage=f"COPY {stage} ({stage_columns}) FROM STDIN (FORMAT BINARY)",
+        stage_types=tuple(_copy_type(field) for field in written),
+        copy_new=(
+            f"COPY {table} ({', '.join(quote(field.column) for field in written + others)}) FROM STDIN (FORMAT BINARY)"
+        ),
+        new_types=tuple(_copy_type(field) for field in written + others),
+        merge_stage=(
+            f"WITH staged AS (DELETE FROM {stage} RETURNING {stage_columns}) "
+            f"{insert} SELECT {stage_columns}{defaults_sql} FROM staged {conflict}"
+        ),
         insert=insert,
         conflict=conflict,
         adapters=tuple(_sqlite_adapter(field) for field in written),
         defaults=tuple(field.get_db_prep_save(field.get_default(), connection) for field in others),
     )
+
+
+def _copy_type(field: models.Field) -> str:
+    """The type name binary COPY dumps a column's values as ("varchar(255)" is dumped as varchar)."""
+    db_type = field.db_type(connection)
+    assert db_type is not None  # written columns are concrete columns
+    return db_type.split("(")[0]
+
+
+def _logged(cursor: CursorWrapper, sql: str) -> AbstractContextManager[None]:
+    """COPY runs on the driver's cursor: translate its errors like Django's own statements do,
+    and log it with them when queries are logged (debug, tests)."""
+    if isinstance(cursor, CursorDebugWrapper):
+        return _chained(connection.wrap_database_errors, cursor.debug_sql(sql))
+    return connection.wrap_database_errors
+
+
+@contextmanager
+def _chained(*managers: AbstractContextManager[Any]) -> Iterator[None]:
+    with ExitStack() as stack:
+        for manager in managers:
+            stack.enter_context(manager)
+        yield
 
 
 @contextmanager

@@ -46,6 +46,15 @@ class ChangeSet:
     def size(self) -> int:
         return len(self.created) + len(self.updated) + len(self.deleted)
 
+    def absorb(self, later: ChangeSet) -> None:
+        """Add what a later step of the same pass changed (a sync notifies per batch of pages)."""
+        self.created.extend(later.created)
+        for odoo_id, columns in later.updated.items():
+            known = self.updated.setdefault(odoo_id, [])
+            known.extend(column for column in columns if column not in known)
+        self.archived.extend(later.archived)
+        self.deleted.extend(later.deleted)
+
     def to_json(self) -> dict:
         # Not dataclasses.asdict: it deep-copies value by value, and a full page carries a thousand ids.
         return {

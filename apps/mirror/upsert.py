@@ -26,17 +26,11 @@ def upsert_rows(spec: MirrorSpec, rows: Iterable[dict[str, Any]]) -> ChangeSet:
     first) is ignored: the newer state wins, in the comparison here and in the statement itself.
     """
     changes = ChangeSet(spec.odoo_model)
-    incoming = {}
-    for row in rows:
-        try:
-            incoming[row["id"]] = spec.convert_values(row)
-        except (KeyError, IndexError, TypeError, ValueError) as error:
-            # One malformed row must not stop the page: leave it out, say so, keep the rest flowing.
-            odoo_id = row.get("id") if isinstance(row, dict) else None
-            changes.rejected[odoo_id] = f"{type(error).__name__}: {error}"
-            logger.warning(
-                "odoo row rejected", extra={"odoo_model": spec.odoo_model, "odoo_id": odoo_id, "error": str(error)}
-            )
+    rows = list(rows)
+    try:  # the whole page at once, column by column
+        incoming = dict(zip([row["id"] for row in rows], spec.convert_page(rows), strict=True))
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        incoming = _convert_one_by_one(spec, rows, changes)
     if not incoming:
         return changes
     columns = spec.columns
@@ -65,8 +59,24 @@ def upsert_rows(spec: MirrorSpec, rows: Iterable[dict[str, Any]]) -> ChangeSet:
                 changes.archived.append(odoo_id)
         to_write.append((odoo_id, *values, now, False))
     if to_write:
-        write_rows(spec, to_write)
+        write_rows(spec, to_write, all_new=not existing)
     return changes
+
+
+def _convert_one_by_one(spec: MirrorSpec, rows: list[Any], changes: ChangeSet) -> dict[int, tuple[Any, ...]]:
+    """The page has a malformed row: convert row by row to find it, keep the others."""
+    incoming = {}
+    for row in rows:
+        try:
+            incoming[row["id"]] = spec.convert_values(row)
+        except (KeyError, IndexError, TypeError, ValueError) as error:
+            # One malformed row must not stop the page: leave it out, say so, keep the rest flowing.
+            odoo_id = row.get("id") if isinstance(row, dict) else None
+            changes.rejected[odoo_id] = f"{type(error).__name__}: {error}"
+            logger.warning(
+                "odoo row rejected", extra={"odoo_model": spec.odoo_model, "odoo_id": odoo_id, "error": str(error)}
+            )
+    return incoming
 
 
 def _older(incoming, stored) -> bool:

@@ -26,8 +26,8 @@ class OdooConfig:
     password: str = ""
     transport: str = "auto"
     timeout_s: float = 10.0
-    page_size: int = 1000
-    read_chunk_size: int = 1000
+    page_size: int = 2500
+    read_chunk_size: int = 2500
     retry_attempts: int = 4
     retry_base_delay_s: float = 0.5
     retry_max_delay_s: float = 8.0

@@ -138,8 +138,18 @@ def _second_of(row: dict[str, Any]) -> datetime:
 
 
 def _newest(page: list[dict[str, Any]], newest: datetime | None) -> datetime | None:
+    # Odoo's datetimes are "YYYY-MM-DD HH:MM:SS" text, whose order is time order: find the newest
+    # text, then parse it once (parsing every row's took a third of the reading thread's time).
+    newest_text = ""
     for row in page:
-        value = parse_datetime(row.get("write_date"))
-        if value and (newest is None or value > newest):
-            newest = value
-    return newest
+        value = row.get("write_date")
+        if isinstance(value, str):
+            if value > newest_text:
+                newest_text = value
+        elif value:  # a datetime already (a caller's own rows)
+            newest = _later(newest, parse_datetime(value))
+    return _later(newest, parse_datetime(newest_text)) if newest_text else newest
+
+
+def _later(newest: datetime | None, value: datetime | None) -> datetime | None:
+    return value if value and (newest is None or value > newest) else newest

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 #: (model) -> fn(env, rows: dict[id,row]) -> dict[id, str]
 DISPLAY_NAME: dict[str, Callable[[Env, dict[int, dict]], dict[int, str]]] = {}
+#: (model) -> the columns its DISPLAY_NAME function reads. Odoo computes a display name from a few
+#: fields; fetching every column of a wide table (product.product has 126) for it made each `read`
+#: page cost several times what the same rows cost in one search_read, unlike a real server.
+DISPLAY_NAME_COLUMNS: dict[str, tuple[str, ...]] = {}
 #: (model, field) -> fn(env, ids) -> dict[id, value] (values already in wire form)
 COMPUTED: dict[tuple[str, str], Callable[[Env, list[int]], dict[int, Any]]] = {}
 #: model -> fn(env, vals) -> vals (defaults applied before create)
@@ -133,12 +137,12 @@ def display_names(env: Env, model: str, ids: Iterable[int]) -> dict[int, str]:
     ids = [i for i in dict.fromkeys(ids) if i]
     if not ids:
         return {}
-    rows = env.store.fetch(model, ids)
     fn = DISPLAY_NAME.get(model)
     if fn is not None:
-        return fn(env, rows)
+        return fn(env, env.store.fetch(model, ids, DISPLAY_NAME_COLUMNS.get(model)))
     spec = registry()[model]
     rec = spec.rec_name
+    rows = env.store.fetch(model, ids, [rec] if rec in spec.columns else None)
     return {rid: str(row.get(rec) or "") if rec != "id" else f"{model},{rid}" for rid, row in rows.items()}
 
 

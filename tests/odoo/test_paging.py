@@ -125,6 +125,10 @@ def test_rows_across_many_seconds():
     # resume points never go backwards, and never past a row not yet yielded
     resume = [page.resume_from for page in pages]
     assert resume == sorted(resume)
+    # the newest change seen (listed or read), at Odoo's second precision, and never older than a page's rows
+    assert pages[-1].max_write_date == max(stored.values()).replace(microsecond=0)
+    for page in pages:
+        assert page.max_write_date >= max(stored[row["id"]] for row in page.rows).replace(microsecond=0)
 
 
 def test_since_is_inclusive_of_its_second():

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.mirror.changes import dispatch_on_commit
+from apps.mirror.changes import ChangeSet, dispatch_on_commit
 from apps.mirror.locks import AlreadyRunning, exclusive
 from apps.mirror.models import SyncRun, SyncState
 from apps.mirror.prefetch import prefetched
@@ -29,6 +29,11 @@ from apps.odoo.datetimes import format_datetime, parse_datetime, truncate_to_sec
 from apps.odoo.errors import OdooError
 
 logger = logging.getLogger(__name__)
+
+# Committed pages are handed downstream together once this many rows changed (and at the end of a
+# pass): one task per page cost a building sync as much as writing the page did. A periodic pass
+# rarely reaches it, so detectors still see each pass's changes as soon as it ends.
+NOTIFY_EVERY_ROWS = 5000
 
 Progress = Callable[[str, int, int], None]  # (model, rows read, rows changed)
 RunProgress = Callable[[SyncRun, str], None]  # (first-sync record as just saved, model that moved)
@@ -129,30 +134,37 @@ def _run(
         already_read=_settled_in_mirror(spec, read_at - overlap) if since else None,
         include_archived=spec.has_active,
     )
-    for page in prefetched(pages):
-        newest = _latest(newest, page.max_write_date)
-        # Everything before resume_from is now read; never move the cursor backwards (overlap).
-        cursor = _latest(cursor, page.resume_from)
-        with transaction.atomic():
-            changes = upsert_rows(spec, page.rows)
-            changes.historical, changes.sync_run_id = historical, run_id
-            SyncState.objects.filter(pk=state.pk).update(cursor=cursor, newest_write_date=newest)
-            dispatch_on_commit(changes)
-        renew_lock()
-        result.rows += len(page.rows)
-        result.changed += changes.size
-        if changes.rejected:
-            result.rejected += len(changes.rejected)
-            odoo_id, reason = next(iter(changes.rejected.items()))
-            result.rejected_detail = result.rejected_detail or f"{spec.odoo_model} {odoo_id}: {reason}"
-        if progress:
-            progress(spec.odoo_model, result.rows, result.changed)
-        if run_id is not None:
-            run = sync_run_model_progress(
-                run_id=run_id, odoo_model=spec.odoo_model, rows_done=result.rows, rows_total=result.rows_total
-            )
-            if run_progress:
-                run_progress(run, spec.odoo_model)
+    unnotified = ChangeSet(spec.odoo_model, historical=historical, sync_run_id=run_id)
+    try:
+        for page in prefetched(pages):
+            newest = _latest(newest, page.max_write_date)
+            # Everything before resume_from is now read; never move the cursor backwards (overlap).
+            cursor = _latest(cursor, page.resume_from)
+            with transaction.atomic():
+                _commit_quickly()
+                changes = upsert_rows(spec, page.rows)
+                SyncState.objects.filter(pk=state.pk).update(cursor=cursor, newest_write_date=newest)
+            unnotified.absorb(changes)  # committed: safe to hand downstream
+            if unnotified.size >= NOTIFY_EVERY_ROWS:
+                dispatch_on_commit(unnotified)
+                unnotified = ChangeSet(spec.odoo_model, historical=historical, sync_run_id=run_id)
+            renew_lock()
+            result.rows += len(page.rows)
+            result.changed += changes.size
+            if changes.rejected:
+                result.rejected += len(changes.rejected)
+                odoo_id, reason = next(iter(changes.rejected.items()))
+                result.rejected_detail = result.rejected_detail or f"{spec.odoo_model} {odoo_id}: {reason}"
+            if progress:
+                progress(spec.odoo_model, result.rows, result.changed)
+            if run_id is not None:
+                run = sync_run_model_progress(
+                    run_id=run_id, odoo_model=spec.odoo_model, rows_done=result.rows, rows_total=result.rows_total
+                )
+                if run_progress:
+                    run_progress(run, spec.odoo_model)
+    finally:  # what committed is handed downstream, even when Odoo failed halfway
+        dispatch_on_commit(unnotified)
     # The run read everything up to the newest change: the next one starts there (minus overlap),
     # but not before what is settled: whole seconds up to the newest one read, once the clock is
     # past them by the overlap (late commits there are impossible).
@@ -208,6 +220,15 @@ def sync_pass(
     if run_id is not None:
         outcome.run = sync_run_finish(run_id=run_id, error="; ".join(errors))
     return outcome
+
+
+def _commit_quickly() -> None:
+    """Let this transaction's commit return before its WAL reaches the disk. The mirror is a copy of
+    Odoo: after a database crash the last pages (and the cursor, written with them) are simply
+    gone, and the next pass reads them again. Nothing else is written in this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _settled_in_mirror(spec: MirrorSpec, settled_before: datetime) -> Callable[[list[dict]], set[int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..orm import COMPUTED, DEFAULTS, DISPLAY_NAME, Env
+from ..orm import COMPUTED, DEFAULTS, DISPLAY_NAME, DISPLAY_NAME_COLUMNS, Env
 
 
 def vals_rows(vals_list: dict | list) -> list[dict]:
@@ -74,6 +74,17 @@ DISPLAY_NAME.update(
         "stock.quant": _quant_names,
         "mail.activity": _activity_names,
         "res.currency": _currency_names,
+    }
+)
+DISPLAY_NAME_COLUMNS.update(
+    {
+        "stock.picking.type": ("warehouse_id", "name"),
+        "product.product": ("default_code", "name"),
+        "res.partner": ("complete_name", "name"),
+        "stock.move": ("location_id", "location_dest_id", "product_id"),
+        "stock.quant": ("location_id",),
+        "mail.activity": ("summary", "activity_type_id"),
+        "res.currency": ("name",),
     }
 )
 
