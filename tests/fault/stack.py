@@ -55,6 +55,7 @@ SCHEDULE_EVERY_S = {
     "writeback.recover": 3,
     "cases.sweep": 10,
     "approvals.sla_sweep": 30,
+    "approvals.recheck_counts": 10,
 }
 PROCESS_ENV_DROPPED = ("CELERY_BROKER_URL", "CACHE_REDIS_URL", "CHANNEL_LAYER_REDIS_URLS", "DJANGO_ENV")
 

@@ -105,6 +105,7 @@ def test_nothing_is_lost_or_done_twice_while_every_part_fails_in_turn(stack, sit
     sam = user_upsert(username="sam.floor", password=PASSWORD, roles=[Role.SUPERVISOR], sites=[sites["BRU"]])
     token = api_token_create(user=sam, name="fault suite desk", scopes=["read", "decide"], created_by=sam).raw
     quants = FloorAndDesk.prepare_quants(sim, QUANTS)
+    applied_before = {quant: sim.writes("stock.quant", quant, "action_apply_inventory") for quant in quants}
 
     web.start()
     worker.start()
@@ -163,7 +164,10 @@ def test_nothing_is_lost_or_done_twice_while_every_part_fails_in_turn(stack, sit
     assert on_hand == ledger.counted
 
     # Zero double write-backs: Odoo applied each count exactly once.
-    applied = {quant: sim.writes("stock.quant", quant, "action_apply_inventory") for quant in ledger.counted}
+    applied = {
+        quant: sim.writes("stock.quant", quant, "action_apply_inventory") - applied_before[quant]
+        for quant in ledger.counted
+    }
     assert set(applied.values()) == {1}, applied
 
     # Zero mirror drift once the scenario stops and one more sync has run.
@@ -244,14 +248,21 @@ def restart_redis(report, redis, web, worker, screen) -> None:
         30,
         "health to show Redis down",
     )
+    before = screen.snapshot()
     time.sleep(max(0.0, SHORT_OUTAGE_S - (time.monotonic() - down_at)))
     redis.start()
+    back_at = time.monotonic()
     wait_until(lambda: (ready := web.readiness()) and ready["ready"], 60, "health to show Redis back")
-    wait_until(lambda: screen.live(), 60, "the screen live again after the Redis restart")
+    # Redis forgot every counter: the next numbers jump ahead, the screen sees a gap and resyncs.
+    wait_until(lambda: screen.live() and screen.snapshot().resyncs > before.resyncs, 60, "the screen to resync")
+    after = screen.snapshot()
     report.phase(
         "redis restarted",
         health_said=shown["checks"]["redis"]["error"],
-        back_live_after_s=round(time.monotonic() - down_at, 1),
+        down_s=round(back_at - down_at, 1),
+        live_again_after_s=round(time.monotonic() - back_at, 1),
+        screen_reconnected=after.connects > before.connects,
+        screen_gaps=after.gaps - before.gaps,
     )
 
 
@@ -268,13 +279,15 @@ def drop_postgresql_connections(report, web, screen) -> None:
         time.sleep(max(0.0, SHORT_OUTAGE_S - (time.monotonic() - down_at)))
     finally:
         refuse_database_connections(False)
+    back_at = time.monotonic()
     wait_until(lambda: (ready := web.readiness()) and ready["ready"], 60, "health to show the database back")
     wait_until(lambda: screen.live(), 60, "the screen live again after the database outage")
     report.phase(
-        "postgresql connections dropped",
+        "postgresql connections dropped and refused",
         connections_dropped=dropped,
         health_said=shown["checks"]["database"]["error"],
-        back_live_after_s=round(time.monotonic() - down_at, 1),
+        down_s=round(back_at - down_at, 1),
+        live_again_after_s=round(time.monotonic() - back_at, 1),
     )
 
 
