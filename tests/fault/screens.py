@@ -44,6 +44,7 @@ class Screen:
         self.ws_url, self.origin, self.cookie, self.groups = ws_url, origin, cookie, groups
         self.stale_after_s = stale_after_s
         self.state = ScreenState()
+        self._connected_at = 0.0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True, name="fault-screen")
@@ -92,7 +93,7 @@ class Screen:
                     with self._lock:
                         self.state.connected = True
                         self.state.connects += 1
-                        self.state.last_message_at = time.monotonic()
+                    self._connected_at = time.monotonic()
                     await socket.send(json.dumps({"action": "subscribe", "groups": self.groups}))
                     await self._follow(socket)
             except (TimeoutError, OSError, websockets.WebSocketException):
@@ -110,7 +111,7 @@ class Screen:
                 text = await asyncio.wait_for(socket.recv(), 0.5)
             except TimeoutError:
                 with self._lock:
-                    silent = time.monotonic() - self.state.last_message_at
+                    silent = time.monotonic() - max(self.state.last_message_at, self._connected_at)
                     self.state.longest_silence_s = max(self.state.longest_silence_s, silent)
                 if silent > self.stale_after_s:
                     await socket.close()  # live.js: a silent socket is closed and subscribed again

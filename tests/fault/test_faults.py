@@ -16,6 +16,7 @@ import sys
 import time
 
 import pytest
+import requests
 from django.db.models import Q
 from django.test import Client
 
@@ -138,6 +139,7 @@ def test_nothing_is_lost_or_done_twice_while_every_part_fails_in_turn(stack, sit
     ledger = desk.snapshot()
     wait_until(lambda: outbox_settled(), 180, "the outbox to drain")
     report.phase("recovered", decisions=len(ledger.decided), answers=dict(ledger.answers))
+    assert "500" not in ledger.answers  # while the database was away the API said 503: try again
 
     # Zero lost approvals: every count raised a request, every decision the API confirmed is
     # approved and its count applied in Odoo.
@@ -183,8 +185,11 @@ def test_nothing_is_lost_or_done_twice_while_every_part_fails_in_turn(stack, sit
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
-    # Screens live again, following the sequence.
+    # Screens live again, following the sequence, and the pages they load answer.
     wait_until(lambda: screen.live(), 30, "the screen to be live at the end")
+    for page in ("/exceptions/", "/approvals/"):
+        answer = requests.get(f"{web.url}{page}", headers={"Cookie": cookie_of(sam)}, timeout=30)
+        assert answer.status_code == 200, (page, answer.status_code)
     state = screen.snapshot()
     screen.stop()
     report.phase(
@@ -234,9 +239,13 @@ def kill_daphne(report, web, screen) -> None:
     down_at = time.monotonic()
     time.sleep(2)
     web.start()
-    wait_until(lambda: screen.snapshot().connects > connects and screen.live(), 60, "the screen to reconnect")
+    # Reconnected, took the server's sequence number as its baseline and refetched its snapshot.
+    wait_until(
+        lambda: (state := screen.snapshot()).connects > connects and state.resyncs > resyncs and screen.live(),
+        60,
+        "the screen to reconnect and resync",
+    )
     state = screen.snapshot()
-    assert state.resyncs > resyncs  # it took the server's sequence and refetched its snapshot
     report.phase("daphne killed", back_live_after_s=round(time.monotonic() - down_at, 1), resyncs=state.resyncs)
 
 

@@ -14,11 +14,13 @@ register with `register_problem` all come out this way; anything else is a logge
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
@@ -43,8 +45,14 @@ CODES: dict[int, str] = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     429: "throttled",
+    503: "unavailable",
 }
 SERVER_ERROR = "server_error"
+# The database refused or dropped the connection (restarting, failing over): not a bug, and over in
+# a moment. Clients get a 503 with Retry-After to try again, never a 500.
+DATABASE_AWAY = (OperationalError, InterfaceError)
+DATABASE_AWAY_DETAIL = "The database is not answering; try again in a moment."
+DATABASE_RETRY_AFTER_S = 5
 
 # Domain error class → HTTP status when the exception does not carry its own `status`.
 _DOMAIN_ERRORS: dict[type[Exception], int] = {}
@@ -125,6 +133,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> HttpRe
 
     The answer is always JSON, whatever renderer the request negotiated (the schema view's YAML, the
     browsable API's HTML): one shape and one media type for every client."""
+    if isinstance(exc, DATABASE_AWAY):
+        logger.warning("API request without a database: %s", exc)
+        return _database_away_response()
     exc = _translate(exc)
     handled = drf_exception_handler(exc, context)  # status, WWW-Authenticate/Retry-After, rollback
     if handled is None:
@@ -176,7 +187,21 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def _database_away_response() -> JsonResponse:
+    response = _problem_response(503, DATABASE_AWAY_DETAIL)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
+    return response
+
+
 def handler500(request: HttpRequest) -> HttpResponse:
+    # Called while Django handles the exception, so the exception is at hand.
+    database_away = isinstance(sys.exc_info()[1], DATABASE_AWAY)
     if _is_api(request):
+        if database_away:
+            return _database_away_response()
         return _problem_response(500, "Something went wrong on our side; it has been logged.")
+    if database_away:
+        response = HttpResponse(DATABASE_AWAY_DETAIL, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
+        return response
     return defaults.server_error(request)
