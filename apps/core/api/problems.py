@@ -23,6 +23,8 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -48,11 +50,25 @@ CODES: dict[int, str] = {
     503: "unavailable",
 }
 SERVER_ERROR = "server_error"
-# The database refused or dropped the connection (restarting, failing over): not a bug, and over in
-# a moment. Clients get a 503 with Retry-After to try again, never a 500.
-DATABASE_AWAY = (OperationalError, InterfaceError)
-DATABASE_AWAY_DETAIL = "The database is not answering; try again in a moment."
-DATABASE_RETRY_AFTER_S = 5
+# The database or Redis refused or dropped the connection (restarting, failing over): not a bug, and
+# over in a moment. Clients get a 503 with Retry-After to try again, never a 500.
+SERVICE_AWAY: dict[tuple[type[Exception], ...], str] = {
+    (OperationalError, InterfaceError): "The database is not answering; try again in a moment.",
+    (
+        RedisConnectionError,
+        RedisTimeoutError,
+    ): "Redis (the cache and task queue) is not answering; try again in a moment.",
+}
+RETRY_AFTER_S = 5
+
+
+def _service_away(exc: BaseException | None) -> str | None:
+    """The sentence for an outage of a service we depend on, or None for any other error."""
+    for errors, detail in SERVICE_AWAY.items():
+        if isinstance(exc, errors):
+            return detail
+    return None
+
 
 # Domain error class → HTTP status when the exception does not carry its own `status`.
 _DOMAIN_ERRORS: dict[type[Exception], int] = {}
@@ -133,9 +149,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> HttpRe
 
     The answer is always JSON, whatever renderer the request negotiated (the schema view's YAML, the
     browsable API's HTML): one shape and one media type for every client."""
-    if isinstance(exc, DATABASE_AWAY):
-        logger.warning("API request without a database: %s", exc)
-        return _database_away_response()
+    away = _service_away(exc)
+    if away is not None:
+        logger.warning("API request while a service is away: %s: %s", type(exc).__name__, exc)
+        return _service_away_response(away)
     exc = _translate(exc)
     handled = drf_exception_handler(exc, context)  # status, WWW-Authenticate/Retry-After, rollback
     if handled is None:
@@ -187,21 +204,21 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
-def _database_away_response() -> JsonResponse:
-    response = _problem_response(503, DATABASE_AWAY_DETAIL)
-    response["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
+def _service_away_response(detail: str) -> JsonResponse:
+    response = _problem_response(503, detail)
+    response["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
     # Called while Django handles the exception, so the exception is at hand.
-    database_away = isinstance(sys.exc_info()[1], DATABASE_AWAY)
+    away = _service_away(sys.exc_info()[1])
     if _is_api(request):
-        if database_away:
-            return _database_away_response()
+        if away is not None:
+            return _service_away_response(away)
         return _problem_response(500, "Something went wrong on our side; it has been logged.")
-    if database_away:
-        response = HttpResponse(DATABASE_AWAY_DETAIL, status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
+    if away is not None:
+        response = HttpResponse(away, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER_S)
         return response
     return defaults.server_error(request)
