@@ -7,8 +7,6 @@ from django.conf import settings
 from apps.core.schedules import ensure_default_schedules
 from tests.fault.stack import SCHEDULE_EVERY_S
 
-FAULT_DIR_NAME = "fault"
-
 
 def pytest_collection_modifyitems(config, items):
     asked = "fault" in (config.option.markexpr or "")

@@ -9,7 +9,6 @@ the API accepted is recorded, so the test can prove that none of it was lost or 
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -131,7 +130,3 @@ class FloorAndDesk:
             self.ledger.answers[answer] += 1
             if response is not None and response.status_code == 200:
                 self.ledger.decided[request_id] = quant_id
-
-
-def wait_s(seconds: float) -> None:
-    time.sleep(seconds)
