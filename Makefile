@@ -21,7 +21,7 @@ PYTEST := $(BIN)/python -m pytest -p tests.workers -n $(WORKERS) $(if $(filter 0
 # $(call timed,NAME,COMMAND): run COMMAND, then print "=== phase NAME: N s" even when it fails.
 timed = start=$$(date +%s); $(2); status=$$?; echo "=== phase $(1): $$(( $$(date +%s) - start )) s"; exit $$status
 
-.PHONY: demo test test-fast bench fuzz install install-dev lint mypy format lock clean
+.PHONY: demo test test-fast bench fuzz fault install install-dev lint mypy format lock clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,13 @@ bench: install-dev
 fuzz: install-dev
 	EMBEDDED_REDIS_PORT=$${EMBEDDED_REDIS_PORT:-6381} FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} \
 		$(BIN)/pytest -m fuzz -p no:randomly -o timeout=3600 $(PYTEST_ARGS)
+
+## make fault: the fault and scale-out suite (tests/fault, marker `fault`), long version: Odoo down
+## FAULT_OUTAGE_S seconds (120 by default; CI's run uses 20). Production path only: DATABASE_URL
+## (PostgreSQL) and REDIS_URL must be set; the suite starts its own Redis for the processes it breaks.
+fault: install-dev
+	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then echo "make fault needs DATABASE_URL (PostgreSQL) and REDIS_URL"; exit 2; fi
+	@$(call timed,fault,FAULT_OUTAGE_S=$${FAULT_OUTAGE_S:-120} $(BIN)/python -m pytest -p tests.workers -n 0 -p no:randomly -s -m fault $(PYTEST_ARGS) tests/fault)
 
 lint: install-dev
 	@$(call timed,lint,$(BIN)/ruff format --check . && $(BIN)/ruff check .)

@@ -203,6 +203,10 @@ CELERY_TASK_IGNORE_RESULT = True  # state lives in our own rows, not in a result
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves the task to be run again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged task (its worker died) to another worker after this long: above the
+# longest hard time limit, so a task still running is never delivered twice (tests/fault checks).
+# The outbox does not wait for it: its sweeper re-runs a dead worker's claim (WRITEBACK_CLAIM_STALE_S).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_BEAT_SCHEDULER = "apps.core.beat:SingleBeatScheduler"  # database schedule; one active beat

@@ -224,6 +224,35 @@ def _applied_counts_of(quants: list[Quant]) -> list[Move]:
     return found
 
 
+def _raise_pending_counts(pending: list[Quant], costs: dict) -> None:
+    for quant in pending:
+        _raise(
+            builders.inventory_adjustment_draft,
+            quant,
+            before=quant.quantity,
+            counted=quant.inventory_quantity,
+            unit_cost=_cost(costs, quant.product_id),
+            already_applied=False,
+            key=f"inventory_adjustment:quant:{quant.odoo_id}:{quant.inventory_quantity:g}",
+            rule="inventory_count",
+        )
+
+
+def recheck_pending_counts() -> int:
+    """Raise the request of every count still waiting in Odoo; how many counts were looked at.
+
+    A count normally raises its request from the sync's change set, but a change set can be lost
+    (Redis restarted with the task still queued, the database away while it ran) and the sync will
+    not bring the quant again until it changes. Raising is idempotent (the same count has the same
+    key), so this only fills the gaps.
+    """
+    pending = list(
+        Quant.objects.filter(inventory_quantity_set=True).select_related("product", "location").order_by("odoo_id")
+    )
+    _raise_pending_counts(pending, product_cost([q.product_id for q in pending if q.product_id is not None]))
+    return len(pending)
+
+
 def on_quants(changes: ChangeSet) -> None:
     ids = list(set(changes.created) | set(changes.updated))
     quants = list(Quant.objects.filter(odoo_id__in=ids).select_related("product", "location").order_by("odoo_id"))
@@ -242,17 +271,7 @@ def on_quants(changes: ChangeSet) -> None:
         [q.product_id for q in pending if q.product_id is not None]
         + [op.product_id for op, _ in short if op.product_id is not None]
     )
-    for quant in pending:
-        _raise(
-            builders.inventory_adjustment_draft,
-            quant,
-            before=quant.quantity,
-            counted=quant.inventory_quantity,
-            unit_cost=_cost(costs, quant.product_id),
-            already_applied=False,
-            key=f"inventory_adjustment:quant:{quant.odoo_id}:{quant.inventory_quantity:g}",
-            rule="inventory_count",
-        )
+    _raise_pending_counts(pending, costs)
     for orderpoint, on_hand in short:
         _raise(
             builders.emergency_purchase_draft,

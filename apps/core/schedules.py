@@ -11,6 +11,8 @@ def default_schedules() -> list[dict]:
         {"name": "Wall tiles follow the clock", "task": "wall.refresh_all", "every_s": 30},
         {"name": "Sync from Odoo", "task": "mirror.sync_all", "every_s": settings.MIRROR_SYNC_EVERY_S},
         {"name": "Approval SLA sweep", "task": "approvals.sla_sweep", "every_s": 60},
+        # a count whose change set was lost (Redis restart, database away) still gets its request
+        {"name": "Counts waiting on a decision", "task": "approvals.recheck_counts", "every_s": 60},
         {"name": "Reconcile with Odoo", "task": "mirror.reconcile_all", "every_s": settings.MIRROR_RECONCILE_EVERY_S},
         {
             "name": "Refresh receivables and costs",

@@ -22,6 +22,9 @@ class FaultSettings:
     """The current fault configuration (all off by default)."""
 
     latency_ms: float = 0.0
+    #: extra latency of one RPC method, in ms ({"action_apply_inventory": 3000}): the call waits,
+    #: then commits and answers, so a client that dies meanwhile leaves a write nobody recorded
+    method_latency_ms: dict[str, float] = field(default_factory=dict)
     #: probability of failing a call, by RPC method name ("*" = any method)
     error_rate: dict[str, float] = field(default_factory=dict)
     #: server_error: Odoo error body (psycopg2 SerializationFailure); drop: close the connection
@@ -56,6 +59,8 @@ class Faults:
                     if isinstance(value, int | float):
                         value = {"*": float(value)}
                     self.settings.error_rate = {k: float(v) for k, v in (value or {}).items()}
+                elif key == "method_latency_ms":
+                    self.settings.method_latency_ms = {k: float(v) for k, v in (value or {}).items()}
                 elif key == "error_mode" and value not in ERROR_MODES:
                     raise ValueError(f"error_mode must be one of {ERROR_MODES}")
                 elif key == "down_mode" and value not in DOWN_MODES:
@@ -92,6 +97,10 @@ class Faults:
     def latency(self) -> float:
         """Seconds to sleep before answering."""
         return self.settings.latency_ms / 1000.0
+
+    def method_latency(self, method: str) -> float:
+        """Seconds to sleep before running `method` (on top of `latency`)."""
+        return self.settings.method_latency_ms.get(method, 0.0) / 1000.0
 
     def should_fail(self, method: str) -> bool:
         rates = self.settings.error_rate

@@ -157,6 +157,10 @@ class SimulatorHandle:
         """Records of `model` served with their data since start (reads and search_reads)."""
         return self.sim.rows_served.get(model, 0)
 
+    def writes(self, model: str, record_id: int, method: str) -> int:
+        """Committed calls of `method` on the record since start (write, action_..., message_post)."""
+        return self.sim.writes.get((model, record_id, method), 0)
+
     def set_webhook_url(self, url: str | None) -> None:
         self.sim.webhooks.url = url
 
@@ -211,6 +215,9 @@ def _make_handler(handle: SimulatorHandle) -> type[BaseHTTPRequestHandler]:
             return False
 
         def _failed_by_fault(self, method: str, request_id: Any) -> bool:
+            delay = sim.faults.method_latency(method)
+            if delay:
+                time.sleep(delay)
             if not sim.faults.should_fail(method):
                 return False
             mode = sim.faults.settings.error_mode

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -93,6 +94,17 @@ class Simulator:
         self.webhooks.install()
         self.rows_served: dict[str, int] = {}  # records served with their data, per model (read, search_read)
         self._served_lock = threading.Lock()
+        # Committed write calls per (model, record id, method): how the fault suite proves that no
+        # write-back reached Odoo twice. Only calls that committed count (a fault refuses before).
+        self.writes: Counter[tuple[str, int, str]] = Counter()
+
+    def count_writes(self, model: str, method: str, ids: Any) -> None:
+        """Count a committed write call once for each record it named."""
+        records = ids if isinstance(ids, list) else [ids]
+        with self._served_lock:
+            for record_id in records:
+                if isinstance(record_id, int) and not isinstance(record_id, bool):
+                    self.writes[(model, record_id, method)] += 1
 
     def count_rows_served(self, model: str, rows: int) -> None:
         with self._served_lock:
@@ -157,7 +169,9 @@ class Simulator:
             with self.store.snapshot():
                 return dispatch.call(env, model, method, args, kwargs)
         with self.store.transaction():
-            return dispatch.call(env, model, method, args, kwargs)
+            result = dispatch.call(env, model, method, args, kwargs)
+        self.count_writes(model, method, args[0] if args else None)
+        return result
 
     def execute_named(
         self, uid: int, model: str, method: str, ids: list[int] | None, params: dict, context: dict
@@ -170,7 +184,9 @@ class Simulator:
             with self.store.snapshot():
                 return dispatch.call_named(env, model, method, ids, params)
         with self.store.transaction():
-            return dispatch.call_named(env, model, method, ids, params)
+            result = dispatch.call_named(env, model, method, ids, params)
+        self.count_writes(model, method, ids)
+        return result
 
     # -- control -------------------------------------------------------------------------
     def advance(self, seconds: float) -> str:
@@ -231,6 +247,7 @@ class Simulator:
             "webhooks_sent": self.webhooks.sent_count,
             "counts": counts,
             "rows_served": dict(self.rows_served),
+            "writes": sum(self.writes.values()),
         }
 
     def close(self) -> None:

@@ -103,11 +103,13 @@ def own_effects(*, odoo_model: str, write_dates: Mapping[int, datetime | None]) 
 
 def writes_in_flight(*, odoo_model: str, odoo_ids: Iterable[int]) -> set[int]:
     """Ids among these records that an outbox entry is writing to right now (its effects are not
-    recorded yet): a rule leaves them until the entry finishes."""
+    recorded yet): a rule leaves them until the entry finishes. That includes an entry waiting for
+    its retry after it started writing (a later call failed): its write may have landed in Odoo, and
+    its effects are recorded only when the next attempt finds it there (the fault suite met this)."""
     running = OutboxEntry.objects.filter(
         odoo_model=odoo_model,
         odoo_id__in=list(odoo_ids),
-        status=Status.RUNNING,
+        status__in=[Status.RUNNING, Status.PENDING],
         write_started_at__isnull=False,
     ).values_list("odoo_id", flat=True)
     return {odoo_id for odoo_id in running if odoo_id is not None}  # never None: the filter asked for ids

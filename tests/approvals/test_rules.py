@@ -9,12 +9,15 @@ from apps.approvals.models import ApprovalRequest, RequestStatus, RequestType
 from apps.approvals.policies import current_policy, route
 from apps.approvals.selectors import inbox_for
 from apps.approvals.services.decisions import DecisionRefused, request_approve
+from apps.approvals.tasks import recheck_counts
+from apps.core.schedules import default_schedules
 from apps.mirror.models import Location, Move, Orderpoint, Picking, Quant
 from apps.mirror.services.sync import sync_model
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.datetimes import format_datetime
 from apps.writeback.models import OutboxAttempt, OutboxEntry
 from apps.writeback.services import outbox_execute
+from tests.servers import purge_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 INVENTORY = {"context": {"inventory_mode": True}}
@@ -169,3 +172,22 @@ def test_an_approved_count_applied_through_the_outbox_does_not_come_back_as_a_ne
     )
     assert list(pending.values_list("title", flat=True)) == []
     assert ApprovalRequest.objects.filter(request_type=RequestType.INVENTORY_ADJUSTMENT).count() == 1
+
+
+def test_a_count_whose_change_set_was_lost_raises_its_request_at_the_recheck(simulator, synced, settings):
+    """Redis restarted with the change set still queued (or the database was away when it ran): the
+    sync will not bring the quant again until it changes, so the periodic recheck raises it, once."""
+    internal = Location.objects.filter(usage="internal", complete_name__startswith="BRU/Stock").values("odoo_id")
+    quant = Quant.objects.filter(location_id__in=internal, quantity__gt=40).order_by("-odoo_id").first()
+    simulator.call("stock.quant", "write", [quant.odoo_id], {"inventory_quantity": quant.quantity * 3}, **INVENTORY)
+    settings.MIRROR_CHANGES_INLINE = False  # the change set goes to the broker as a task...
+    sync_model("stock.quant")
+    purge_broker()  # ...and Redis loses it before a worker takes it
+    assert not ApprovalRequest.objects.filter(odoo_id=quant.odoo_id, request_type=RequestType.INVENTORY_ADJUSTMENT)
+    assert "approvals.recheck_counts" in {spec["task"] for spec in default_schedules()}
+
+    assert recheck_counts() >= 1
+    recheck_counts()  # a second run (or a second beat) raises nothing more
+
+    raised = ApprovalRequest.objects.filter(odoo_id=quant.odoo_id, request_type=RequestType.INVENTORY_ADJUSTMENT)
+    assert raised.count() == 1 and raised.get().status == RequestStatus.PENDING

@@ -13,9 +13,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.urls import URLResolver, get_resolver, path
 from drf_spectacular.generators import SchemaGenerator
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.test import APIClient
@@ -304,6 +307,25 @@ def crashing_outside_drf(request):
     raise RuntimeError("a bug in a plain view")
 
 
+class DatabaseAway(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        raise OperationalError("terminating connection due to administrator command")
+
+
+class RedisAway(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+@login_not_required
+def database_away_outside_drf(request):
+    raise OperationalError("database is not currently accepting connections")
+
+
 def plain_page(request):
     return HttpResponse("ok")
 
@@ -312,6 +334,10 @@ urlpatterns = [
     path("api/v1/crash/", Crashing.as_view()),
     path("api/v1/busy/", Busy.as_view()),
     path("api/v1/plain-crash/", crashing_outside_drf),
+    path("api/v1/database-away/", DatabaseAway.as_view()),
+    path("api/v1/redis-away/", RedisAway.as_view()),
+    path("api/v1/plain-database-away/", database_away_outside_drf),
+    path("plain-database-away/", database_away_outside_drf),
 ]
 handler500 = problems.handler500
 
@@ -356,3 +382,21 @@ def test_the_api_settings_resolve_in_a_fresh_process_before_any_view_is_imported
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["PagePagination", "CappedJSONParser"]
+
+
+def test_a_database_that_does_not_answer_is_a_503_to_retry_not_a_500(test_urls):
+    """PostgreSQL restarting or dropping connections (the fault suite does it): try again shortly."""
+    client = APIClient(raise_request_exception=False)
+    for url in ("/api/v1/database-away/", "/api/v1/plain-database-away/"):
+        response = client.get(url)
+        body = assert_problem(response, 503, "unavailable")
+        assert response["Retry-After"] == "5" and "accepting" not in body["detail"]
+    page = client.get("/plain-database-away/")
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+
+
+def test_a_redis_that_does_not_answer_is_a_503_to_retry_not_a_500(test_urls):
+    """Throttling reads the cache in Redis: while Redis restarts, the API says so and when to retry."""
+    response = APIClient().get("/api/v1/redis-away/")
+    body = assert_problem(response, 503, "unavailable")
+    assert response["Retry-After"] == "5" and "6379" not in body["detail"]

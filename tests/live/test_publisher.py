@@ -3,7 +3,8 @@
 import pytest
 from django.db import transaction
 
-from apps.live.publisher import current_sequence, publish
+from apps.core.redis import get_redis
+from apps.live.publisher import SEQUENCE_KEY, current_sequence, publish
 from tests.channels import ChannelListener
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,3 +33,16 @@ def test_nothing_is_sent_before_commit_and_nothing_after_rollback():
         publish("case.changed", "PUB", {"case": "committed"})
         assert current_sequence("site.PUB") == before  # not yet: still inside the transaction
     assert listener.receive()["message"]["data"] == {"case": "committed"}
+
+
+def test_numbers_never_go_back_when_redis_loses_the_counter():
+    """Redis restarted without its data: the next number jumps above every number sent before, so a
+    screen sees a gap and resyncs at once, instead of ignoring new messages as old ones."""
+    listener = ChannelListener("site.PUB")
+    publish("case.changed", "PUB", {"case": "before the restart"})
+    sent = listener.receive()["message"]["seq"]
+    get_redis().delete(SEQUENCE_KEY.format(group="site.PUB"))
+
+    assert current_sequence("site.PUB") > sent  # what a screen subscribing now takes as its baseline
+    publish("case.changed", "PUB", {"case": "after the restart"})
+    assert listener.receive()["message"]["seq"] > sent + 1

@@ -79,6 +79,25 @@ def test_error_rate_per_method_returns_a_server_error_or_drops(sim):
     assert rpc.call("stock.picking", "search_count", []) > 0
 
 
+def test_committed_writes_are_counted_per_record_and_method(sim):
+    """How the fault suite proves no write-back reached Odoo twice: a refused call is no write, a
+    slow one (method_latency_ms) still lands once."""
+    rpc = Client(sim.url)
+    picking = rpc.call("stock.picking", "search", [], limit=1)[0]
+    rpc.call("stock.picking", "message_post", [picking], body="first note")
+    sim.set_faults(error_rate={"message_post": 1.0})
+    with pytest.raises(RpcError):
+        rpc.call("stock.picking", "message_post", [picking], body="refused note")
+    state = sim.set_faults(error_rate={}, method_latency_ms={"message_post": 20})
+    assert state["method_latency_ms"] == {"message_post": 20.0}
+    rpc.call("stock.picking", "message_post", [picking], body="slow note")
+    sim.reset_faults()
+
+    assert sim.writes("stock.picking", picking, "message_post") == 2
+    assert sim.writes("stock.picking", picking, "write") == 0
+    assert sim.state()["writes"] >= 2
+
+
 def http_error_types():
     import http.client
 

@@ -14,13 +14,17 @@ register with `register_problem` all come out this way; anything else is a logge
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -43,8 +47,28 @@ CODES: dict[int, str] = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     429: "throttled",
+    503: "unavailable",
 }
 SERVER_ERROR = "server_error"
+# The database or Redis refused or dropped the connection (restarting, failing over): not a bug, and
+# over in a moment. Clients get a 503 with Retry-After to try again, never a 500.
+SERVICE_AWAY: dict[tuple[type[Exception], ...], str] = {
+    (OperationalError, InterfaceError): "The database is not answering; try again in a moment.",
+    (
+        RedisConnectionError,
+        RedisTimeoutError,
+    ): "Redis (the cache and task queue) is not answering; try again in a moment.",
+}
+RETRY_AFTER_S = 5
+
+
+def _service_away(exc: BaseException | None) -> str | None:
+    """The sentence for an outage of a service we depend on, or None for any other error."""
+    for errors, detail in SERVICE_AWAY.items():
+        if isinstance(exc, errors):
+            return detail
+    return None
+
 
 # Domain error class → HTTP status when the exception does not carry its own `status`.
 _DOMAIN_ERRORS: dict[type[Exception], int] = {}
@@ -125,6 +149,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> HttpRe
 
     The answer is always JSON, whatever renderer the request negotiated (the schema view's YAML, the
     browsable API's HTML): one shape and one media type for every client."""
+    away = _service_away(exc)
+    if away is not None:
+        logger.warning("API request while a service is away: %s: %s", type(exc).__name__, exc)
+        return _service_away_response(away)
     exc = _translate(exc)
     handled = drf_exception_handler(exc, context)  # status, WWW-Authenticate/Retry-After, rollback
     if handled is None:
@@ -176,7 +204,21 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def _service_away_response(detail: str) -> JsonResponse:
+    response = _problem_response(503, detail)
+    response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
 def handler500(request: HttpRequest) -> HttpResponse:
+    # Called while Django handles the exception, so the exception is at hand.
+    away = _service_away(sys.exc_info()[1])
     if _is_api(request):
+        if away is not None:
+            return _service_away_response(away)
         return _problem_response(500, "Something went wrong on our side; it has been logged.")
+    if away is not None:
+        response = HttpResponse(away, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        return response
     return defaults.server_error(request)
