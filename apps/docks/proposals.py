@@ -22,7 +22,14 @@ from apps.docks import planning, rules
 from apps.docks.facts import SiteDockRules, bookings, door_facts, site_rules
 from apps.docks.following import FOLLOW_BACK
 from apps.docks.models import Appointment, AppointmentProposal, AppointmentStatus, DockDoor, ProposalStatus
-from apps.docks.services import LIVE_EVENT, Actor, DockError, _write_dates_to_odoo, appointment_create
+from apps.docks.services import (
+    LIVE_EVENT,
+    Actor,
+    DockError,
+    _write_dates_to_odoo,
+    appointment_create,
+    appointment_move,
+)
 from apps.live.publisher import publish
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Move, Picking, PickingType, Warehouse
@@ -248,7 +255,9 @@ def _locked(proposal: AppointmentProposal) -> AppointmentProposal:
 @transaction.atomic
 def proposal_accept(*, proposal: AppointmentProposal, actor: Actor = None) -> Appointment:
     """Make the proposal a planned appointment at its door and time; when that time is not the
-    pickings' scheduled date in Odoo, the new date is written to every picking through the outbox.
+    pickings' scheduled date in Odoo, the new date is written to every picking through the outbox —
+    or, when the site's rules ask an approval for such a change, the appointment is booked at Odoo's
+    date and its move to the proposed time waits for the approval like any other reschedule.
     Accepting twice returns the same appointment."""
     proposal = _locked(proposal)
     if proposal.status == P.ACCEPTED and proposal.appointment is not None:
@@ -257,20 +266,52 @@ def proposal_accept(*, proposal: AppointmentProposal, actor: Actor = None) -> Ap
         raise DockError("This proposal was dismissed; it can no longer be accepted.")
     if set(proposal.picking_odoo_ids) & _pickings_spoken_for(proposal.site, timezone.now()):
         raise DockError("Some of these pickings got an appointment meanwhile; the plan is being refreshed.")
-    appointment = appointment_create(
-        site=proposal.site,
-        door=proposal.door,
-        planned_start=proposal.planned_start,
-        planned_end=proposal.planned_end,
-        direction=proposal.direction,
-        carrier=proposal.carrier,
-        reference=proposal.route,
-        picking_odoo_ids=[int(i) for i in proposal.picking_odoo_ids],
-        load_lines=proposal.load_lines,
-        actor=actor,
+    picking_ids = [int(i) for i in proposal.picking_odoo_ids]
+    dates = list(Picking.objects.filter(odoo_id__in=picking_ids).values_list("scheduled_date", flat=True))
+    odoo_start = min((d for d in dates if d is not None), default=None)
+    dock_rules = site_rules(proposal.site)
+    asks = odoo_start is not None and rules.reschedule_needs_approval(
+        before=odoo_start,
+        after=proposal.planned_start,
+        tz=proposal.site.tzinfo,
+        asks=dock_rules.reschedule_needs_approval,
+        after_min=dock_rules.approval_after_min,
+        across_days=dock_rules.approval_across_days,
     )
-    dates = Picking.objects.filter(odoo_id__in=appointment.picking_odoo_ids).values_list("scheduled_date", flat=True)
-    if any(d != appointment.planned_start for d in dates):
+    start, end = proposal.planned_start, proposal.planned_end
+    if asks and odoo_start is not None:  # booked where Odoo has it now; the proposed time comes by the approved move
+        start, end = odoo_start, odoo_start + (proposal.planned_end - proposal.planned_start)
+    try:
+        appointment = appointment_create(
+            site=proposal.site,
+            door=proposal.door,
+            planned_start=start,
+            planned_end=end,
+            direction=proposal.direction,
+            carrier=proposal.carrier,
+            reference=proposal.route,
+            picking_odoo_ids=picking_ids,
+            load_lines=proposal.load_lines,
+            actor=actor,
+        )
+    except DockError as error:
+        if not asks:
+            raise
+        raise DockError(
+            f"Changing these pickings' date in Odoo needs an approval at this site, and door "
+            f"{proposal.door.name} cannot take them at Odoo's date ({error}). Book them at Odoo's date on "
+            "another door, then move the appointment.",
+            status=400,
+        ) from error
+    if asks:
+        appointment = appointment_move(
+            appointment=appointment,
+            door=proposal.door,
+            planned_start=proposal.planned_start,
+            planned_end=proposal.planned_end,
+            actor=actor,
+        )
+    elif any(d != appointment.planned_start for d in dates):
         _write_dates_to_odoo(appointment, actor=actor)
     proposal.status, proposal.appointment, proposal.decided_at = P.ACCEPTED, appointment, timezone.now()
     proposal.decided_by = actor if getattr(actor, "pk", None) else None  # type: ignore[assignment]

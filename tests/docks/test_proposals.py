@@ -13,6 +13,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from apps.accounts.roles import Role
+from apps.accounts.services import user_upsert
+from apps.approvals.defaults import ensure_default_policies
+from apps.approvals.models import ApprovalRequest, RequestStatus
+from apps.approvals.services.decisions import request_approve
 from apps.docks.models import Appointment, AppointmentProposal, DockRules, ProposalStatus
 from apps.docks.proposals import proposal_accept, proposal_dismiss, proposals_accept_day, proposals_refresh
 from apps.docks.selectors import local_day_window, timeline
@@ -20,6 +25,7 @@ from apps.docks.services import DockError
 from apps.mirror.changes import ChangeSet, dispatch
 from apps.mirror.models import Move, Partner, Picking, PickingType, Warehouse
 from apps.writeback.models import OutboxEntry
+from tests.conftest import PASSWORD
 from tests.docks.conftest import at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_morning")]  # now: Wed 2 Dec 11:00 Brussels
@@ -224,3 +230,36 @@ def test_a_day_with_no_free_door_proposes_nothing_rather_than_a_clash(mirror, do
     picking(201, RECEIPTS, timezone.now() + timedelta(hours=2), carrier="Raben")
     result = proposals_refresh(site=mirror)
     assert result.created == 0 and len(result.unplaced) == 1
+
+
+def test_accepting_where_a_date_change_needs_approval_books_at_odoos_date_and_asks(day, supervisor, sites):
+    """Brussels asks an approval for any change of a picking's date: the DHL truck is booked at Odoo's
+    08:00 and its move to the proposed 08:30 waits for the approver; nothing reaches the outbox before."""
+    ensure_default_policies()
+    DockRules.objects.filter(site=day).update(reschedule_needs_approval=True, approval_after_min=0)
+    proposals_refresh(site=day)
+    dhl = AppointmentProposal.objects.get(carrier="DHL Freight")
+
+    appointment = proposal_accept(proposal=dhl, actor=supervisor)
+
+    assert (appointment.door.name, appointment.planned_start, appointment.planned_end) == (
+        "D1",
+        local("08:00"),
+        local("08:28"),
+    )  # fmt: skip  (Odoo's earliest date, the truck's 28 minutes)
+    request = ApprovalRequest.objects.get(request_type="dock_reschedule")
+    assert appointment.pending_approval_id == request.pk and request.status == RequestStatus.PENDING
+    assert (appointment.pending_start, appointment.pending_end) == (local("08:30"), local("08:58"))
+    assert not OutboxEntry.objects.exists()  # Odoo keeps its dates until the approval
+    assert proposal_accept(proposal=dhl, actor=supervisor) == appointment  # a double click asks nothing more
+    assert ApprovalRequest.objects.filter(request_type="dock_reschedule").count() == 1
+
+    operations = user_upsert(
+        username="oli.ops", password=PASSWORD, roles=[Role.APPROVER_OPERATIONS], sites=[sites["BRU"]]
+    )
+    request_approve(request=request, user=operations)
+
+    appointment.refresh_from_db()
+    assert (appointment.planned_start, appointment.pending_approval_id) == (local("08:30"), None)
+    entries = OutboxEntry.objects.filter(cause_type="dock_change", cause_id=str(appointment.pk))
+    assert sorted(entries.values_list("odoo_id", flat=True)) == [102, 103]
