@@ -433,6 +433,17 @@ OUTBOUND_CLAIM_STALE_S = env.int("OUTBOUND_CLAIM_STALE_S", default=300)  # a `se
 OUTBOUND_SWEEP_BATCH = env.int("OUTBOUND_SWEEP_BATCH", default=500)  # deliveries the sweep dispatches per run
 WEBHOOK_SECRET_OVERLAP_H = env.int("WEBHOOK_SECRET_OVERLAP_H", default=24)  # old secret still signs after a rotation
 
+# --- Retention (apps/core/retention): days each kind of finished record is kept; 0 keeps it forever ----
+# docs/retention.md lists what each kind is and what is kept (KPI snapshots and the audit log are not purged).
+RETENTION_CASES_DAYS = env.int("RETENTION_CASES_DAYS", default=365)  # closed exception cases, with their timeline
+RETENTION_APPROVALS_DAYS = env.int("RETENTION_APPROVALS_DAYS", default=365)  # decided approval requests
+RETENTION_INBOUND_EVENTS_DAYS = env.int("RETENTION_INBOUND_EVENTS_DAYS", default=30)  # Odoo webhooks handled
+RETENTION_OUTBOX_DAYS = env.int("RETENTION_OUTBOX_DAYS", default=90)  # outbox entries finished (done, skipped…)
+RETENTION_DELIVERIES_DAYS = env.int("RETENTION_DELIVERIES_DAYS", default=30)  # outbound deliveries sent or dead
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)  # ids per short delete transaction
+RETENTION_MAX_ROWS_PER_RUN = env.int("RETENTION_MAX_ROWS_PER_RUN", default=20000)  # per kind; the next run goes on
+RETENTION_PURGE_EVERY_S = env.int("RETENTION_PURGE_EVERY_S", default=3600)  # default beat interval of the purge
+
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often
 LIVE_STALE_AFTER_S = env.int("LIVE_STALE_AFTER_S", default=30)  # badge turns red after this silence

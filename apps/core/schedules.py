@@ -30,6 +30,8 @@ def default_schedules() -> list[dict]:
         {"name": "Outbound delivery sweep", "task": "outbound.sweep", "every_s": 15},
         {"name": "Webhook: sync stall watch", "task": "integrations.sync_watch", "every_s": 60},
         {"name": "Dock planning proposals", "task": "docks.proposals_refresh", "every_s": 300},
+        # finished records past their RETENTION_*_DAYS, in short batches (docs/retention.md)
+        {"name": "Retention purge", "task": "core.purge_expired", "every_s": settings.RETENTION_PURGE_EVERY_S},
     ]
 
 

@@ -10,10 +10,12 @@ class DocksConfig(AppConfig):
         # pickings' scheduled dates through it.
         from apps.core.approval_kinds import APPROVAL_KINDS
         from apps.core.exception_facts import EXCEPTION_SOURCES
+        from apps.core.retention import register_retention_keeper
         from apps.docks.exceptions import DOCK_EXCEPTIONS, SOURCE
         from apps.docks.following import appointments_follow_changes
         from apps.docks.proposals import proposals_follow_changes
         from apps.docks.reschedule import DOCK_RESCHEDULE
+        from apps.docks.retention import REQUESTS_OF_APPOINTMENTS
         from apps.mirror.changes import subscribe
 
         subscribe(appointments_follow_changes)
@@ -24,3 +26,5 @@ class DocksConfig(AppConfig):
         # Late arrivals, no-shows, overruns and conflicts become cases in the exception queue (a
         # sibling app): core owns the registry, cases adopts every source's kinds.
         EXCEPTION_SOURCES.register(DOCK_EXCEPTIONS, name=SOURCE)
+        # An appointment waiting on a request keeps that request through the retention purge.
+        register_retention_keeper(REQUESTS_OF_APPOINTMENTS)

@@ -114,7 +114,9 @@ class OutboxEffect(models.Model):
     lets every rule on the mirror side tell "our own effect" from a new event in Odoo (an approved
     count applied by the outbox makes an inventory move; that move is not a new count)."""
 
-    entry = models.ForeignKey(OutboxEntry, on_delete=models.CASCADE, related_name="effects")
+    # Cleared when the retention purge removes a finished entry: the effect stays, so a write of ours
+    # that Odoo still shows is never taken for a new event (an old count raising a variance case).
+    entry = models.ForeignKey(OutboxEntry, null=True, on_delete=models.SET_NULL, related_name="effects")
     odoo_model = models.CharField(max_length=100)
     odoo_id = models.IntegerField()
     # Odoo's write_date of the record right after our write: a later write there is someone else's.
