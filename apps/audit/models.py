@@ -24,3 +24,30 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.subject}"
+
+
+class AuditArchive(models.Model):
+    """The anchor left by one `audit_archive` run: the chain's link across the entries it exported and removed.
+
+    The oldest remaining entry's ``previous_hash`` is the last archive's ``end_hash``, so `audit_verify`
+    starts from here instead of the genesis; an archive file is checked against ``start_hash``,
+    ``end_hash`` and ``entry_count``. Archives chain too: each one's ``start_hash`` is the previous
+    one's ``end_hash`` (the first one's is the genesis).
+    """
+
+    created_at = models.DateTimeField()
+    before = models.DateTimeField()  # entries written before this moment were archived (a prefix of the chain)
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField(unique=True)
+    entry_count = models.PositiveIntegerField()
+    start_hash = models.CharField(max_length=64)  # previous_hash of the first archived entry
+    end_hash = models.CharField(max_length=64, unique=True)  # entry_hash of the last archived entry
+    file_name = models.CharField(max_length=500)  # as given to --out: where the operator put it
+    file_sha256 = models.CharField(max_length=64)  # the file's bytes as written
+    completed_at = models.DateTimeField(null=True, blank=True)  # None: removal interrupted; run it again
+
+    class Meta:
+        ordering = ["last_id"]
+
+    def __str__(self) -> str:
+        return f"audit archive of entries {self.first_id}–{self.last_id} ({self.entry_count})"

@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.audit.models import AuditEntry
+from apps.audit.models import AuditArchive, AuditEntry
 
 GENESIS = "0" * 64
 CHAIN_LOCK_ID = 7_305_118_201  # pg_advisory_xact_lock key of the audit chain
@@ -49,7 +49,7 @@ def audit_record(
     clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
     with transaction.atomic():
         _lock_chain()
-        last = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        last = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or chain_anchor()
         entry = AuditEntry(
             at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
@@ -64,6 +64,11 @@ def audit_record(
         entry.entry_hash = entry_digest(entry)
         entry.save(force_insert=True)
     return entry
+
+
+def chain_anchor() -> str:
+    """Where the chain in the database starts: the last archive's end (apps.audit.archive), or the genesis."""
+    return AuditArchive.objects.order_by("-last_id").values_list("end_hash", flat=True).first() or GENESIS
 
 
 def _lock_chain() -> None:

@@ -1,4 +1,5 @@
-"""Prometheus metrics: sync lag, outbox backlog, failed webhooks (in and out), stuck approvals, open cases.
+"""Prometheus metrics: sync lag, outbox backlog, failed webhooks (in and out), stuck approvals, open cases,
+what the retention purge removed and what waits past its period.
 
 Every value is read from the database (and the breaker's Redis state) when Prometheus scrapes,
 not counted in process memory: web processes, workers and beat are many processes, and what an
@@ -13,11 +14,12 @@ from django.conf import settings
 from django.db.models import Count, Min
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from apps.approvals.models import OPEN_STATUSES, ApprovalRequest
 from apps.cases.models import Case
+from apps.core.retention.selectors import retention_overview
 from apps.mirror.models import InboundEvent
 from apps.mirror.selectors import sync_overview
 from apps.outbound.selectors import outbound_overview
@@ -29,7 +31,7 @@ PREFIX = "controltower"
 class ControlTowerCollector(Collector):
     """Reads the current state on each scrape; registered on a registry of its own."""
 
-    def collect(self) -> Iterator[GaugeMetricFamily | InfoMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily | InfoMetricFamily]:
         yield InfoMetricFamily(
             f"{PREFIX}_build", "Version of the running code.", value={"version": settings.APP_VERSION}
         )
@@ -39,6 +41,7 @@ class ControlTowerCollector(Collector):
         yield from _outbound_metrics()
         yield from _approval_metrics()
         yield from _case_metrics()
+        yield from _retention_metrics()
 
 
 def _gauge(name: str, documentation: str, labels: list[str] | None = None, value: float | None = None):
@@ -145,6 +148,31 @@ def _case_metrics():
     for site, count in late:
         breached.add_metric([site or ""], count)
     yield from (by_severity, breached)
+
+
+
+def _retention_metrics():
+    rows = retention_overview()
+    period = _gauge("retention_period_days", "Days finished records of the kind are kept (0: forever).", ["kind"])
+    last_run = _gauge(
+        "retention_last_run_timestamp_seconds", "When the retention purge last ran for the kind (Unix time).", ["kind"]
+    )
+    removed_last = _gauge("retention_last_removed", "Rows the kind's last retention purge removed.", ["kind"])
+    removed = CounterMetricFamily(
+        f"{PREFIX}_retention_removed", "Rows of the kind removed by the retention purge since it first ran.", labels=["kind"]
+    )
+    waiting = _gauge(
+        "retention_waiting", "Rows of the kind past their retention period after the last purge.", ["kind"]
+    )
+    for row in rows:
+        labels = [row["kind"]]
+        period.add_metric(labels, row["period_days"])
+        if row["last_run_at"] is not None:
+            last_run.add_metric(labels, row["last_run_at"].timestamp())
+        removed_last.add_metric(labels, row["last_removed"])
+        removed.add_metric(labels, row["total_removed"])
+        waiting.add_metric(labels, row["waiting"])
+    yield from (period, last_run, removed_last, removed, waiting)
 
 
 _registry = CollectorRegistry(auto_describe=False)

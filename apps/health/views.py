@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role, has_role
 from apps.accounts.selectors import sites_visible_to
+from apps.core.retention.selectors import retention_overview
 from apps.health.checks import readiness
 from apps.health.metrics import render_metrics
 from apps.health.selectors import first_sync_report
@@ -48,6 +49,8 @@ def integration(request):
         "sync_every_s": settings.MIRROR_SYNC_EVERY_S,
         "first_sync": first_sync_report(),
         "outbound": outbound_overview(_outbound_visible_to(request)),
+        # counts over every site: for admins, like /metrics
+        "retention": retention_overview() if has_role(request.user, Role.ADMIN) else None,
     }
     return render(request, "health/integration.html", context)
 
