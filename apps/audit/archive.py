@@ -48,7 +48,7 @@ class ArchiveError(Exception):
 
 @dataclass
 class ArchiveResult:
-    archive: AuditArchive
+    archive: AuditArchive | None  # None: only an interrupted earlier archive was finished
     entries: int
     batches: int
     finished_earlier: int  # entries of an interrupted earlier archive removed first
@@ -81,6 +81,8 @@ def audit_archive(
         raise
     if count == 0:
         partial.unlink(missing_ok=True)
+        if finished_earlier:
+            return ArchiveResult(archive=None, entries=0, batches=0, finished_earlier=finished_earlier)
         raise ArchiveError(f"No audit entries were written before {before:%Y-%m-%d %H:%M} UTC: nothing to archive.")
     os.replace(partial, out)
     archive = AuditArchive.objects.create(
@@ -267,7 +269,13 @@ def audit_archive_verify(path: Path) -> ArchiveReport:
     if archive is None:
         report.problem = "The file holds no entries."
         return report
-    if report.entries != archive.entry_count or previous != archive.end_hash:
+    if report.entries == archive.entry_count and last_id == archive.last_id and previous != archive.end_hash:
+        report.line = report.entries
+        report.problem = (
+            f"line {report.entries} (entry {last_id}) is not the entry its anchor ends with: it was changed "
+            "(and its hash recomputed)."
+        )
+    elif report.entries != archive.entry_count or previous != archive.end_hash:
         report.problem = (
             f"the archive ends after {report.entries} entries (at entry {last_id}); its anchor says "
             f"{archive.entry_count} entries ending at entry {archive.last_id}: the file is truncated."

@@ -35,6 +35,9 @@ class Command(BaseCommand):
         if result.finished_earlier:
             self.stdout.write(f"finished an interrupted archive first: {result.finished_earlier:,} entries removed")
         archive = result.archive
+        if archive is None:
+            self.stdout.write(self.style.SUCCESS("no further entries before that day: nothing more to archive"))
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"archived {result.entries:,} audit entries ({archive.first_id}–{archive.last_id}) to {options['out']} "
