@@ -309,6 +309,7 @@ def dispatch_adherence_many(periods: list[Period]) -> list[Measure]:
 for _definition in (
     KpiDefinition(
         code="exception_aging",
+        reads_retained=("cases",),
         name="Exception aging",
         question="How long have the open exceptions been waiting?",
         formula="Median age of the exception cases open at the end of the day (now, for today); "
@@ -323,6 +324,7 @@ for _definition in (
     ),
     KpiDefinition(
         code="exception_acknowledge_time",
+        reads_retained=("cases",),
         name="Time to acknowledge",
         question="How soon does someone pick up a new exception?",
         formula="Median time from opening to acknowledgement of the cases acknowledged that day.",
@@ -336,6 +338,7 @@ for _definition in (
     ),
     KpiDefinition(
         code="exception_resolve_time",
+        reads_retained=("cases",),
         name="Time to resolve",
         question="How long does an exception take to clear?",
         formula="Median time from opening to resolution of the cases resolved that day (by a person or by itself).",
@@ -347,6 +350,7 @@ for _definition in (
     ),
     KpiDefinition(
         code="approval_turnaround",
+        reads_retained=("approvals",),
         name="Approval turnaround",
         question="How long do decisions wait?",
         formula="Median time from raising to the final decision of the approval requests a person decided that day "
@@ -362,6 +366,7 @@ for _definition in (
     ),
     KpiDefinition(
         code="approval_sla_breaches",
+        reads_retained=("approvals",),
         name="Approvals breaching SLA",
         question="How often does a decision come after its SLA?",
         formula="Approval steps decided that day after their SLA due time ÷ all approval steps decided that day.",
@@ -374,6 +379,7 @@ for _definition in (
     ),
     KpiDefinition(
         code="straight_through_rate",
+        reads_retained=("approvals",),
         name="Straight-through rate",
         question="How many requests does policy release without a person?",
         formula="Approval requests raised that day and released straight-through by policy ÷ all raised that day; "

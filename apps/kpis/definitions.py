@@ -70,6 +70,9 @@ class KpiDefinition:
     hourly: bool = False  # also kept per local hour (see HOURLY_NOTE)
     # Optional: every hour of a day from one read (the state-at-a-moment KPIs), instead of one per hour.
     compute_many: Callable[[list[Period]], list[Measure]] | None = None
+    # Retention kinds (apps.core.retention) whose rows it counts: a day older than what they still
+    # hold keeps its snapshot, never recomputed from what the purge left.
+    reads_retained: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, str | bool]:
         return {

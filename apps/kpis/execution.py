@@ -139,6 +139,7 @@ for _definition in (
     ),
     KpiDefinition(
         code="blocked_shipments",
+        reads_retained=("cases",),
         name="Blocked shipments",
         question="How many deliveries are stuck at the end of the day?",
         formula="Blocked-shipment exceptions open at the end of the day (now, for today).",
@@ -163,6 +164,7 @@ for _definition in (
     ),
     KpiDefinition(
         code="writeback_failures",
+        reads_retained=("outbox",),
         name="Write-back failures",
         question="How often does a decision fail to reach Odoo by itself?",
         formula="Writes to Odoo asked for that day that needed a person or were given up ÷ all asked for that day.",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.core.retention import complete_since
 from apps.kpis.definitions import KpiDefinition, Period, definition, definitions
 from apps.kpis.models import KpiHourSnapshot, KpiSiteSettings, KpiSnapshot, KpiTarget
 from apps.live.publisher import publish
@@ -107,6 +108,10 @@ def kpi_snapshots_refresh(
     changed = []
     chosen = list(kpis or definitions())
     for kpi in chosen:
+        kept = _kept_by_retention(kpi, site=site, day=day, start=start, now=now)
+        if kept is not None:
+            snapshots.append(kept)
+            continue
         measure = kpi.compute(period)
         previous = KpiSnapshot.objects.filter(site=site, kpi=kpi.code, day=day).values_list("value", flat=True).first()
         snapshot, created = KpiSnapshot.objects.update_or_create(
@@ -131,6 +136,15 @@ def kpi_snapshots_refresh(
     if changed and announce:
         publish(SNAPSHOT_EVENT, site.code, {"site": site.code, "day": day.isoformat(), "kpis": changed})
     return snapshots
+
+
+def _kept_by_retention(kpi: KpiDefinition, *, site: Site, day: date, start: datetime, now: datetime) -> KpiSnapshot | None:
+    """The day's snapshot, when the retention purge may have removed rows it counted: history outlives
+    raw rows, so a backfill over old days keeps what was computed while they were all there."""
+    since = complete_since(kpi.reads_retained, now) if kpi.reads_retained else None
+    if since is None or start >= since:
+        return None
+    return KpiSnapshot.objects.filter(site=site, kpi=kpi.code, day=day).first()
 
 
 @dataclass(frozen=True)

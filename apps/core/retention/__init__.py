@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -80,6 +81,17 @@ def register_retention_kind(kind: RetentionKind) -> RetentionKind:
 def register_retention_keeper(keeper: RetentionKeeper) -> RetentionKeeper:
     """Called from the ``ready()`` of an app that refers to another app's rows by id."""
     return RETENTION_KEEPERS.register(keeper, name=f"{keeper.kind}:{keeper.name}")
+
+
+def complete_since(kind_codes: Iterable[str], now: datetime) -> datetime | None:
+    """The moment since which every row of these kinds is still in the database: the purge removes only
+    rows finished before ``now`` minus their period. None when none of them is ever purged (period 0).
+
+    What reads history from purged rows (KPI snapshots) recomputes a period only from this moment on.
+    """
+    codes = set(kind_codes)
+    horizons = [now - timedelta(days=kind.period_days) for kind in RETENTION_KINDS if kind.code in codes and kind.period_days > 0]
+    return max(horizons) if horizons else None
 
 
 def keepers_for(kind_code: str) -> list[RetentionKeeper]:
