@@ -33,12 +33,13 @@ APPROVALS = RetentionKind(
 
 def outbox_entries_requests_need(ids: list[int]) -> set[int]:
     """Outbox entries a request still shows (its "sent to Odoo" line): kept while the request is."""
-    return set(
-        ApprovalRequest.objects.filter(outbox_entry_id__in=ids).values_list("outbox_entry_id", flat=True)
-    ) - {None}
+    found = ApprovalRequest.objects.filter(outbox_entry_id__in=ids).values_list("outbox_entry_id", flat=True)
+    return {entry_id for entry_id in found if entry_id is not None}
 
 
 OUTBOX_OF_REQUESTS = RetentionKeeper(
-    kind="outbox", name="approvals: requests show their outbox entry", still_needed=outbox_entries_requests_need,
+    kind="outbox",
+    name="approvals: requests show their outbox entry",
+    still_needed=outbox_entries_requests_need,
     held_by="approvals",
 )

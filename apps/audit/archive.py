@@ -64,7 +64,9 @@ def audit_archive(
     """
     now = now or timezone.now()
     if before > now:
-        raise ArchiveError(f"--before {before:%Y-%m-%d} is in the future: only entries already written can be archived.")
+        raise ArchiveError(
+            f"--before {before:%Y-%m-%d} is in the future: only entries already written can be archived."
+        )
     if out.exists():
         raise ArchiveError(f"{out} exists already: choose a new file name (an archive is never overwritten).")
     finished_earlier = _finish_interrupted(batch_size)
@@ -157,7 +159,9 @@ def _remove_through(archive: AuditArchive, batch_size: int) -> int:
         with transaction.atomic():
             _allow_delete()
             ids = list(
-                AuditEntry.objects.filter(id__lte=archive.last_id).order_by("id").values_list("id", flat=True)[:batch_size]
+                AuditEntry.objects.filter(id__lte=archive.last_id)
+                .order_by("id")
+                .values_list("id", flat=True)[:batch_size]
             )
             if not ids:
                 return batches
@@ -255,16 +259,24 @@ def audit_archive_verify(path: Path) -> ArchiveReport:
                     previous = report.archive.start_hash
                 entry = _entry(row)
                 if entry.previous_hash != previous:
-                    what = "does not start where its anchor says" if number == 1 else "does not follow the line before it"
+                    what = (
+                        "does not start where its anchor says" if number == 1 else "does not follow the line before it"
+                    )
                     return _fail(
-                        report, number, f"line {number} (entry {row['id']}) {what}: a line was removed, inserted or reordered."
+                        report,
+                        number,
+                        f"line {number} (entry {row['id']}) {what}: a line was removed, inserted or reordered.",
                     )
                 if entry_digest(entry) != row["entry_hash"]:
-                    return _fail(report, number, f"line {number} (entry {row['id']}) was changed after it was archived.")
+                    return _fail(
+                        report, number, f"line {number} (entry {row['id']}) was changed after it was archived."
+                    )
                 previous, last_id = row["entry_hash"], row["id"]
                 report.entries += 1
     except (EOFError, OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-        return _fail(report, report.entries + 1, f"the file is truncated or damaged after line {report.entries} ({exc}).")
+        return _fail(
+            report, report.entries + 1, f"the file is truncated or damaged after line {report.entries} ({exc})."
+        )
     archive = report.archive
     if archive is None:
         report.problem = "The file holds no entries."

@@ -33,7 +33,9 @@ def audit_chain_verify() -> ChainReport:
     previous = GENESIS
     for anchor in anchors:
         if anchor.start_hash != previous:
-            report.reason = f"the archive anchor of entries {anchor.first_id}–{anchor.last_id} does not follow the one before it"
+            report.reason = (
+                f"the archive anchor of entries {anchor.first_id}–{anchor.last_id} does not follow the one before it"
+            )
             return report
         previous = anchor.end_hash
     latest = anchors[-1] if anchors else None
@@ -44,7 +46,8 @@ def audit_chain_verify() -> ChainReport:
             report.broken_at, report.reason = first.pk, "it was archived (its anchor exists) but is still in the log"
             return report
         report.notes.append(
-            f"archiving of entries {latest.first_id}–{latest.last_id} was interrupted: run audit_archive again to finish"
+            f"archiving of entries {latest.first_id}–{latest.last_id} was interrupted: "
+            "run audit_archive again to finish"
         )
         previous = latest.start_hash if first.pk == latest.first_id else first.previous_hash
         must_pass = (latest.last_id, latest.end_hash)

@@ -9,10 +9,10 @@ class CasesConfig(AppConfig):
         # Lower layers call cases only through the registries they own (apps/core/registry.py):
         # mirror change sets, the outbox's attention calls and sibling apps' exception facts feed
         # detection; the pulse shows our counts.
+        from apps.cases.retention import CASES, OUTBOX_OF_OPEN_CASES
         from apps.cases.selectors import site_exception_headline
         from apps.cases.services.detection import detect_changes, facts_rejudge
         from apps.cases.services.intake import on_outbox_needs_attention
-        from apps.cases.retention import CASES, OUTBOX_OF_OPEN_CASES
         from apps.core.exception_facts import FACTS_CHANGED
         from apps.core.retention import register_retention_keeper, register_retention_kind
         from apps.live.pulse import SITE_HEADLINE

@@ -150,7 +150,6 @@ def _case_metrics():
     yield from (by_severity, breached)
 
 
-
 def _retention_metrics():
     rows = retention_overview()
     period = _gauge("retention_period_days", "Days finished records of the kind are kept (0: forever).", ["kind"])
@@ -159,7 +158,9 @@ def _retention_metrics():
     )
     removed_last = _gauge("retention_last_removed", "Rows the kind's last retention purge removed.", ["kind"])
     removed = CounterMetricFamily(
-        f"{PREFIX}_retention_removed", "Rows of the kind removed by the retention purge since it first ran.", labels=["kind"]
+        f"{PREFIX}_retention_removed",
+        "Rows of the kind removed by the retention purge since it first ran.",
+        labels=["kind"],
     )
     waiting = _gauge(
         "retention_waiting", "Rows of the kind past their retention period after the last purge.", ["kind"]

@@ -138,7 +138,9 @@ def kpi_snapshots_refresh(
     return snapshots
 
 
-def _kept_by_retention(kpi: KpiDefinition, *, site: Site, day: date, start: datetime, now: datetime) -> KpiSnapshot | None:
+def _kept_by_retention(
+    kpi: KpiDefinition, *, site: Site, day: date, start: datetime, now: datetime
+) -> KpiSnapshot | None:
     """The day's snapshot, when the retention purge may have removed rows it counted: history outlives
     raw rows, so a backfill over old days keeps what was computed while they were all there."""
     since = complete_since(kpi.reads_retained, now) if kpi.reads_retained else None

@@ -190,7 +190,9 @@ def test_archiving_refuses_what_it_cannot_do(supervisor, tmp_path):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("audit_archive", "--before", "June", "--out", str(out))
     with pytest.raises(CommandError, match="in the future"):
-        call_command("audit_archive", "--before", (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%d"), "--out", str(out))
+        call_command(
+            "audit_archive", "--before", (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%d"), "--out", str(out)
+        )
     with pytest.raises(CommandError, match="nothing to archive"):
         call_command("audit_archive", "--before", "2024-01-01", "--out", str(out))
     out.write_bytes(b"keep me")
@@ -219,8 +221,15 @@ def test_an_interrupted_removal_is_reported_and_finished_by_the_next_run(supervi
     out = tmp_path / "audit.jsonl.gz"
     count, first_id, last_id, end_hash = _export(AuditEntry.objects.filter(at__lt=CUT).order_by("id"), GENESIS, out)
     AuditArchive.objects.create(
-        created_at=timezone.now(), before=CUT, first_id=first_id, last_id=last_id, entry_count=count,
-        start_hash=GENESIS, end_hash=end_hash, file_name=str(out), file_sha256="0" * 64,
+        created_at=timezone.now(),
+        before=CUT,
+        first_id=first_id,
+        last_id=last_id,
+        entry_count=count,
+        start_hash=GENESIS,
+        end_hash=end_hash,
+        file_name=str(out),
+        file_sha256="0" * 64,
     )
     tamper(lambda: AuditEntry.objects.filter(id__lt=first_id + 3).delete())
 

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from rest_framework.test import APIClient
 
-from apps.cases.models import Case
 from apps.approvals.models import ApprovalRequest
+from apps.cases.models import Case
 from apps.core.retention.services import retention_purge
 from apps.kpis.models import KpiSnapshot
 from apps.kpis.services import kpi_snapshots_backfill, local_day_bounds

@@ -193,4 +193,3 @@ def test_the_command_and_the_hourly_job(make_case, capsys):
     assert purge_expired() == {"cases": 1, "approvals": 0, "inbound_events": 0, "outbox": 0, "deliveries": 0}
     assert not Case.objects.exists()
     assert any(spec["task"] == "core.purge_expired" for spec in default_schedules())
-

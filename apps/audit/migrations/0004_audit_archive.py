@@ -4,29 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_one_successor_per_entry'),
+        ("audit", "0003_one_successor_per_entry"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditArchive',
+            name="AuditArchive",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField()),
-                ('before', models.DateTimeField()),
-                ('first_id', models.BigIntegerField()),
-                ('last_id', models.BigIntegerField(unique=True)),
-                ('entry_count', models.PositiveIntegerField()),
-                ('start_hash', models.CharField(max_length=64)),
-                ('end_hash', models.CharField(max_length=64, unique=True)),
-                ('file_name', models.CharField(max_length=500)),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField()),
+                ("before", models.DateTimeField()),
+                ("first_id", models.BigIntegerField()),
+                ("last_id", models.BigIntegerField(unique=True)),
+                ("entry_count", models.PositiveIntegerField()),
+                ("start_hash", models.CharField(max_length=64)),
+                ("end_hash", models.CharField(max_length=64, unique=True)),
+                ("file_name", models.CharField(max_length=500)),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['last_id'],
+                "ordering": ["last_id"],
             },
         ),
     ]

@@ -4,29 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RetentionState',
+            name="RetentionState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, unique=True)),
-                ('period_days', models.PositiveIntegerField(default=0)),
-                ('last_run_at', models.DateTimeField(blank=True, null=True)),
-                ('last_removed', models.PositiveIntegerField(default=0)),
-                ('total_removed', models.PositiveBigIntegerField(default=0)),
-                ('waiting', models.PositiveIntegerField(default=0)),
-                ('kept', models.PositiveIntegerField(default=0)),
-                ('last_duration_ms', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=40, unique=True)),
+                ("period_days", models.PositiveIntegerField(default=0)),
+                ("last_run_at", models.DateTimeField(blank=True, null=True)),
+                ("last_removed", models.PositiveIntegerField(default=0)),
+                ("total_removed", models.PositiveBigIntegerField(default=0)),
+                ("waiting", models.PositiveIntegerField(default=0)),
+                ("kept", models.PositiveIntegerField(default=0)),
+                ("last_duration_ms", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['kind'],
+                "ordering": ["kind"],
             },
         ),
     ]

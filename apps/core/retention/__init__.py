@@ -90,7 +90,11 @@ def complete_since(kind_codes: Iterable[str], now: datetime) -> datetime | None:
     What reads history from purged rows (KPI snapshots) recomputes a period only from this moment on.
     """
     codes = set(kind_codes)
-    horizons = [now - timedelta(days=kind.period_days) for kind in RETENTION_KINDS if kind.code in codes and kind.period_days > 0]
+    horizons = [
+        now - timedelta(days=kind.period_days)
+        for kind in RETENTION_KINDS
+        if kind.code in codes and kind.period_days > 0
+    ]
     return max(horizons) if horizons else None
 
 

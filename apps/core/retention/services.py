@@ -131,7 +131,9 @@ def _still_needed(kind: RetentionKind, keepers: list[RetentionKeeper], ids: list
     return held
 
 
-def _delete_batch(kind: RetentionKind, keepers: list[RetentionKeeper], ids: list[int], cutoff: datetime, report: KindPurge) -> None:
+def _delete_batch(
+    kind: RetentionKind, keepers: list[RetentionKeeper], ids: list[int], cutoff: datetime, report: KindPurge
+) -> None:
     """One short transaction: re-check, then delete the rows and (cascade) their children."""
     with transaction.atomic():
         # Re-read under the transaction: a row reopened, or claimed by a keeper, since the scan stays.

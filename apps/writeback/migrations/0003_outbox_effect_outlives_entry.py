@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('writeback', '0002_outbox_effect'),
+        ("writeback", "0002_outbox_effect"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboxeffect',
-            name='entry',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='effects', to='writeback.outboxentry'),
+            model_name="outboxeffect",
+            name="entry",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="effects",
+                to="writeback.outboxentry",
+            ),
         ),
     ]

@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--before", required=True, help="YYYY-MM-DD: entries written before this day (UTC)")
-        parser.add_argument("--out", required=True, type=Path, help="the archive file to write, e.g. audit-2025.jsonl.gz")
+        parser.add_argument(
+            "--out", required=True, type=Path, help="the archive file to write, e.g. audit-2025.jsonl.gz"
+        )
         parser.add_argument("--batch-size", type=int, default=DELETE_BATCH, help="entries removed per transaction")
 
     def handle(self, *args, **options):

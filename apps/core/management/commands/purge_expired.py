@@ -13,7 +13,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="count what would be removed, remove nothing")
         parser.add_argument(
-            "--kind", action="append", dest="kinds", help=f"only this kind (repeatable): {', '.join(RETENTION_KINDS.names())}"
+            "--kind",
+            action="append",
+            dest="kinds",
+            help=f"only this kind (repeatable): {', '.join(RETENTION_KINDS.names())}",
         )
         parser.add_argument("--max-rows", type=int, default=None, help="rows per kind this run (default: the setting)")
 
