@@ -5,7 +5,9 @@ import os
 
 import pytest
 
+from apps.cases.models import Case
 from apps.core.retention.services import retention_purge
+from apps.mirror.models import InboundEvent
 from tests.conftest import PASSWORD
 from tests.retention.conftest import NOW, days_ago
 
@@ -14,11 +16,16 @@ SCREENS = os.environ.get("CT_SCREENS_DIR", os.path.join(os.path.dirname(__file__
 SIZES = {"tv": (1920, 1080), "desk": (1366, 768), "tablet": (768, 1024)}
 
 
-def test_an_admin_sees_what_retention_removed(page, live_server, admin_user, make_case, make_event):
+def test_an_admin_sees_what_retention_removed(page, live_server, admin_user, sites):
     for day in range(5):
-        make_case(resolved_at=days_ago(400 + day))
+        resolved = days_ago(400 + day)
+        Case.objects.create(
+            site=sites["BRU"], kind="picking_late", dedupe_key=f"e2e-retention:{day}", title=f"Case {day}",
+            status="resolved", is_open=False, opened_at=resolved, last_seen_at=resolved, resolved_at=resolved,
+        )  # fmt: skip
     for day in range(3):
-        make_event(received_at=days_ago(40 + day))
+        event = InboundEvent.objects.create(dedupe_key=f"e2e-retention:{day}", status="processed")
+        InboundEvent.objects.filter(pk=event.pk).update(received_at=days_ago(40 + day))
     retention_purge(now=NOW, max_rows=4)
 
     page.goto(f"{live_server.url}/accounts/login/")
