@@ -3,6 +3,8 @@ children, and never what a live record still refers to."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -193,3 +195,24 @@ def test_the_command_and_the_hourly_job(make_case, capsys):
     assert purge_expired() == {"cases": 1, "approvals": 0, "inbound_events": 0, "outbox": 0, "deliveries": 0}
     assert not Case.objects.exists()
     assert any(spec["task"] == "core.purge_expired" for spec in default_schedules())
+
+
+def test_a_request_a_dock_appointment_waits_on_stays(sites, make_request):
+    from apps.docks.models import Appointment, DockDoor
+
+    waited_on = make_request(decided_at=days_ago(400))
+    other = make_request(decided_at=days_ago(400))
+    door = DockDoor.objects.create(site=sites["BRU"], name="D1")
+    Appointment.objects.create(
+        site=sites["BRU"],
+        door=door,
+        planned_start=days_ago(1),
+        planned_end=days_ago(1) + timedelta(hours=1),
+        pending_approval_id=waited_on.pk,
+    )
+
+    report = by_kind(retention_purge(kinds=["approvals"], now=NOW))["approvals"]
+
+    assert set(ApprovalRequest.objects.values_list("pk", flat=True)) == {waited_on.pk}
+    assert not ApprovalRequest.objects.filter(pk=other.pk).exists()
+    assert (report.removed, report.kept) == (1, 1)
