@@ -58,11 +58,16 @@ def outbox_pause(*, reason: str, actor: User | None = None, operator: str = "") 
     row, _ = OutboxSwitch.objects.select_for_update().get_or_create(pk=OutboxSwitch.SINGLETON)
     if row.paused:
         return outbox_pause_state()
-    row.paused, row.reason, row.changed_at, row.changed_by = True, reason.strip()[:300], timezone.now(), _who(
-        actor, operator
+    row.paused, row.reason, row.changed_at, row.changed_by = (
+        True,
+        reason.strip()[:300],
+        timezone.now(),
+        _who(actor, operator),
     )
     row.save()
-    audit_record(action="outbox.paused", subject="outbox", actor=actor, data={"reason": row.reason, "by": row.changed_by})
+    audit_record(
+        action="outbox.paused", subject="outbox", actor=actor, data={"reason": row.reason, "by": row.changed_by}
+    )
     return outbox_pause_state()
 
 

@@ -165,11 +165,10 @@ def _sql_findings(name: str, statements: list[str], created: set[str]) -> Iterat
         table = altered.group(1) if altered else ""
         if table and table in created:
             continue
-        if altered:
-            if any(pattern.search(flat) for pattern in REWRITES[:2]):
-                yield Finding(name, "rewrite-sql", flat[:160])
-            elif ADD_CONSTRAINT.search(flat) and not NOT_VALID.search(flat) and is_big(table):
-                yield Finding(name, "rewrite-sql", flat[:160])
+        rewrites = any(pattern.search(flat) for pattern in REWRITES[:2])
+        validates = bool(ADD_CONSTRAINT.search(flat)) and not NOT_VALID.search(flat) and is_big(table)
+        if altered and (rewrites or validates):
+            yield Finding(name, "rewrite-sql", flat[:160])
         if any(pattern.search(flat) for pattern in REWRITES[2:]):
             yield Finding(name, "rewrite-sql", flat[:160])
         index = CREATE_INDEX.search(flat)
@@ -210,7 +209,9 @@ def scan_operations(extra: list[migrations.Migration] = ()) -> list[Finding]:
                 operation.state_forwards(migration.app_label, state)
             continue
         created = {
-            _table_of_new(migration.app_label, op) for op in migration.operations if isinstance(op, migrations.CreateModel)
+            _table_of_new(migration.app_label, op)
+            for op in migration.operations
+            if isinstance(op, migrations.CreateModel)
         }
         for operation in migration.operations:
             findings.extend(_operation_findings(name, migration.app_label, operation, state, created))

@@ -37,7 +37,9 @@ ALLOWED = {
 
 
 def unexpected(findings) -> list[str]:
-    return [f"{finding} ({RULES[finding.rule]})" for finding in findings if (finding.migration, finding.rule) not in ALLOWED]
+    return [
+        f"{finding} ({RULES[finding.rule]})" for finding in findings if (finding.migration, finding.rule) not in ALLOWED
+    ]
 
 
 def test_no_migration_is_unsafe_for_a_rolling_upgrade():
@@ -70,9 +72,14 @@ def new_migration(*operations) -> migrations.Migration:
         (migrations.RenameField("picking", "origin", "source_document"), "contract"),
         (migrations.DeleteModel("orderpoint"), "contract"),
         (migrations.AlterField("picking", "origin", models.IntegerField(default=0)), "type-change"),
-        (migrations.AddIndex("picking", models.Index(fields=["origin"], name="picking_origin_idx")), "index-on-big-table"),
         (
-            migrations.RunSQL('ALTER TABLE "mirror_picking" ALTER COLUMN "odoo_id" TYPE bigint', migrations.RunSQL.noop),
+            migrations.AddIndex("picking", models.Index(fields=["origin"], name="picking_origin_idx")),
+            "index-on-big-table",
+        ),
+        (
+            migrations.RunSQL(
+                'ALTER TABLE "mirror_picking" ALTER COLUMN "odoo_id" TYPE bigint', migrations.RunSQL.noop
+            ),
             "rewrite-sql",
         ),
         (migrations.RunSQL('CREATE INDEX picking_x ON "mirror_picking" (name)', migrations.RunSQL.noop), "rewrite-sql"),
@@ -91,7 +98,9 @@ def test_the_safe_forms_pass():
         migrations.AddField("picking", "priority_rank", models.IntegerField(db_default=0)),
         AddIndexConcurrently("picking", models.Index(fields=["origin"], name="picking_origin_idx")),
         migrations.RunSQL('CREATE INDEX CONCURRENTLY picking_y ON "mirror_picking" (name)', migrations.RunSQL.noop),
-        migrations.CreateModel("Wave", [("id", models.BigAutoField(primary_key=True)), ("code", models.CharField(max_length=9))]),
+        migrations.CreateModel(
+            "Wave", [("id", models.BigAutoField(primary_key=True)), ("code", models.CharField(max_length=9))]
+        ),
         migrations.AddIndex("wave", models.Index(fields=["code"], name="wave_code_idx")),  # a new, empty table
     )
     assert [str(f) for f in scan_operations(extra=[safe]) if f.migration == "mirror.9999_new"] == []

@@ -123,5 +123,7 @@ def test_a_restore_mid_scenario_writes_nothing_to_odoo_twice(
 
     # Odoo saw each write exactly as often as before the restore: nothing twice.
     assert {picking: writes_on(simulator, picking) for picking in written} == written
-    messages = simulator.call("mail.message", "search_count", [["res_id", "=", in_flight], ["body", "ilike", "Shipped early"]])
+    messages = simulator.call(
+        "mail.message", "search_count", [["res_id", "=", in_flight], ["body", "ilike", "Shipped early"]]
+    )
     assert messages == 1

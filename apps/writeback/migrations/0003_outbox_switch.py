@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('writeback', '0002_outbox_effect'),
+        ("writeback", "0002_outbox_effect"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutboxSwitch',
+            name="OutboxSwitch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('paused', models.BooleanField(default=False)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('changed_at', models.DateTimeField(blank=True, null=True)),
-                ('changed_by', models.CharField(blank=True, max_length=150)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("paused", models.BooleanField(default=False)),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("changed_at", models.DateTimeField(blank=True, null=True)),
+                ("changed_by", models.CharField(blank=True, max_length=150)),
             ],
             options={
-                'verbose_name': 'outbox switch',
+                "verbose_name": "outbox switch",
             },
         ),
     ]

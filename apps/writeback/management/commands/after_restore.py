@@ -64,4 +64,6 @@ class Command(BaseCommand):
             self.stdout.write("The outbox is not paused; nothing to do.")
             return
         state = outbox_resume(actor=actor, operator=operator, note=note)
-        self.stdout.write(self.style.SUCCESS(f"Outbox resumed by {state.changed_by}: due entries go at the next sweep."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Outbox resumed by {state.changed_by}: due entries go at the next sweep.")
+        )
