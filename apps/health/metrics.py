@@ -23,6 +23,7 @@ from apps.core.retention.selectors import retention_overview
 from apps.mirror.models import InboundEvent
 from apps.mirror.selectors import sync_overview
 from apps.outbound.selectors import outbound_overview
+from apps.writeback.pause import outbox_is_paused
 from apps.writeback.selectors import outbox_overview
 
 PREFIX = "controltower"
@@ -85,6 +86,11 @@ def _outbox_metrics():
         "outbox_oldest_pending_age_seconds",
         "Age of the oldest write-back entry still waiting (0 when none waits).",
         value=outbox["oldest_pending_age_s"] or 0,
+    )
+    yield _gauge(
+        "outbox_paused",
+        "1 while write-back to Odoo is paused (after a restore, until a person resumes it), else 0.",
+        value=1 if outbox_is_paused() else 0,
     )
 
 

@@ -1,10 +1,13 @@
 import hmac
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role, has_role
@@ -17,6 +20,7 @@ from apps.mirror.selectors import sync_overview, unmapped_warehouses
 from apps.mirror.services.webhooks import webhook_answer_times
 from apps.outbound.models import OutboundDelivery
 from apps.outbound.selectors import outbound_overview
+from apps.writeback.pause import outbox_pause, outbox_pause_state, outbox_resume
 from apps.writeback.selectors import outbox_entries_visible_to, outbox_overview
 
 
@@ -51,8 +55,32 @@ def integration(request):
         "outbound": outbound_overview(_outbound_visible_to(request)),
         # counts over every site: for admins, like /metrics
         "retention": retention_overview() if has_role(request.user, Role.ADMIN) else None,
+        "outbox_pause": outbox_pause_state(),
+        "can_switch": has_role(request.user, Role.ADMIN),
     }
     return render(request, "health/integration.html", context)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def outbox_pause_view(request):
+    """An admin pauses write-back to Odoo (audited), e.g. before restoring a backup."""
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Say why write-back is paused: everyone on this page reads it."))
+        return redirect("health:integration")
+    outbox_pause(reason=reason, actor=request.user)
+    messages.success(request, _("Write-back to Odoo paused: nothing is written until it is resumed."))
+    return redirect("health:integration")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def outbox_resume_view(request):
+    """An admin lets write-back run again (audited) after checking what after_restore listed."""
+    outbox_resume(actor=request.user, note=request.POST.get("note", "").strip()[:300])
+    messages.success(request, _("Write-back to Odoo resumed: waiting entries go at the next sweep."))
+    return redirect("health:integration")
 
 
 def _outbound_visible_to(request):

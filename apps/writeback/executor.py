@@ -38,6 +38,7 @@ from apps.writeback import conf, hooks
 from apps.writeback.models import OutboxAttempt, OutboxEffect, OutboxEntry
 from apps.writeback.operations import OPERATIONS, OperationRefused
 from apps.writeback.operations.base import ProducedRecord
+from apps.writeback.pause import outbox_is_paused
 from apps.writeback.recording import RecordingClient
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,8 @@ def claimable(now: datetime) -> Q:
 def _claim(entry_id: int, now: datetime) -> tuple[OutboxEntry, OutboxAttempt] | None:
     """Take the entry for this worker, or None when it is not due or someone else has it."""
     token = uuid.uuid4().hex
+    if outbox_is_paused():  # after a restore, until a person resumes it (apps/writeback/pause.py)
+        return None
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             entry = OutboxEntry.objects.select_for_update(skip_locked=True).filter(claimable(now), pk=entry_id).first()
@@ -299,6 +302,8 @@ def outbox_sweep(*, now: datetime | None = None, limit: int | None = None) -> li
     lets one through).
     """
     now = now or timezone.now()
+    if outbox_is_paused():
+        return []
     redispatch_before = now - timedelta(seconds=conf.redispatch_after_s())
     not_recently_sent = Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=redispatch_before)
     due = OutboxEntry.objects.filter(claimable(now)).filter(not_recently_sent | Q(status=Status.RUNNING))

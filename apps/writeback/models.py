@@ -133,3 +133,27 @@ class OutboxEffect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.odoo_model}:{self.odoo_id} by outbox:{self.entry_id}"
+
+
+class OutboxSwitch(models.Model):
+    """The outbox's pause switch: one row (pk 1), absent until first used (absent = running).
+
+    While paused no worker claims an entry (sweeps, recovery and dispatched tasks find nothing to
+    run), so nothing reaches Odoo; decisions still queue their entries. Set after a restore of Control
+    Tower's database (``manage.py after_restore``) until a person has looked at what Odoo shows.
+    Stored in the database, not in a setting or Redis, so every web and worker process sees it and it
+    outlives restarts.
+    """
+
+    SINGLETON = 1
+
+    paused = models.BooleanField(default=False)
+    reason = models.CharField(max_length=300, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.CharField(max_length=150, blank=True)  # a username or "operator <os user>"
+
+    class Meta:
+        verbose_name = "outbox switch"
+
+    def __str__(self) -> str:
+        return "outbox paused" if self.paused else "outbox running"

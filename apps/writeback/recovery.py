@@ -24,6 +24,7 @@ from apps.odoo.health import odoo_status
 from apps.odoo.resilience import get_breaker
 from apps.writeback.models import OutboxAttempt, OutboxEntry
 from apps.writeback.operations import OPERATIONS
+from apps.writeback.pause import outbox_is_paused
 from apps.writeback.recording import RecordingClient
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ def outbox_recover(*, now: datetime | None = None, probe: Probe | None = None) -
     """Ids of the entries made due now because Odoo answers again, oldest decision first; [] when
     nothing waits or Odoo still does not answer. Safe to repeat: a second call finds them due."""
     now = now or timezone.now()
+    if outbox_is_paused():  # nothing may be written: leave them waiting, released at the resume
+        return []
     waiting = waiting_on_odoo()
     if not waiting.exists():
         return []
@@ -78,6 +81,28 @@ def outbox_recover(*, now: datetime | None = None, probe: Probe | None = None) -
 RESTORE_LOOKBACK = timedelta(days=1)  # without a restore point, entries done in the last day are checked
 
 
+class Effect:
+    """What Odoo shows of an entry's effect (``effect_in_odoo``)."""
+
+    SHOWN = "shown"  # the record is there and the operation's effect is on it
+    MISSING = "missing"  # the record is there, the effect is not
+    GONE = "gone"  # the record itself is gone
+    UNCHECKED = "unchecked"  # Odoo did not answer or refused the read
+
+
+def effect_in_odoo(client: RecordingClient, entry: OutboxEntry) -> tuple[str, str]:
+    """(one of ``Effect``, Odoo's error when unchecked): the same read and already-done check the
+    executor makes before writing, so a report and the next attempt agree."""
+    operation = OPERATIONS[entry.operation]
+    try:
+        record = operation.read(client, entry)
+        if record is None:
+            return Effect.GONE, ""
+        return (Effect.SHOWN if operation.already_done(client, entry, record) else Effect.MISSING), ""
+    except OdooError as exc:
+        return Effect.UNCHECKED, str(exc)
+
+
 def outbox_lost_in_restore(since: datetime | None) -> list[str]:
     """Entries done after the restore point whose effect Odoo no longer shows: a person reissues
     them (the decision stands; Odoo lost its effect). One line each; Odoo errors are lines too."""
@@ -86,14 +111,13 @@ def outbox_lost_in_restore(since: datetime | None) -> list[str]:
     client = RecordingClient(get_client())
     lines = []
     for entry in done:
-        operation = OPERATIONS[entry.operation]
-        try:
-            record = operation.read(client, entry)
-            if record is not None and operation.already_done(client, entry, record):
-                continue
-            why = "the record is gone" if record is None else "Odoo no longer shows its effect"
-        except OdooError as exc:
-            why = f"could not be checked ({exc})"
+        effect, error = effect_in_odoo(client, entry)
+        if effect == Effect.SHOWN:
+            continue
+        why = {
+            Effect.GONE: "the record is gone",
+            Effect.MISSING: "Odoo no longer shows its effect",
+        }.get(effect, f"could not be checked ({error})")
         lines.append(
             f"outbox:{entry.pk} {entry.operation} on {entry.target}, done {entry.finished_at:%Y-%m-%d %H:%M} UTC: "
             f"{why}; reissue it from the outbox admin"

@@ -14,6 +14,7 @@ from apps.mirror.models import InboundEvent, SyncState
 from apps.outbound.models import OutboundDelivery
 from apps.outbound.services import Draft, deliveries_enqueue
 from apps.writeback.models import OutboxEntry
+from apps.writeback.pause import outbox_pause, outbox_resume
 
 TOKEN = "scrape-token-for-tests"
 
@@ -115,3 +116,12 @@ def test_outbound_deliveries_are_counted_by_state(client, db, metrics_token):
     assert samples[("controltower_outbound_backlog", ())] == 2
     assert samples[("controltower_outbound_failing", ())] == 1
     assert samples[("controltower_outbound_dead", ())] == 1
+
+
+def test_metrics_say_when_write_back_is_paused(client, admin_user):
+    client.force_login(admin_user)
+    assert scrape(client)[("controltower_outbox_paused", ())] == 0
+    outbox_pause(reason="Restore in progress", actor=admin_user)
+    assert scrape(client)[("controltower_outbox_paused", ())] == 1
+    outbox_resume(actor=admin_user)
+    assert scrape(client)[("controltower_outbox_paused", ())] == 0

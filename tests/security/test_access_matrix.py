@@ -63,6 +63,8 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "accounts:logout": ("POST", "/accounts/logout/", NOBODY),  # everyone lands on the sign-in page
     "live:site-pulse": ("GET", "/live/sites/BRU/pulse/", DESK | {DISPLAY}),
     "health:integration": ("GET", "/health/integration/", {MANAGER, ADMIN}),
+    "health:outbox_pause": ("POST", "/health/integration/outbox/pause/", {ADMIN}),
+    "health:outbox_resume": ("POST", "/health/integration/outbox/resume/", {ADMIN}),
     "readyz": ("GET", "/readyz", SIGNED_IN | {ANON, DISPLAY}),  # an ended display is refused everywhere
     "metrics": ("GET", "/metrics", {ADMIN}),
     "wall:index": ("GET", "/wall/", SIGNED_IN),
