@@ -18,7 +18,7 @@ def fresh_migration_check():
 def test_readyz_answers_503_with_a_reason_while_a_migration_is_pending(client, admin_user):
     # As if the code of a new release started before `migrate` ran: its last migration is not recorded.
     # (The test's transaction rolls the deletion back.)
-    MigrationRecorder.Migration.objects.filter(app="writeback", name="0003_outbox_switch").delete()
+    MigrationRecorder.Migration.objects.filter(app="writeback", name="0004_outbox_switch").delete()
 
     anonymous = client.get("/readyz")
     client.force_login(admin_user)
@@ -27,8 +27,8 @@ def test_readyz_answers_503_with_a_reason_while_a_migration_is_pending(client, a
     assert anonymous.status_code == 503
     assert anonymous.json()["ready"] is False
     assert anonymous.json()["reason"] == "database migrations are pending"
-    assert "writeback.0003_outbox_switch" not in anonymous.content.decode()  # names are for admins
-    assert "writeback.0003_outbox_switch" in detailed["checks"]["migrations"]["error"]
+    assert "writeback.0004_outbox_switch" not in anonymous.content.decode()  # names are for admins
+    assert "writeback.0004_outbox_switch" in detailed["checks"]["migrations"]["error"]
 
 
 def test_readyz_is_ready_once_migrations_are_applied_and_then_stops_looking(client, django_assert_max_num_queries):
