@@ -421,6 +421,18 @@ ESCALATION_CLAIM_STALE_S = env.int("ESCALATION_CLAIM_STALE_S", default=300)  # a
 ESCALATION_WEBHOOK_TIMEOUT_S = env.float("ESCALATION_WEBHOOK_TIMEOUT_S", default=5)  # per chat webhook call
 ESCALATION_WEBHOOK_ATTEMPTS = env.int("ESCALATION_WEBHOOK_ATTEMPTS", default=3)  # tries of a failing chat webhook
 
+# --- Advisor: message triage and shift summaries (apps/advisor) -----------------------------------
+# An optional external language model behind an OpenAI-compatible chat completions API, used for
+# triage and summaries only where an admin enabled it for the site; the local rules answer otherwise
+# and whenever the model fails. https://platform.openai.com/docs/api-reference/chat/create
+ADVISOR_LLM_URL = env.str("ADVISOR_LLM_URL", default="")  # e.g. https://api.example.com/v1 (blank: local only)
+ADVISOR_LLM_MODEL = env.str("ADVISOR_LLM_MODEL", default="")  # the model name the API expects
+ADVISOR_LLM_API_KEY = env.str("ADVISOR_LLM_API_KEY", default="")  # sent as a bearer token (or *_FILE)
+ADVISOR_LLM_TIMEOUT_S = env.float("ADVISOR_LLM_TIMEOUT_S", default=10.0)  # the whole answer; then the local rules
+ADVISOR_LLM_MAX_INPUT_CHARS = env.int("ADVISOR_LLM_MAX_INPUT_CHARS", default=8000)  # longer prompts stay local
+ADVISOR_LLM_MAX_OUTPUT_TOKENS = env.int("ADVISOR_LLM_MAX_OUTPUT_TOKENS", default=400)  # the answer's cost cap
+ADVISOR_TRIAGE_MAX_CHARS = env.int("ADVISOR_TRIAGE_MAX_CHARS", default=20000)  # longer messages are refused
+
 # --- Outbound deliveries (event webhooks, chat notifications) -----------------------------------
 OUTBOUND_MAX_ATTEMPTS = env.int("OUTBOUND_MAX_ATTEMPTS", default=12)  # then a dead letter (7 to 14 h of retries)
 OUTBOUND_BACKOFF_BASE_S = env.int("OUTBOUND_BACKOFF_BASE_S", default=30)  # first wait; doubles per failure, jitter
