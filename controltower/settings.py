@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "apps.escalation",  # escalation contacts, on-call calendar, policies and notifications
     "apps.outbound",  # outbound HTTP deliveries: retries, dead letters, the private-address guard (issue 21)
     "apps.integrations",  # outbound event webhooks: subscriptions, signatures, delivery log (issue 21)
+    "apps.advisor",  # decision support in advisory mode: run log, recommendations, confidence gate (issue 22)
 ]
 
 MIDDLEWARE = [
@@ -448,6 +449,10 @@ WEBHOOK_SECRET_OVERLAP_H = env.int("WEBHOOK_SECRET_OVERLAP_H", default=24)  # ol
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often
 LIVE_STALE_AFTER_S = env.int("LIVE_STALE_AFTER_S", default=30)  # badge turns red after this silence
+
+# --- Advisor (decision support, issue 22) ---------------------------------------------------------
+# Days an advisor run log (inputs, prompt, output) is kept; recommendations and their decisions stay. 0: for ever.
+RETENTION_ADVISOR_RUNS_DAYS = env.int("RETENTION_ADVISOR_RUNS_DAYS", default=90)
 
 # --- Logging: structured (JSON) in production, readable key=value lines on a laptop --------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -14,6 +14,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 API_KEY = "sk-test-advisor-0123456789"
 
 
@@ -91,3 +93,15 @@ class ChatServer:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture
+def chat_model(settings):
+    """The external model configured and reachable (a loopback host must be allowed explicitly)."""
+    with ChatServer() as server:
+        settings.ADVISOR_LLM_URL = server.base_url
+        settings.ADVISOR_LLM_MODEL = "test-model"
+        settings.ADVISOR_LLM_API_KEY = API_KEY
+        settings.ADVISOR_LLM_TIMEOUT_S = 2
+        settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
+        yield server

@@ -13,6 +13,7 @@ from apps.advisor.providers.choose import provider_for
 from apps.advisor.providers.external import ExternalProvider
 from apps.advisor.providers.local import LOCAL
 from apps.mirror.models import Partner
+from tests.advisor.chat_server import chat_model  # noqa: F401  the local model server
 
 TODAY = date(2026, 12, 3)
 NOW = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
