@@ -7,3 +7,12 @@ class AdvisorConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.advisor import actions  # noqa: F401  (registers the built-in recommendation actions)
+
+        # -- the text side: message triage (its confirm action and its exception facts) ----------
+        from apps.advisor.actions import ACTIONS
+        from apps.advisor.triage.exceptions import TRIAGE_EXCEPTIONS
+        from apps.advisor.triage.services import ACTION, EXCEPTION_SOURCE, TRIAGE_ACTION
+        from apps.core.exception_facts import EXCEPTION_SOURCES
+
+        ACTIONS.register(TRIAGE_ACTION, name=ACTION)
+        EXCEPTION_SOURCES.register(TRIAGE_EXCEPTIONS, name=EXCEPTION_SOURCE)
