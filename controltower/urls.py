@@ -22,6 +22,7 @@ urlpatterns = [
     path("approvals/", include("apps.approvals.urls")),
     path("docks/", include("apps.docks.urls")),
     path("kpis/", include("apps.kpis.urls")),
+    path("advisor/", include("apps.advisor.text_urls")),  # message triage, shift summaries
     path("api/v1/", include("apps.mirror.api.urls")),
     path("api/v1/", include("apps.writeback.api.urls")),
     path("api/v1/", include("apps.cases.api.urls")),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("apps.docks.api.urls")),
     path("api/v1/", include("apps.accounts.api.urls")),
     path("api/v1/", include("apps.integrations.api.urls")),
+    path("api/v1/", include("apps.advisor.api.text_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -29,6 +29,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Approvals", "approvals:inbox", DESK_ROLES),
     NavEntry("Docks", "docks:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DOCK_CLERK})),
     NavEntry("KPIs", "kpis:overview", frozenset({Role.MANAGER, Role.ADMIN})),
+    NavEntry("Message triage", "advisor_text:triage-index", DESK_ROLES),
+    NavEntry("Shift summary", "advisor_text:summary-index", DESK_ROLES),
     NavEntry("Integration health", "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
     NavEntry("Odoo connection", "connect:odoo", frozenset({Role.ADMIN}), setting=True),
     NavEntry("Escalation", "escalation:settings", frozenset({Role.ADMIN}), setting=True),

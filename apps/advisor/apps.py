@@ -9,6 +9,7 @@ class AdvisorConfig(AppConfig):
         from apps.advisor import actions  # noqa: F401  (registers the built-in recommendation actions)
 
         # -- the text side: message triage (its confirm action and its exception facts) ----------
+        from apps.advisor import text_tasks  # noqa: F401  (registers the shift-summary task)
         from apps.advisor.actions import ACTIONS
         from apps.advisor.triage.exceptions import TRIAGE_EXCEPTIONS
         from apps.advisor.triage.services import ACTION, EXCEPTION_SOURCE, TRIAGE_ACTION

@@ -30,6 +30,8 @@ def default_schedules() -> list[dict]:
         {"name": "Outbound delivery sweep", "task": "outbound.sweep", "every_s": 15},
         {"name": "Webhook: sync stall watch", "task": "integrations.sync_watch", "every_s": 60},
         {"name": "Dock planning proposals", "task": "docks.proposals_refresh", "every_s": 300},
+        # each site's summary at its shift start (written once; a check per site when none is due)
+        {"name": "Shift-start summaries", "task": "advisor.shift_summaries", "every_s": 60},
     ]
 
 

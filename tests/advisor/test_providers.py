@@ -127,7 +127,7 @@ FACTS = {
     "clusters": [{"kind": "late_receipt", "label": "Late receipt", "severity": "high", "count": 3}],
     "open_cases": 3,
     "approvals": {"waiting": 2, "past_sla": 1, "oldest": {"title": "Credit hold for Gemini Furniture", "waiting_s": 7200}},
-    "docks": {"available": False, "late": 0, "at_risk": 0, "items": []},
+    "docks": {"available": False, "late": 0, "overrun": 0, "items": []},
     "changes": {"previous_shift": "Night shift", "since": "2026-12-02T21:00:00+00:00", "opened": 4, "closed": 1},
 }
 

@@ -64,8 +64,11 @@ def summary_lines(facts: dict[str, Any]) -> list[str]:
         lines.append(_("Approvals: none waiting."))
     docks = facts["docks"]
     if docks["available"]:
-        if docks["late"] or docks["at_risk"]:
-            text = _("Docks: %(late)d late, %(risk)d at risk") % {"late": docks["late"], "risk": docks["at_risk"]}
+        if docks["late"] or docks["overrun"]:
+            text = _("Docks: %(late)d trucks late, %(overrun)d over their door time") % {
+                "late": docks["late"],
+                "overrun": docks["overrun"],
+            }
             if docks["items"]:
                 text += " — " + "; ".join(item["label"] for item in docks["items"][:4])
             lines.append(text + ".")
