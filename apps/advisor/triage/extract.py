@@ -135,7 +135,9 @@ def classify(text: str) -> tuple[str, float, list[str]]:
     if runner_up and len(words) == runner_up and kind == DELAY:
         kind, words = ranked[1]
     confidence = 0.9 if not runner_up else (0.75 if len(words) > runner_up else 0.55)
-    reasons = [f"Words of {kind.replace('_', ' ')}: " + ", ".join(dict.fromkeys(words))]
+    unique = list(dict.fromkeys(words))
+    shown = [word for word in unique if not any(word != other and word in other for other in unique)]  # "eta" in "new eta"
+    reasons = [f"Words of {kind.replace('_', ' ')}: " + ", ".join(shown)]
     others = [name.replace("_", " ") for name, _ in ranked if name != kind]
     if others:
         reasons.append("Also words of " + " and ".join(others))
