@@ -6,10 +6,11 @@ class AdvisorConfig(AppConfig):
     verbose_name = "Advisor: decision support in advisory mode"
 
     def ready(self) -> None:
-        from apps.advisor import actions  # noqa: F401  (registers the built-in recommendation actions)
-
         # -- the text side: message triage (its confirm action and its exception facts) ----------
-        from apps.advisor import text_tasks  # noqa: F401  (registers the shift-summary task)
+        from apps.advisor import (
+            actions,  # noqa: F401  (registers the built-in recommendation actions)
+            text_tasks,  # noqa: F401  (registers the shift-summary task)
+        )
         from apps.advisor.actions import ACTIONS
         from apps.advisor.triage.exceptions import TRIAGE_EXCEPTIONS
         from apps.advisor.triage.services import ACTION, EXCEPTION_SOURCE, TRIAGE_ACTION

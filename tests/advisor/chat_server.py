@@ -14,8 +14,6 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
 API_KEY = "sk-test-advisor-0123456789"
 
 
@@ -34,19 +32,35 @@ class ChatServer:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 server.headers.append({k.lower(): v for k, v in self.headers.items()})
                 if self.path.rstrip("/") != "/v1/chat/completions":
-                    return self._reply(404, {"error": {"message": "Unknown path", "type": "invalid_request_error", "code": None}})
+                    return self._reply(
+                        404, {"error": {"message": "Unknown path", "type": "invalid_request_error", "code": None}}
+                    )
                 if self.headers.get("Authorization") != f"Bearer {API_KEY}":
-                    return self._reply(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}})
+                    return self._reply(
+                        401,
+                        {
+                            "error": {
+                                "message": "Incorrect API key provided",
+                                "type": "invalid_request_error",
+                                "code": "invalid_api_key",
+                            }
+                        },
+                    )
                 try:
                     body = json.loads(raw)
                     assert isinstance(body.get("messages"), list) and body.get("model")
                 except (ValueError, AssertionError):
-                    return self._reply(400, {"error": {"message": "Invalid request", "type": "invalid_request_error", "code": None}})
+                    return self._reply(
+                        400, {"error": {"message": "Invalid request", "type": "invalid_request_error", "code": None}}
+                    )
                 server.requests.append(body)
                 if server.mode == "hang":
                     time.sleep(server.hang_s)
                 if server.mode == "error":
-                    return self._reply(server.status, {"error": {"message": "The server had an error", "type": "server_error", "code": None}})
+                    return self._reply(
+                        server.status,
+                        {"error": {"message": "The server had an error", "type": "server_error", "code": None}},
+                    )
                 if server.mode == "not_a_completion":
                     return self._reply(200, {"result": "ok"})
                 prompt_tokens = sum(len(str(m.get("content", ""))) for m in body["messages"]) // 4
@@ -93,15 +107,3 @@ class ChatServer:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture
-def chat_model(settings):
-    """The external model configured and reachable (a loopback host must be allowed explicitly)."""
-    with ChatServer() as server:
-        settings.ADVISOR_LLM_URL = server.base_url
-        settings.ADVISOR_LLM_MODEL = "test-model"
-        settings.ADVISOR_LLM_API_KEY = API_KEY
-        settings.ADVISOR_LLM_TIMEOUT_S = 2
-        settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
-        yield server

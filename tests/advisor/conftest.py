@@ -62,3 +62,7 @@ def propose(policies, sites):
         )
 
     return make
+
+
+from tests.advisor.fixtures_text import chat_model, world  # noqa: E402, F401  the text advisors' fixtures
+from tests.approvals.conftest import make_request  # noqa: E402, F401  raises approval requests

@@ -13,7 +13,6 @@ from apps.advisor.providers.choose import provider_for
 from apps.advisor.providers.external import ExternalProvider
 from apps.advisor.providers.local import LOCAL
 from apps.mirror.models import Partner
-from tests.advisor.chat_server import chat_model  # noqa: F401  the local model server
 
 TODAY = date(2026, 12, 3)
 NOW = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
@@ -126,7 +125,11 @@ FACTS = {
     "shift": {"name": "Early shift", "starts": "2026-12-03T05:00:00+00:00"},
     "clusters": [{"kind": "late_receipt", "label": "Late receipt", "severity": "high", "count": 3}],
     "open_cases": 3,
-    "approvals": {"waiting": 2, "past_sla": 1, "oldest": {"title": "Credit hold for Gemini Furniture", "waiting_s": 7200}},
+    "approvals": {
+        "waiting": 2,
+        "past_sla": 1,
+        "oldest": {"title": "Credit hold for Gemini Furniture", "waiting_s": 7200},
+    },
     "docks": {"available": False, "late": 0, "overrun": 0, "items": []},
     "changes": {"previous_shift": "Night shift", "since": "2026-12-02T21:00:00+00:00", "opened": 4, "closed": 1},
 }

@@ -12,8 +12,6 @@ from apps.advisor.summary.services import shift_summaries_due, shift_summary_wri
 from apps.cases.detectors.base import kind_label
 from apps.cases.models import SEVERITY_RANK, Case
 from apps.escalation.models import Contact, OnCallSlot
-from tests.advisor.chat_server import chat_model  # noqa: F401  the local model server
-from tests.approvals.conftest import make_request  # noqa: F401  raises approval requests
 
 SHIFT_START = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)  # Thursday 06:00 in Brussels: the early shift
 NOW = SHIFT_START + timedelta(minutes=2)

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from apps.advisor.models import Recommendation
 from apps.writeback.models import OutboxEntry
-from tests.advisor.test_triage import DELAY, world  # noqa: F401  the mirrored BRU/CHI world
+from tests.advisor.test_triage import DELAY
 
 URL = "/api/v1/advisor/triage/"
 
@@ -60,7 +60,9 @@ def test_on_the_screen_a_person_reads_confirms_and_the_update_is_queued(world, c
     assert "Move BRU/IN/00012 from Fri 4 Dec 14:30 to Thu 10 Dec 14:30" in html
     assert "Confirm and send to Odoo" in html
     recommendation = Recommendation.objects.get()
-    refused = client.post(f"/advisor/triage/BRU/{recommendation.pk}/", {"decision": "reject", "reason": ""}, follow=True)
+    refused = client.post(
+        f"/advisor/triage/BRU/{recommendation.pk}/", {"decision": "reject", "reason": ""}, follow=True
+    )
     assert "the reason is required" in refused.content.decode() and OutboxEntry.objects.count() == 0
     client.post(f"/advisor/triage/BRU/{recommendation.pk}/", {"decision": "confirm"})
     assert set(OutboxEntry.objects.values_list("operation", flat=True)) == {"set_scheduled_date", "post_message"}

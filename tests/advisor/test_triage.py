@@ -11,26 +11,9 @@ from apps.advisor.models import AdvisorName, AdvisorRun, Outcome
 from apps.advisor.services import advisor_setting_save, recommendation_accept, recommendation_reject
 from apps.advisor.triage.services import message_triage
 from apps.cases.models import Case
-from apps.mirror.models import PurchaseOrder
 from apps.writeback.models import OutboxEntry
-from tests.advisor.chat_server import chat_model  # noqa: F401  the local model server
-from tests.cases.factories import _base, make_move, make_picking, make_product, make_site_world
 
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)  # Thursday, 09:00 in Brussels
-
-
-@pytest.fixture
-def world(sites):
-    bru, chi = make_site_world("BRU"), make_site_world("CHI")
-    order = PurchaseOrder.objects.create(name="P00012", state="purchase", **_base())
-    receipt = make_picking(
-        bru, "incoming", name="BRU/IN/00012", state="assigned", purchase_order_id=order.odoo_id,
-        scheduled_date=datetime(2026, 12, 4, 13, 30, tzinfo=UTC), origin="P00012",
-    )  # fmt: skip
-    chair = make_product(name="Office Chair", default_code="FURN_7777")
-    make_move(receipt, chair, product_uom_qty=50)
-    make_picking(chi, "incoming", name="CHI/IN/00044", state="assigned")
-    return {"receipt": receipt, "chair": chair, "order": order}
 
 
 DELAY = "Hello, the delivery for P00012 will be delayed because of a breakdown. New ETA 10 Dec 2026."
@@ -99,9 +82,7 @@ def test_a_transfer_of_another_site_is_not_matched(world, sites, supervisor):
     assert "not a transfer of BRU" in result.explanation
 
 
-@pytest.mark.parametrize(
-    ("text", "status", "words"), [("   ", 400, "Paste"), ("x" * 20_001, 413, "at most 20000")]
-)
+@pytest.mark.parametrize(("text", "status", "words"), [("   ", 400, "Paste"), ("x" * 20_001, 413, "at most 20000")])
 def test_empty_or_huge_messages_are_refused_with_a_message(world, sites, supervisor, text, status, words):
     with pytest.raises(AdvisorError) as refused:
         message_triage(site=sites["BRU"], text=text, user=supervisor, now=NOW)

@@ -74,7 +74,12 @@ def test_the_shift_summary_reads_at_desk_and_phone_sizes(page, live_server, supe
     now = timezone.now()
     shift = site_shift_at(bru, now)
     for number, (kind, severity) in enumerate(
-        [("late_receipt", "high"), ("late_receipt", "high"), ("picking_late", "medium"), ("unreserved_near_cutoff", "critical")]
+        [
+            ("late_receipt", "high"),
+            ("late_receipt", "high"),
+            ("picking_late", "medium"),
+            ("unreserved_near_cutoff", "critical"),
+        ]
     ):
         Case.objects.create(
             site=bru, kind=kind, dedupe_key=f"shot:{number}", title=f"{kind} {number}", severity=severity,

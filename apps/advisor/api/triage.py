@@ -101,5 +101,5 @@ class TriageApi(APIView):
         site = sites_visible_to(request.user).filter(code=data.validated_data["site"]).first()
         if site is None:
             raise AdvisorError("No such site among yours.", status=404)
-        result = message_triage(site=site, text=data.validated_data["message"], user=request.user)
+        result = message_triage(site=site, text=data.validated_data["message"], user=request.user)  # type: ignore[arg-type]
         return Response(TriageOutput(triage_payload(result)).data, status=status.HTTP_200_OK)

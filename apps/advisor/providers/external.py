@@ -23,7 +23,7 @@ from apps.advisor.providers import chat
 from apps.advisor.providers.base import TRIAGE_KINDS, Answer, ShiftSummaryText, TriageFacts
 from apps.advisor.providers.local import LOCAL
 from apps.advisor.providers.names import NameRedactor
-from apps.advisor.triage.extract import PICKING_REF, ORDER_REF, looks_foreign
+from apps.advisor.triage.extract import ORDER_REF, PICKING_REF, looks_foreign
 
 TRIAGE_SYSTEM = (
     "You read messages from suppliers and carriers to a warehouse. Answer with one JSON object and "
@@ -112,7 +112,8 @@ def triage_from_answer(value: dict[str, Any], *, today: date) -> TriageFacts:
         new_time=new_time,
         quantity=float(quantity) if quantity is not None else None,
         product=value["product"].strip()[:200],
-        reasons=[reason.strip()[:300] for reason in reasons[:3] if reason.strip()] or ["Classified by the external model"],
+        reasons=[reason.strip()[:300] for reason in reasons[:3] if reason.strip()]
+        or ["Classified by the external model"],
     )
 
 
@@ -156,7 +157,8 @@ class ExternalProvider:
         prompt = json.dumps([{"role": "system", "content": system}, {"role": "user", "content": user}])
         if len(user) > settings.ADVISOR_LLM_MAX_INPUT_CHARS:
             raise chat.ChatError(
-                f"The prompt has {len(user)} characters, over the cap of {settings.ADVISOR_LLM_MAX_INPUT_CHARS}: not sent."
+                f"The prompt has {len(user)} characters, "
+                f"over the cap of {settings.ADVISOR_LLM_MAX_INPUT_CHARS}: not sent."
             )
         content = chat.complete([{"role": "system", "content": system}, {"role": "user", "content": user}])
         return prompt, chat.parse_json_object(content)

@@ -25,9 +25,12 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"\+\d[\d ()./-]{7,}\d\b|(?<=\b(?:tel|fon|ph.)[:.] )\d[\d ()./-]{6,}\d\b", re.I)
 # "Dear Anna", "Hi Tom Baker", "Regards, Anna", "Thanks,\nTom Baker", "Best, J. Smith"
 _NAME_WORDS = r"[A-Z][a-zA-Z'.-]+(?:[ \t]+[A-Z][a-zA-Z'.-]+){0,2}"
-_GREETING = re.compile(r"\b(?P<cue>Dear|Hi|Hello|Hey|Attn:?|Attention:?)[ \t]+(?:Mr\.?|Mrs\.?|Ms\.?|Dr\.?)?[ \t]*" + _NAME_WORDS)
+_GREETING = re.compile(
+    r"\b(?P<cue>Dear|Hi|Hello|Hey|Attn:?|Attention:?)[ \t]+(?:Mr\.?|Mrs\.?|Ms\.?|Dr\.?)?[ \t]*" + _NAME_WORDS
+)
 _SIGN_OFF = re.compile(
-    r"\b(?P<cue>(?:Kind |Best |Warm )?[Rr]egards|Thanks|Thank you|Cheers|Best|Sincerely|Yours(?: sincerely| faithfully)?)"
+    r"\b(?P<cue>(?:Kind |Best |Warm )?[Rr]egards|Thanks|Thank you|Cheers|Best|Sincerely"
+    r"|Yours(?: sincerely| faithfully)?)"
     r"(?P<sep>[ \t]*[,.\-]?[ \t]*\n?[ \t]*)" + _NAME_WORDS
 )
 _MIN_NAME = 3  # "Al" would mask parts of ordinary words
@@ -42,8 +45,12 @@ def known_names() -> tuple[list[str], list[str]]:
     people: set[str] = set()
     for first, last in User.objects.values_list("first_name", "last_name")[:_MAX_NAMES]:
         people.update(part for part in (f"{first} {last}".strip(), last) if part)
-    people.update(Picking.objects.exclude(responsible_name="").values_list("responsible_name", flat=True).distinct()[:500])
-    people.update(SaleOrder.objects.exclude(salesperson_name="").values_list("salesperson_name", flat=True).distinct()[:500])
+    people.update(
+        Picking.objects.exclude(responsible_name="").values_list("responsible_name", flat=True).distinct()[:500]
+    )
+    people.update(
+        SaleOrder.objects.exclude(salesperson_name="").values_list("salesperson_name", flat=True).distinct()[:500]
+    )
     return _longest_first(partners), _longest_first(people)
 
 

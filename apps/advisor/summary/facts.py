@@ -65,8 +65,6 @@ def shift_summary_facts(*, site: Site, shift: ShiftWindow, now: datetime) -> dic
             "previous_shift": before.name,
             "since": before.starts.isoformat(),
             "opened": changes.filter(opened_at__gte=before.starts, opened_at__lt=now).count(),
-            "closed": changes.filter(
-                Q(resolved_at__gte=before.starts) & Q(resolved_at__lt=now), is_open=False
-            ).count(),
+            "closed": changes.filter(Q(resolved_at__gte=before.starts) & Q(resolved_at__lt=now), is_open=False).count(),
         },
     }

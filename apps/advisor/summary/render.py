@@ -28,12 +28,17 @@ def summary_lines(facts: dict[str, Any]) -> list[str]:
     site, shift = facts["site"], facts["shift"]
     lines = [
         _("%(shift)s at %(site)s, from %(start)s.")
-        % {"shift": shift["name"], "site": f"{site['name']} ({site['code']})", "start": _local(shift["starts"], site["timezone"])}
+        % {
+            "shift": shift["name"],
+            "site": f"{site['name']} ({site['code']})",
+            "start": _local(shift["starts"], site["timezone"]),
+        }
     ]
     clusters = facts["clusters"]
     if clusters:
         parts = [
-            f"{cluster['count']} × {cluster['label']} ({severity_text(cluster['severity'])})" for cluster in clusters[:6]
+            f"{cluster['count']} × {cluster['label']} ({severity_text(cluster['severity'])})"
+            for cluster in clusters[:6]
         ]
         more = sum(cluster["count"] for cluster in clusters[6:])
         if more:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.db.models import QuerySet
+
 from apps.advisor.models import AdvisorName, Outcome, Recommendation
 from apps.advisor.providers.base import DAMAGE, SHORT_SHIPMENT
 from apps.core.exception_facts import ExceptionFact, ExceptionSource, FactKind
@@ -27,7 +29,7 @@ TRIAGE_OF = {DAMAGE_KIND: DAMAGE, SHORT_KIND: SHORT_SHIPMENT}
 LOOKBACK = timedelta(days=30)  # older confirmations are history: they open no case
 
 
-def _confirmed(kind: str, now: datetime):  # type: ignore[no-untyped-def]
+def _confirmed(kind: str, now: datetime) -> QuerySet[Recommendation]:
     return Recommendation.objects.filter(
         advisor=AdvisorName.MESSAGE_TRIAGE,
         status__in=(Outcome.ACCEPTED, Outcome.AUTO_APPLIED),
@@ -74,7 +76,10 @@ class TriageExceptions(ExceptionSource):
                             ["Transfer", action.get("picking_name") or "—"],
                             ["Reported", label],
                             ["Quantity", stated],
-                            ["Confirmed by", recommendation.decided_by.get_username() if recommendation.decided_by else "—"],
+                            [
+                                "Confirmed by",
+                                recommendation.decided_by.get_username() if recommendation.decided_by else "—",
+                            ],
                         ],
                         "url": f"/advisor/triage/{recommendation.site.code}/",
                         "link_text": "Open message triage",

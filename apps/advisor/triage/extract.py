@@ -22,37 +22,138 @@ ORDER_REF = re.compile(r"\b((?:PO|P|S|SO)\d{4,7})\b", re.I)
 
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     DELAY: (
-        r"\bdelay(?:ed|s)?\b", r"\blate\b", r"\bpostpone[ds]?\b", r"\breschedul(?:e|ed|ing)\b",
-        r"\bnew (?:eta|date|delivery date)\b", r"\beta\b", r"\bpushed back\b", r"\brunning behind\b",
-        r"\bwill (?:now )?(?:arrive|be delivered|deliver|ship)\b", r"\bmoved to\b", r"\bnot arrive\b",
-        r"\bheld up\b", r"\bbehind schedule\b", r"\bcannot deliver (?:on|before|until)\b",
+        r"\bdelay(?:ed|s)?\b",
+        r"\blate\b",
+        r"\bpostpone[ds]?\b",
+        r"\breschedul(?:e|ed|ing)\b",
+        r"\bnew (?:eta|date|delivery date)\b",
+        r"\beta\b",
+        r"\bpushed back\b",
+        r"\brunning behind\b",
+        r"\bwill (?:now )?(?:arrive|be delivered|deliver|ship)\b",
+        r"\bmoved to\b",
+        r"\bnot arrive\b",
+        r"\bheld up\b",
+        r"\bbehind schedule\b",
+        r"\bcannot deliver (?:on|before|until)\b",
     ),
     DAMAGE: (
-        r"\bdamage[ds]?\b", r"\bbroken\b", r"\bcrushed\b", r"\bwet\b", r"\bdented\b", r"\btorn\b",
-        r"\bleak(?:ing|ed|s)?\b", r"\bsmashed\b", r"\bdefective\b", r"\bcracked\b", r"\bwater[- ]damaged\b",
-        r"\bcollapsed\b", r"\bpunctured\b",
+        r"\bdamage[ds]?\b",
+        r"\bbroken\b",
+        r"\bcrushed\b",
+        r"\bwet\b",
+        r"\bdented\b",
+        r"\btorn\b",
+        r"\bleak(?:ing|ed|s)?\b",
+        r"\bsmashed\b",
+        r"\bdefective\b",
+        r"\bcracked\b",
+        r"\bwater[- ]damaged\b",
+        r"\bcollapsed\b",
+        r"\bpunctured\b",
     ),
     SHORT_SHIPMENT: (
-        r"\bshort(?:[- ]shipped|age| delivery| shipment)?\b", r"\bmissing\b", r"\bonly \d+(?:\.\d+)? (?:of|out of)\b",
-        r"\bpartial(?:ly)?\b", r"\bfewer\b", r"\bbackorder(?:ed)?\b", r"\bnot all\b", r"\bless than ordered\b",
-        r"\bout of stock\b", r"\bcould not (?:load|ship) (?:all|the full)\b", r"\bunder[- ]?delivered\b",
+        r"\bshort(?:[- ]shipped|age| delivery| shipment)?\b",
+        r"\bmissing\b",
+        r"\bonly \d+(?:\.\d+)? (?:of|out of)\b",
+        r"\bpartial(?:ly)?\b",
+        r"\bfewer\b",
+        r"\bbackorder(?:ed)?\b",
+        r"\bnot all\b",
+        r"\bless than ordered\b",
+        r"\bout of stock\b",
+        r"\bcould not (?:load|ship) (?:all|the full)\b",
+        r"\bunder[- ]?delivered\b",
     ),
 }
 _KEYWORD_RES = {kind: [re.compile(pattern, re.I) for pattern in patterns] for kind, patterns in _KEYWORDS.items()}
 
 # Crude language check: common function words. A message with more foreign ones than English ones
 # is not classified (a wrong guess is worse than "other" for a person to read).
-_ENGLISH = set(
-    "the a an is are was were will be been to of and on in for with we our your you it this that "
-    "has have by at from not please due as can unfortunately regards".split()
+_ENGLISH = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "be",
+        "been",
+        "to",
+        "of",
+        "and",
+        "on",
+        "in",
+        "for",
+        "with",
+        "we",
+        "our",
+        "your",
+        "you",
+        "it",
+        "this",
+        "that",
+        "has",
+        "have",
+        "by",
+        "at",
+        "from",
+        "not",
+        "please",
+        "due",
+        "as",
+        "can",
+        "unfortunately",
+        "regards",
+    }
 )
-_FOREIGN = set(
-    "der die das und ist nicht wir ihre ihr mit für von bis wird eine einen ein auf "  # German
-    "le la les est et nous votre vos une des pour avec sera pas du au aux "  # French
-    "el los las y es para con por una está será su sus "  # Spanish
-    "het een en niet wij uw voor met zal van "  # Dutch
-    "il lo gli è per con non sono della "  # Italian
-    "o os não com para uma será".split()  # Portuguese
+_FOREIGN = frozenset().union(
+    {
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "nicht",
+        "wir",
+        "ihre",
+        "ihr",
+        "mit",
+        "für",
+        "von",
+        "bis",
+        "wird",
+        "eine",
+        "einen",
+        "ein",
+        "auf",
+    },  # German
+    {
+        "le",
+        "la",
+        "les",
+        "est",
+        "et",
+        "nous",
+        "votre",
+        "vos",
+        "une",
+        "des",
+        "pour",
+        "avec",
+        "sera",
+        "pas",
+        "du",
+        "au",
+        "aux",
+    },  # French
+    {"el", "los", "las", "y", "es", "para", "con", "por", "una", "está", "será", "su", "sus"},  # Spanish
+    {"het", "een", "en", "niet", "wij", "uw", "voor", "met", "zal", "van"},  # Dutch
+    {"il", "lo", "gli", "è", "per", "con", "non", "sono", "della"},  # Italian
+    {"o", "os", "não", "com", "para", "uma", "será"},  # Portuguese
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -83,7 +184,9 @@ _YEAR = r"(?P<year>\d{4})"
 _TIME = r"(?:\s*(?:at|@|,)?\s*(?P<hour>\d{1,2})[:h](?P<minute>\d{2})\s*(?P<ampm>am|pm)?)?"
 
 _DATE_PATTERNS = [
-    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})" + r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2}))?", re.I),
+    re.compile(
+        r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2}))?", re.I
+    ),
     # 10/12/2026 and 10.12.2026 are read day first (the European way); 12/31/2026 cannot be, so it is month first.
     re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>\d{4}|\d{2})\b" + _TIME, re.I),
     re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+" + _YEAR + r")?\b" + _TIME, re.I),
@@ -94,7 +197,9 @@ _DATE_PATTERNS = [
 ]  # fmt: skip
 _SMALL_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 # A date after one of these words is the old one, not the new one.
-_OLD_DATE_CUE = re.compile(r"(?:instead of|originally|was due|were due|previously|planned for|scheduled for|rather than)\s*(?:on\s+)?$", re.I)
+_OLD_DATE_CUE = re.compile(
+    r"(?:instead of|originally|was due|were due|previously|planned for|scheduled for|rather than)\s*(?:on\s+)?$", re.I
+)
 
 _QUANTITY = re.compile(
     r"\b(?:only\s+)?(?P<qty>\d+(?:[.,]\d+)?)(?:\s*(?:x\s+)?(?P<unit>units?|pcs|pieces?|cartons?|boxes|box|pallets?|cases?|ea|items?)\b)?"
@@ -136,7 +241,9 @@ def classify(text: str) -> tuple[str, float, list[str]]:
         kind, words = ranked[1]
     confidence = 0.9 if not runner_up else (0.75 if len(words) > runner_up else 0.55)
     unique = list(dict.fromkeys(words))
-    shown = [word for word in unique if not any(word != other and word in other for other in unique)]  # "eta" in "new eta"
+    shown = [
+        word for word in unique if not any(word != other and word in other for other in unique)
+    ]  # "eta" in "new eta"
     reasons = [f"Words of {kind.replace('_', ' ')}: " + ", ".join(shown)]
     others = [name.replace("_", " ") for name, _ in ranked if name != kind]
     if others:

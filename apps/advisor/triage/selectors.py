@@ -98,4 +98,6 @@ def triage_match(*, site: Site, facts: TriageFacts, message: str) -> RecordMatch
         )
         return RecordMatch(None, order_name=order_name, note=note)
     how = f"{picking.name} (from {order_name})" if order_name else picking.name
-    return RecordMatch(picking, order_name=order_name, product=_product(facts, picking, message), note=f"Matched {how}.")
+    return RecordMatch(
+        picking, order_name=order_name, product=_product(facts, picking, message), note=f"Matched {how}."
+    )

@@ -136,10 +136,15 @@ def _proposal(site: Site, facts: TriageFacts, match: RecordMatch) -> tuple[dict[
         if new_date is None:
             return {}, "", _("A delay, but no new date found in the message: set the date by hand.")
         if not is_open:
-            return {}, "", _("%(name)s is %(state)s: its date can no longer change.") % {
-                "name": picking.name,
-                "state": picking.state,
-            }
+            return (
+                {},
+                "",
+                _("%(name)s is %(state)s: its date can no longer change.")
+                % {
+                    "name": picking.name,
+                    "state": picking.state,
+                },
+            )
         if picking.scheduled_date == new_date:
             return {}, "", _("%(name)s is already scheduled then: nothing to change.") % {"name": picking.name}
         base["scheduled_date"] = new_date.isoformat()
@@ -153,9 +158,13 @@ def _proposal(site: Site, facts: TriageFacts, match: RecordMatch) -> tuple[dict[
     base["note"] = _note(facts, picking, None, site)
     what = KIND_LABELS[facts.kind].lower()
     title = _("Record %(what)s on %(name)s and open a case") % {"what": what, "name": picking.name}
-    return base, title, _(
-        "Confirming opens a case in the exception queue and sends a note to the transfer in Odoo through the "
-        "outbox (no quantity is changed in Odoo: the receipt is counted as usual)."
+    return (
+        base,
+        title,
+        _(
+            "Confirming opens a case in the exception queue and sends a note to the transfer in Odoo through the "
+            "outbox (no quantity is changed in Odoo: the receipt is counted as usual)."
+        ),
     )
 
 
