@@ -13,11 +13,36 @@ def nav_labels(client) -> list[str]:
 @pytest.mark.parametrize(
     ("user_fixture", "expected"),
     [
-        ("supervisor", ["Overview", "Wall", "Exceptions", "Approvals", "Docks", "API", "API tokens"]),
-        ("approver", ["Overview", "Exceptions", "Approvals", "API", "API tokens"]),
+        (
+            "supervisor",
+            [
+                "Overview",
+                "Wall",
+                "Exceptions",
+                "Approvals",
+                "Docks",
+                "Message triage",
+                "Shift summary",
+                "API",
+                "API tokens",
+            ],
+        ),
+        ("approver", ["Overview", "Exceptions", "Approvals", "Message triage", "Shift summary", "API", "API tokens"]),
         (
             "manager",
-            ["Overview", "Wall", "Exceptions", "Approvals", "Docks", "KPIs", "Integration health", "API", "API tokens"],
+            [
+                "Overview",
+                "Wall",
+                "Exceptions",
+                "Approvals",
+                "Docks",
+                "KPIs",
+                "Message triage",
+                "Shift summary",
+                "Integration health",
+                "API",
+                "API tokens",
+            ],
         ),
         (
             "admin_user",
@@ -28,6 +53,8 @@ def nav_labels(client) -> list[str]:
                 "Approvals",
                 "Docks",
                 "KPIs",
+                "Message triage",
+                "Shift summary",
                 "Integration health",
                 "Odoo connection",
                 "Escalation",
