@@ -11,6 +11,7 @@ from apps.advisor.services import advisor_setting_save
 from apps.advisor.summary.services import shift_summaries_due, shift_summary_write
 from apps.cases.detectors.base import kind_label
 from apps.cases.models import SEVERITY_RANK, Case
+from apps.docks.models import Appointment, DockDoor
 from apps.escalation.models import Contact, OnCallSlot
 
 SHIFT_START = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)  # Thursday 06:00 in Brussels: the early shift
@@ -101,3 +102,17 @@ def test_the_summary_page_shows_the_latest_summary(seeded, client, supervisor, s
     assert "mailed to 1 on-call contact" in page.content.decode()
     client.force_login(stranger)
     assert client.get("/advisor/summary/BRU/").status_code == 404
+
+
+def test_late_trucks_are_the_docks_risk_of_the_summary(sites):
+    bru = sites["BRU"]
+    door = DockDoor.objects.create(site=bru, name="D1", direction="both", position=1)
+    Appointment.objects.create(
+        site=bru, door=door, direction="inbound", carrier="Rapid Freight", reference="BRU/IN/00077",
+        planned_start=NOW - timedelta(minutes=45), planned_end=NOW + timedelta(minutes=15),
+    )  # fmt: skip
+    run = shift_summary_write(site=bru, now=NOW)
+    docks = run.output["facts"]["docks"]
+    assert (docks["available"], docks["late"], docks["overrun"]) == (True, 1, 0)
+    assert "Docks: 1 truck late, 0 over their door time — " in run.output["text"]
+    assert "late by 45 min" in run.output["text"]

@@ -70,10 +70,13 @@ def summary_lines(facts: dict[str, Any]) -> list[str]:
     docks = facts["docks"]
     if docks["available"]:
         if docks["late"] or docks["overrun"]:
-            text = _("Docks: %(late)d trucks late, %(overrun)d over their door time") % {
-                "late": docks["late"],
-                "overrun": docks["overrun"],
-            }
+            text = (
+                ngettext("Docks: %(late)d truck late", "Docks: %(late)d trucks late", docks["late"])
+                % {"late": docks["late"]}
+                + ", "
+                + ngettext("%(overrun)d over its door time", "%(overrun)d over their door time", docks["overrun"])
+                % {"overrun": docks["overrun"]}
+            )
             if docks["items"]:
                 text += " — " + "; ".join(item["label"] for item in docks["items"][:4])
             lines.append(text + ".")

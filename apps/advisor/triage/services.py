@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from apps.advisor.actions import ActionKind
 from apps.advisor.errors import AdvisorError
 from apps.advisor.governance import setting_for
-from apps.advisor.models import AdvisorName, AdvisorRun, Recommendation
+from apps.advisor.models import AdvisorName, AdvisorRun, Outcome, Recommendation
 from apps.advisor.providers.base import DAMAGE, DELAY, SHORT_SHIPMENT, Answer, TriageFacts
 from apps.advisor.providers.choose import provider_for
 from apps.advisor.providers.names import NameRedactor
@@ -184,12 +184,26 @@ def message_triage(*, site: Site, text: str, user: User | None, now: datetime | 
         raise AdvisorError(_("Message triage is turned off at %(site)s.") % {"site": site.code}, status=409)
     now = now or timezone.now()
     provider = provider_for(external_enabled=setting.external_provider_enabled)
-    answer: Answer = provider.triage(text, today=_local_today(site, now))
-    facts = answer.output
-    assert isinstance(facts, TriageFacts)
-    match = triage_match(site=site, facts=facts, message=text)
-    action, title, explanation = _proposal(site, facts, match)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    try:
+        answer: Answer = provider.triage(text, today=_local_today(site, now))
+        facts = answer.output
+        assert isinstance(facts, TriageFacts)
+        match = triage_match(site=site, facts=facts, message=text)
+        action, title, explanation = _proposal(site, facts, match)
+    except Exception as exc:  # a bug of ours: logged as a failed run, then raised (a 500 the logs explain)
+        run_record(
+            advisor=AdvisorName.MESSAGE_TRIAGE,
+            version=RULES_VERSION,
+            site=site,
+            subject_key=f"message:{digest}",
+            inputs={"message": NameRedactor()(text), "chars": len(text), "site": site.code},
+            output={},
+            provider=provider.name,
+            outcome=Outcome.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        raise
     reasons = [*facts.reasons, match.note] if match.note else list(facts.reasons)
     if answer.fallback_reason:
         reasons.append(_("The external model was not used: %(why)s") % {"why": answer.fallback_reason})
