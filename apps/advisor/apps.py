@@ -6,4 +6,15 @@ class AdvisorConfig(AppConfig):
     verbose_name = "Advisor: decision support in advisory mode"
 
     def ready(self) -> None:
+        # models load after apps are ready: import the registrants here
         from apps.advisor import actions  # noqa: F401  (registers the built-in recommendation actions)
+        from apps.advisor.anomalies import ANOMALY_FACTS, SOURCE
+        from apps.advisor.priority import ADVISOR_ORDERING
+        from apps.advisor.views import recommendation_panel
+        from apps.cases.orderings import CASE_ORDERINGS
+        from apps.core.exception_facts import EXCEPTION_SOURCES
+        from apps.core.panels import SUBJECT_PANELS
+
+        SUBJECT_PANELS.register(recommendation_panel, name="advisor")  # case and approval-request screens
+        CASE_ORDERINGS.register(ADVISOR_ORDERING, name=ADVISOR_ORDERING.key)  # queue ?sort=advisor, wall tile
+        EXCEPTION_SOURCES.register(ANOMALY_FACTS, name=SOURCE)  # anomalies as advisory cases
