@@ -210,8 +210,11 @@ def _failure_products(site: Site, since: datetime) -> set[int]:
 
 
 # -- the scan (a beat task) ----------------------------------------------------------------------
-def scan_site(site: Site, *, now: datetime | None = None, events: list[Event] | None = None) -> list[Recommendation]:
-    """Find the site's anomalies, log the scan, propose each one and expire those no longer found."""
+def scan_site(
+    site: Site, *, now: datetime | None = None, events: list[Event] | None = None, open_cases_now: bool = True
+) -> list[Recommendation]:
+    """Find the site's anomalies, log the scan, propose each one and expire those no longer found. The cases
+    follow at once (`open_cases_now`) or with the exception sweep (the demo seeds before anything runs)."""
     now = now or timezone.now()
     with stopwatch() as watch:
         events = site_events(site, now=now) if events is None else events
@@ -260,7 +263,8 @@ def scan_site(site: Site, *, now: datetime | None = None, events: list[Event] | 
         pk__in=keep
     ):
         recommendation_expire(dedupe_key=stale.dedupe_key, reason=_("No longer unusual."))
-    facts_changed(source=SOURCE, site_code=site.code)
+    if open_cases_now:
+        facts_changed(source=SOURCE, site_code=site.code)
     return found
 
 

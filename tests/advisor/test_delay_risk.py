@@ -19,9 +19,9 @@ from apps.advisor.delay_risk import (
     score_site,
     train_site,
 )
+from apps.advisor.demo import generate, split_by_time
 from apps.advisor.models import AdvisorName, AdvisorRun, Recommendation
 from apps.mirror.models import Picking
-from tests.advisor.history import generate, split_by_time
 from tests.cases.factories import _base, make_partner, make_site_world
 
 

@@ -5,7 +5,7 @@ the last 4. Higher AUC and lower Brier are better."""
 from __future__ import annotations
 
 from apps.advisor.delay_risk import auc, brier, fit, model_predict, rules_fit, rules_predict
-from tests.advisor.history import generate, split_by_time
+from apps.advisor.demo import generate, split_by_time
 
 
 def run() -> dict[str, dict]:
