@@ -14,6 +14,7 @@ urlpatterns = [
     path("settings/escalation/", include("apps.escalation.urls")),
     path("settings/tokens/", include("apps.accounts.token_urls")),
     path("settings/integrations/", include("apps.integrations.urls")),
+    path("settings/advisor/", include("apps.advisor.settings_urls")),
     path("settings/", include("apps.connect.urls")),
     path("readyz", health_views.readyz, name="readyz"),
     path("metrics", health_views.metrics, name="metrics"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("approvals/", include("apps.approvals.urls")),
     path("docks/", include("apps.docks.urls")),
     path("kpis/", include("apps.kpis.urls")),
+    path("advisor/", include("apps.advisor.urls")),
     path("advisor/", include("apps.advisor.text_urls")),  # message triage, shift summaries
     path("api/v1/", include("apps.mirror.api.urls")),
     path("api/v1/", include("apps.writeback.api.urls")),
@@ -32,6 +34,7 @@ urlpatterns = [
     path("api/v1/", include("apps.docks.api.urls")),
     path("api/v1/", include("apps.accounts.api.urls")),
     path("api/v1/", include("apps.integrations.api.urls")),
+    path("api/v1/", include("apps.advisor.api.urls")),
     path("api/v1/", include("apps.advisor.api.text_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

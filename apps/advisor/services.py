@@ -111,15 +111,12 @@ def run_record(
 
 
 def run_seen(*, advisor: str, version: str, subject_key: str, inputs: dict[str, Any]) -> AdvisorRun | None:
-    """The latest run of this advisor version on this subject with exactly these inputs, if any: a periodic
-    advisor skips recomputing (and re-logging) what it already ran."""
-    return (
-        AdvisorRun.objects.filter(
-            advisor=advisor, version=version, subject_key=subject_key, inputs_hash=inputs_hash(inputs)
-        )
-        .order_by("-id")
-        .first()
-    )
+    """The latest run of this advisor on this subject when it had exactly these inputs and this version: a
+    periodic advisor skips recomputing (and re-logging) what it just ran. None when anything moved since."""
+    latest = AdvisorRun.objects.filter(advisor=advisor, subject_key=subject_key).order_by("-id").first()
+    if latest is None or latest.version != version or latest.inputs_hash != inputs_hash(inputs):
+        return None
+    return latest
 
 
 # -- recommendations -----------------------------------------------------------------------------
