@@ -72,3 +72,12 @@ def test_the_screen_says_what_is_wrong_with_a_huge_message(world, client, superv
     client.force_login(supervisor)
     page = client.post("/advisor/triage/BRU/", {"message": "y" * 20_001})
     assert page.status_code == 413 and "paste at most 20000" in page.content.decode()
+
+
+def test_accepting_the_triage_recommendation_through_the_advisor_api_queues_the_update(world, supervisor):
+    api = client_for(supervisor)
+    proposal = api.post(URL, {"site": "BRU", "message": DELAY}, format="json").json()
+    assert OutboxEntry.objects.count() == 0
+    accepted = api.post(f"/api/v1/advisor/recommendations/{proposal['recommendation']}/accept/", {}, format="json")
+    assert accepted.status_code == 200, accepted.json()
+    assert set(OutboxEntry.objects.values_list("operation", flat=True)) == {"set_scheduled_date", "post_message"}
