@@ -49,6 +49,7 @@ demo: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py dock_demo_day
 	$(BIN)/python manage.py kpis_demo_history
+	$(BIN)/python manage.py advisor_demo
 	$(BIN)/python manage.py ensure_schedules
 	$(BIN)/python manage.py approvals_defaults
 	$(BIN)/python manage.py run_demo

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "apps.escalation",  # escalation contacts, on-call calendar, policies and notifications
     "apps.outbound",  # outbound HTTP deliveries: retries, dead letters, the private-address guard (issue 21)
     "apps.integrations",  # outbound event webhooks: subscriptions, signatures, delivery log (issue 21)
+    "apps.advisor",  # decision support in advisory mode: run log, recommendations, confidence gate (issue 22)
 ]
 
 MIDDLEWARE = [
@@ -421,6 +422,18 @@ ESCALATION_CLAIM_STALE_S = env.int("ESCALATION_CLAIM_STALE_S", default=300)  # a
 ESCALATION_WEBHOOK_TIMEOUT_S = env.float("ESCALATION_WEBHOOK_TIMEOUT_S", default=5)  # per chat webhook call
 ESCALATION_WEBHOOK_ATTEMPTS = env.int("ESCALATION_WEBHOOK_ATTEMPTS", default=3)  # tries of a failing chat webhook
 
+# --- Advisor: message triage and shift summaries (apps/advisor) -----------------------------------
+# An optional external language model behind an OpenAI-compatible chat completions API, used for
+# triage and summaries only where an admin enabled it for the site; the local rules answer otherwise
+# and whenever the model fails. https://platform.openai.com/docs/api-reference/chat/create
+ADVISOR_LLM_URL = env.str("ADVISOR_LLM_URL", default="")  # e.g. https://api.example.com/v1 (blank: local only)
+ADVISOR_LLM_MODEL = env.str("ADVISOR_LLM_MODEL", default="")  # the model name the API expects
+ADVISOR_LLM_API_KEY = env.str("ADVISOR_LLM_API_KEY", default="")  # sent as a bearer token (or *_FILE)
+ADVISOR_LLM_TIMEOUT_S = env.float("ADVISOR_LLM_TIMEOUT_S", default=10.0)  # the whole answer; then the local rules
+ADVISOR_LLM_MAX_INPUT_CHARS = env.int("ADVISOR_LLM_MAX_INPUT_CHARS", default=8000)  # longer prompts stay local
+ADVISOR_LLM_MAX_OUTPUT_TOKENS = env.int("ADVISOR_LLM_MAX_OUTPUT_TOKENS", default=400)  # the answer's cost cap
+ADVISOR_TRIAGE_MAX_CHARS = env.int("ADVISOR_TRIAGE_MAX_CHARS", default=20000)  # longer messages are refused
+
 # --- Outbound deliveries (event webhooks, chat notifications) -----------------------------------
 OUTBOUND_MAX_ATTEMPTS = env.int("OUTBOUND_MAX_ATTEMPTS", default=12)  # then a dead letter (7 to 14 h of retries)
 OUTBOUND_BACKOFF_BASE_S = env.int("OUTBOUND_BACKOFF_BASE_S", default=30)  # first wait; doubles per failure, jitter
@@ -447,6 +460,10 @@ RETENTION_PURGE_EVERY_S = env.int("RETENTION_PURGE_EVERY_S", default=3600)  # de
 # --- Live screens --------------------------------------------------------------------------------
 LIVE_HEARTBEAT_S = env.int("LIVE_HEARTBEAT_S", default=5)  # beat publishes a pulse this often
 LIVE_STALE_AFTER_S = env.int("LIVE_STALE_AFTER_S", default=30)  # badge turns red after this silence
+
+# --- Advisor (decision support, issue 22) ---------------------------------------------------------
+# Days an advisor run log (inputs, prompt, output) is kept; recommendations and their decisions stay. 0: for ever.
+RETENTION_ADVISOR_RUNS_DAYS = env.int("RETENTION_ADVISOR_RUNS_DAYS", default=90)
 
 # --- Logging: structured (JSON) in production, readable key=value lines on a laptop --------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -29,12 +29,16 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Approvals", "approvals:inbox", DESK_ROLES),
     NavEntry("Docks", "docks:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DOCK_CLERK})),
     NavEntry("KPIs", "kpis:overview", frozenset({Role.MANAGER, Role.ADMIN})),
+    NavEntry("Advisor", "advisor:page", frozenset({Role.MANAGER, Role.ADMIN})),
+    NavEntry("Message triage", "advisor_text:triage-index", DESK_ROLES),
+    NavEntry("Shift summary", "advisor_text:summary-index", DESK_ROLES),
     NavEntry("Integration health", "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
     NavEntry("Odoo connection", "connect:odoo", frozenset({Role.ADMIN}), setting=True),
     NavEntry("Escalation", "escalation:settings", frozenset({Role.ADMIN}), setting=True),
     NavEntry("API", "api-docs", DESK_ROLES),
     NavEntry("API tokens", "api_tokens:index", EVERYONE - {Role.DISPLAY}, setting=True),
     NavEntry("Integrations", "integrations:settings", frozenset({Role.ADMIN}), setting=True),
+    NavEntry("Advisors", "advisor_settings:settings", frozenset({Role.ADMIN}), setting=True),
     NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True, setting=True),
 )
 

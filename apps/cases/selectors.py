@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.accounts.roles import APPROVER_ROLES, Role, has_role, roles_of
 from apps.accounts.selectors import sites_visible_to, user_can_see_site
 from apps.cases.models import Case, Severity, Status
+from apps.cases.orderings import apply_ordering
 from apps.cases.site_rules import SiteResolver
 from apps.sites.models import Site
 
@@ -35,6 +36,7 @@ class CaseFilters:
     status: str = "active"  # active | closed | all | one status
     owner: str = ""  # a role, "me", or "unassigned"
     q: str = ""
+    sort: str = ""  # "" (severity, then priority) or a registered ordering (apps/cases/orderings.py)
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> CaseFilters:
@@ -45,6 +47,7 @@ class CaseFilters:
             status=params.get("status", "active").strip() or "active",
             owner=params.get("owner", "").strip(),
             q=params.get("q", "").strip()[:100],
+            sort=params.get("sort", "").strip()[:40],
         )
 
     def as_query(self) -> dict:
@@ -55,6 +58,7 @@ class CaseFilters:
             "status": self.status,
             "owner": self.owner,
             "q": self.q,
+            "sort": self.sort,
         }
         return {k: v for k, v in values.items() if v and not (k == "status" and v == "active")}
 
@@ -96,7 +100,8 @@ def case_list(*, user: AnyUser, filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(owner_role=filters.owner)
     if filters.q:
         cases = cases.filter(Q(title__icontains=filters.q) | Q(record_name__icontains=filters.q))
-    return cases.order_by("-severity_rank", "-priority_score", "opened_at", "id")
+    ordered = apply_ordering(cases, filters.sort)
+    return ordered if ordered is not None else cases.order_by("-severity_rank", "-priority_score", "opened_at", "id")
 
 
 def case_get(*, user: AnyUser, case_id: int) -> Case | None:
@@ -138,14 +143,16 @@ def user_can_report_at(user: AnyUser, location_odoo_id: int) -> bool:
     return code is not None and user_can_see_site(user, code)
 
 
-def site_fire_summary(site_code: str, *, limit: int = 6) -> dict:
+def site_fire_summary(site_code: str, *, limit: int = 6, ordering: str = "") -> dict:
     """For a wall: open cases of one site by severity, the worst first and the oldest first among
-    equals, each with its age and its SLA. Not user-scoped: a wall renders once for every viewer."""
+    equals (or in a registered `ordering`), each with its age and its SLA. Not user-scoped: a wall
+    renders once for every viewer."""
     now = timezone.now()
     open_cases = Case.objects.filter(site__code=site_code, is_open=True)
     counts = dict(open_cases.values_list("severity").annotate(n=Count("id")).values_list("severity", "n"))
     breached = open_cases.filter(sla_due_at__lt=now).count()
-    worst = list(open_cases.order_by("-severity_rank", "opened_at", "id")[:limit])
+    ordered = apply_ordering(open_cases, ordering)
+    worst = list((ordered if ordered is not None else open_cases.order_by("-severity_rank", "opened_at", "id"))[:limit])
     return {
         "total": sum(counts.values()),
         "by_severity": [(severity, label, counts.get(severity, 0)) for severity, label in Severity.choices],

@@ -15,6 +15,7 @@ from apps.accounts.selectors import sites_visible_to
 from apps.cases import forms
 from apps.cases.detectors import kind_choices
 from apps.cases.models import ResolutionCode, Severity, Status
+from apps.cases.orderings import ordering_choices
 from apps.cases.selectors import (
     READING_ROLES,
     CaseFilters,
@@ -69,6 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         live_groups=[site_group(s.code) for s in watched],
         query=request.GET.urlencode(),
         assignees=assignable_users(site_codes=[s.code for s in watched]),
+        sorts=ordering_choices(),
     )
     return render(request, "cases/queue.html", context)
 

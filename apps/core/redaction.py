@@ -20,7 +20,9 @@ _PATTERNS = [
     (re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/=-]+", re.I), rf"\g<1>{MASK}"),
     (re.compile(r"\b(ct_[0-9a-f]{8}_)[A-Za-z0-9_-]+"), rf"\g<1>{MASK}"),  # API tokens: keep the public prefix
 ]
-_SECRET_SETTINGS = ("ODOO_WEBHOOK_SECRET", "ODOO_API_KEY", "ODOO_PASSWORD", "METRICS_TOKEN", "SECRET_KEY")
+_SECRET_SETTINGS = (
+    "ODOO_WEBHOOK_SECRET", "ODOO_API_KEY", "ODOO_PASSWORD", "METRICS_TOKEN", "SECRET_KEY", "ADVISOR_LLM_API_KEY",
+)  # fmt: skip
 _MIN_SECRET_LENGTH = 8  # a short value ("admin") would mask ordinary words
 
 

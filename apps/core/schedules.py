@@ -32,6 +32,14 @@ def default_schedules() -> list[dict]:
         {"name": "Dock planning proposals", "task": "docks.proposals_refresh", "every_s": 300},
         # finished records past their RETENTION_*_DAYS, in short batches (docs/retention.md)
         {"name": "Retention purge", "task": "core.purge_expired", "every_s": settings.RETENTION_PURGE_EVERY_S},
+        # advisors (issue 22): rankings follow the clock, models learn nightly, anomalies hourly
+        {"name": "Advisor: priority ranking", "task": "advisor.priority", "every_s": 300},
+        {"name": "Advisor: delay-risk training", "task": "advisor.delay_risk_train", "every_s": 86400},
+        {"name": "Advisor: delay-risk scores", "task": "advisor.delay_risk_score", "every_s": 900},
+        {"name": "Advisor: anomaly scan", "task": "advisor.anomalies", "every_s": 3600},
+        {"name": "Advisor: run-log retention", "task": "advisor.purge_runs", "every_s": 86400},
+        # each site's summary at its shift start (written once; a check per site when none is due)
+        {"name": "Shift-start summaries", "task": "advisor.shift_summaries", "every_s": 60},
     ]
 
 

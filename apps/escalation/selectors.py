@@ -294,3 +294,17 @@ def change_history(site: Site, limit: int = 50) -> list[dict]:
             }
         )
     return rows
+
+
+def on_call_emails_at(site_code: str, when: datetime) -> list[str]:
+    """E-mail addresses of the contacts on call at a site at `when`, one per role with anyone on call
+    (registered in apps/core/on_call.py for apps that cannot import escalation)."""
+    site = Site.objects.filter(code=site_code).first()
+    if site is None:
+        return []
+    addresses = []
+    for role in on_call_roles(site):
+        contact = on_call_at(site, role, when).contact
+        if contact is not None and contact.is_active and contact.email:
+            addresses.append(contact.email)
+    return addresses

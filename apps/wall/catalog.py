@@ -5,5 +5,7 @@ TILE_QUESTIONS = {
     "ships_next": "What ships next?",
     "decisions": "What waits on a decision?",
     "docks": "What is at the dock?",
+    # the open exceptions in the advisor's order (risk of missing the customer commitment), when it is installed
+    "at_risk": "What is most at risk?",
 }
 DEFAULT_TILES = ["on_fire", "ships_next", "decisions"]

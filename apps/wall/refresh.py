@@ -56,7 +56,7 @@ def refresh_tiles_for_published(event: str, site_code: str | None, payload: dict
     if not site_code:
         return
     if event.startswith("case"):
-        request_tile_refresh(site_code, "on_fire")
+        request_tile_refresh(site_code, "on_fire")  # "at_risk" follows the clock (the advisor ranks every 5 min)
     elif event.startswith("approval"):
         request_tile_refresh(site_code, "decisions")
     elif event.startswith("dock"):

@@ -65,6 +65,11 @@ def _on_fire(site: Site) -> dict:
     return {**summary, "level": level}
 
 
+def _at_risk(site: Site) -> dict:
+    """The open exceptions in the advisor's ranking (apps/cases/orderings.py); the usual order without it."""
+    return {**_on_fire(site), **site_fire_summary(site.code, ordering="advisor")}
+
+
 def _decisions(site: Site) -> dict:
     summary = site_decision_summary(site.code)
     for row in summary["requests"]:
@@ -103,6 +108,7 @@ TILES: dict[str, Tile] = {
         Tile("ships_next", _ships_next),
         Tile("decisions", _decisions),
         Tile("docks", _docks),
+        Tile("at_risk", _at_risk),
     ]
 }
 
