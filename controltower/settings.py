@@ -334,6 +334,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status`; name each enum after its model so the schema stays unambiguous.
     "ENUM_NAME_OVERRIDES": {
         "OutboxStatusEnum": "apps.writeback.models.OutboxEntry.Status",
+        "AdvisorOutcomeEnum": "apps.advisor.models.Outcome",  # a recommendation's status and a run's outcome
     },
     # Every operation documents its error answers with the one Problem component.
     "POSTPROCESSING_HOOKS": [

@@ -202,11 +202,8 @@ def _site_warehouses(site: Site) -> list[int]:
 
 
 def _failure_products(site: Site, since: datetime) -> set[int]:
-    return set(
-        PickFailureReport.objects.filter(reported_at__gte=since)
-        .exclude(product_odoo_id=None)
-        .values_list("product_odoo_id", flat=True)
-    )
+    found = PickFailureReport.objects.filter(reported_at__gte=since).values_list("product_odoo_id", flat=True)
+    return {product for product in found if product is not None}
 
 
 # -- the scan (a beat task) ----------------------------------------------------------------------

@@ -208,11 +208,12 @@ def site_transfers(site: Site, *, done: bool, now: datetime, rules: SiteRules) -
         )
     else:
         pickings = pickings.exclude(state__in=("done", "cancel", "draft")).filter(scheduled_date__lte=now + HORIZON)
-    rows = list(
-        pickings.values(
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in pickings.values(
             "odoo_id", "name", "picking_type_code", "carrier_name", "partner_id", "scheduled_date", "date_done"
         ).order_by("scheduled_date", "odoo_id")
-    )
+    ]
     tz = site.tzinfo
     load = _daily_load(site, rows, tz)
     transfers = []
@@ -238,7 +239,7 @@ def site_transfers(site: Site, *, done: bool, now: datetime, rules: SiteRules) -
     return transfers
 
 
-def _daily_load(site: Site, rows: list[dict], tz: Any) -> dict:
+def _daily_load(site: Site, rows: list[dict[str, Any]], tz: Any) -> dict:
     """Transfers per local day and direction, counted over everything scheduled those days (done or not)."""
     if not rows:
         return {}
@@ -252,7 +253,8 @@ def _daily_load(site: Site, rows: list[dict], tz: Any) -> dict:
         scheduled_date__range=(start, end),
     ).exclude(state="cancel")
     for when, direction in scheduled.values_list("scheduled_date", "picking_type_code"):
-        counts[(when.astimezone(tz).date(), direction)] += 1
+        if when is not None:
+            counts[(when.astimezone(tz).date(), direction)] += 1
     return dict(counts)
 
 

@@ -163,8 +163,9 @@ def recommendations_for_record(user: AnyUser, subject: models.Model) -> list[Rec
     (delay risk on "picking:<id>"), and — for an advisory case — the recommendation that raised it."""
     found = recommendations_visible_to(user)
     scope = Q(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
-    if getattr(subject, "odoo_model", "") == "stock.picking" and getattr(subject, "odoo_id", None):
-        scope |= Q(subject_key=f"picking:{subject.odoo_id}")
+    odoo_id = getattr(subject, "odoo_id", None)
+    if getattr(subject, "odoo_model", "") == "stock.picking" and odoo_id:
+        scope |= Q(subject_key=f"picking:{odoo_id}")
     if getattr(subject, "kind", "") == "advisor_anomaly":
         scope |= Q(pk__in=[int(pk) for pk in getattr(subject, "subject_ids", []) or [] if str(pk).isdigit()])
     return list(found.filter(scope).order_by("-is_open", "-created_at", "-id")[:5])

@@ -271,12 +271,11 @@ def recommendation_accept(*, recommendation_id: int, user: User, reason: str = "
 
 def recommendation_reject(*, recommendation_id: int, user: User, reason: str) -> Recommendation:
     """A person rejects, saying why (required): nothing is applied; the reason feeds the advisor's record."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise AdvisorError("Say why you reject it: the reason is required.", status=400)
-    reason = reason[:MAX_REASON]
+    reason = (reason or "").strip()[:MAX_REASON]
     with transaction.atomic():
-        recommendation = _locked_open(recommendation_id, user)
+        recommendation = _locked_open(recommendation_id, user)  # unknown or not yours: 404 before anything else
+        if not reason:
+            raise AdvisorError("Say why you reject it: the reason is required.", status=400)
         _close(recommendation, Outcome.REJECTED, reason=reason, user=user)
         audit_record(
             action="advisor.recommendation.rejected",

@@ -64,5 +64,32 @@ def propose(policies, sites):
     return make
 
 
+@pytest.fixture
+def make_request_for_advisor(policies, sites):
+    from apps.approvals.services.raising import RequestDraft, request_raise
+
+    return request_raise(
+        draft=RequestDraft(
+            request_type=RequestType.SHIPMENT_RELEASE,
+            site=sites["BRU"],
+            odoo_model="stock.picking",
+            odoo_id=4711,
+            title="Release BRU/OUT/4711",
+            dedupe_key="advisor-test:request",
+            facts={"over_limit_amount": 5000.0, "over_limit_pct": 25.0, "credit_ok": False},
+            context={},
+            effect={
+                "operation": "release_delivery",
+                "odoo_model": "stock.picking",
+                "odoo_id": 4711,
+                "arguments": {"ship_now": False},
+                "preconditions": {},
+                "summary": "Release",
+            },
+            raised_by_rule="test",
+        )
+    )
+
+
 from tests.advisor.fixtures_text import chat_model, world  # noqa: E402, F401  the text advisors' fixtures
 from tests.approvals.conftest import make_request  # noqa: E402, F401  raises approval requests

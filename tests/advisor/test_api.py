@@ -136,3 +136,63 @@ def test_case_screen_shows_the_recommendation_panel(propose, supervisor, rf, sit
     browser.force_login(supervisor)
     page = browser.get(f"/exceptions/{case.pk}/").content.decode()
     assert "Risk 80/100" in page
+
+
+def test_approval_request_screen_and_wall_tile(propose, supervisor, sites, make_request_for_advisor):
+    request_ = make_request_for_advisor
+    run = run_record(
+        advisor=AdvisorName.DELAY_RISK,
+        version="t",
+        site=sites["BRU"],
+        subject=request_,
+        inputs={},
+        output={},
+        reasons=["Carrier late on 6 of 8 transfers"],
+        confidence=0.7,
+    )
+    recommendation_propose(run=run, title="Delivery likely late: 72% risk", dedupe_key="delay:req")
+    browser = Client()
+    browser.force_login(supervisor)
+    page = browser.get(f"/approvals/{request_.pk}/").content.decode()
+    assert "Delivery likely late: 72% risk" in page and "Carrier late on 6 of 8 transfers" in page
+
+
+def test_the_wall_can_show_cases_in_the_advisors_order(sites):
+    from apps.wall.tiles import render_tile
+
+    now = timezone.now()
+    calm = Case.objects.create(
+        site=sites["BRU"],
+        kind="picking_late",
+        dedupe_key="a",
+        title="Calm one",
+        severity="critical",
+        severity_rank=4,
+        opened_at=now,
+        last_seen_at=now,
+    )
+    risky = Case.objects.create(
+        site=sites["BRU"],
+        kind="picking_late",
+        dedupe_key="b",
+        title="Risky one",
+        severity="low",
+        severity_rank=1,
+        opened_at=now,
+        last_seen_at=now,
+    )
+    for case, score in ((calm, 10), (risky, 90)):
+        run = run_record(
+            advisor=AdvisorName.PRIORITY,
+            version="t",
+            site=sites["BRU"],
+            subject=case,
+            inputs={},
+            output={},
+            confidence=0.9,
+        )
+        recommendation_propose(run=run, title=f"Risk {score}", dedupe_key=f"priority:case:{case.pk}", score=score)
+    on_fire = render_tile("on_fire", sites["BRU"])
+    at_risk = render_tile("at_risk", sites["BRU"])
+    assert on_fire.index("Calm one") < on_fire.index("Risky one")
+    assert at_risk.index("Risky one") < at_risk.index("Calm one")

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from apps.accounts.api_tokens import api_token_create
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
+from apps.advisor.services import recommendation_propose, run_record
 from apps.approvals.defaults import ensure_default_policies
 from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
@@ -137,7 +138,12 @@ def real(sites, settings) -> dict[str, str]:
         drafts=[Draft(source="webhook", url=subscription.url, body={}, source_ref=str(subscription.pk))]
     )
     OutboundDelivery.objects.filter(pk=delivery_id).update(state="dead")
+    advice = run_record(
+        advisor="delay_risk", version="contract", site=sites["BRU"], inputs={}, output={}, confidence=0.7
+    )
+    recommendation = recommendation_propose(run=advice, title="Contract", dedupe_key="contract:1")
     return {
+        "recommendation_id": str(recommendation.pk),
         "subscription_id": str(subscription.pk),
         "delivery_id": str(delivery_id),
         "token_id": str(token.pk),

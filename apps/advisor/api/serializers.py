@@ -43,7 +43,10 @@ class DecisionInputSerializer(serializers.Serializer):
 
 
 class RejectInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, help_text="Why it is rejected (required).")
+    # Required: the service says so (after finding the recommendation, so an unknown one is a 404 first).
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=1000, help_text="Why it is rejected (required)."
+    )
 
 
 class RunSerializer(serializers.ModelSerializer):
