@@ -5,8 +5,8 @@ LOAD_PLAN, written by scenario.seed):
 - supervisors (signed in by session cookie) read the exception queue and case pages;
 - approvers (API tokens) list their inbox, open requests and approve them through the API, each
   request taken from a shared pool so two approvers never decide the same one;
-- wall displays sign in with their display token and fetch the board and its tiles over HTTP
-  (locust holds no websockets here: websocket-client is not installed; see README);
+- wall displays sign in with their display token, hold the live websocket (websocket-client, which
+  locust brings) subscribed to their site, and fetch the board and its tiles over HTTP;
 - Odoo posts webhooks to the intake with the real secret.
 
 An answer counts as an error when it is a 5xx, a timeout or connection failure, or a 4xx the user
@@ -28,6 +28,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import gevent
+import websocket
 from gevent import spawn_later
 from locust import HttpUser, between, constant_pacing, events, task
 
@@ -38,6 +40,7 @@ APPROVED: list[int] = []  # requests the API answered 200 for
 PENDING = list(PLAN["pending_requests"])  # taken one at a time (gevent: pop is atomic)
 random.Random(5).shuffle(PENDING)
 STATUSES: Counter = Counter()  # every answer's status code, warm-up included
+SOCKETS: Counter = Counter()  # live messages received by event, sockets opened and closed early
 _serial = itertools.count(1)
 _accounts = {kind: itertools.count() for kind in ("supervisors", "approvers", "displays")}
 
@@ -70,7 +73,12 @@ def _warm_up(environment, **_kwargs):
 
 @events.quitting.add_listener
 def _write_ledger(environment, **_kwargs):
-    ledger = {"accepted_events": ACCEPTED_EVENTS, "approved": APPROVED, "statuses": dict(STATUSES)}
+    ledger = {
+        "accepted_events": ACCEPTED_EVENTS,
+        "approved": APPROVED,
+        "statuses": dict(STATUSES),
+        "sockets": dict(SOCKETS),
+    }
     Path(PLAN["ledger"]).write_text(json.dumps(ledger))
 
 
@@ -150,13 +158,60 @@ class WallDisplay(HttpUser):
 
     def on_start(self):
         self.display = _account("displays")
+        self.socket = None
+        self.stopping = False
         url = f"/wall/?token={self.display['token']}"
         with self.client.get(url, name="wall sign-in", timeout=TIMEOUT_S, catch_response=True) as r:
             if _check(r, (200,)):
                 found = re.findall(rf"/wall/{self.display['site']}/tiles/([\w-]+)/", r.text)
                 self.tiles = sorted(set(found)) or self.display["tiles"]
+                self._connect()
             else:
                 self.tiles = self.display["tiles"]
+
+    def _connect(self):
+        """Open the live socket as the board's script does and subscribe to the site; a greenlet reads it."""
+        ws_url = self.host.replace("http", "ws", 1) + "/ws/live/"
+        cookie = "; ".join(f"{name}={value}" for name, value in self.client.cookies.items())
+        group = f"site.{self.display['site']}"
+        started = time.perf_counter()
+        error = None
+        try:
+            self.socket = websocket.create_connection(ws_url, cookie=cookie, origin=self.host, timeout=TIMEOUT_S)
+            self.socket.send(json.dumps({"action": "subscribe", "groups": [group]}))
+            answer = json.loads(self.socket.recv())
+            if answer.get("type") != "subscribed":
+                error = RuntimeError(f"subscription answered {answer}")
+        except (OSError, websocket.WebSocketException, ValueError) as exc:
+            error = exc
+        events.request.fire(
+            request_type="WS", name="wall socket", response_time=(time.perf_counter() - started) * 1000,
+            response_length=0, exception=error, context={},
+        )  # fmt: skip
+        if error is None:
+            SOCKETS["opened"] += 1
+            self.socket.settimeout(None)
+            gevent.spawn(self._read)
+        else:
+            self.socket = None
+
+    def _read(self):
+        try:
+            while True:
+                message = json.loads(self.socket.recv())
+                SOCKETS[f"event {message.get('event') or message.get('type')}"] += 1
+        except (OSError, websocket.WebSocketException, ValueError) as exc:
+            if not self.stopping:  # the server closed it while the TV was showing it
+                SOCKETS["closed early"] += 1
+                events.request.fire(
+                    request_type="WS", name="wall socket closed", response_time=0, response_length=0,
+                    exception=exc or RuntimeError("closed"), context={},
+                )  # fmt: skip
+
+    def on_stop(self):
+        self.stopping = True
+        if self.socket is not None:
+            self.socket.close()
 
     @task(1)
     def board(self):

@@ -12,7 +12,7 @@ from apps.odoosim.server import start_simulator
 from tests.perf.load import scenario
 from tests.servers import celery_worker, daphne, free_port
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]
 
 
 def redis_cpu() -> float:
@@ -21,7 +21,7 @@ def redis_cpu() -> float:
 
 
 def test_a_short_light_load_gets_no_errors_and_loses_nothing():
-    settings = scenario.LoadSettings(users=5, spawn_rate=5, warmup_s=0, duration_s=10, cases=20, accounts=2)
+    settings = scenario.LoadSettings(users=8, spawn_rate=8, warmup_s=0, duration_s=15, cases=20, accounts=2)
     secret = scenario.new_webhook_secret()
     workdir = scenario.workdir()
     with start_simulator(port=0, seed=7) as sim:
@@ -32,7 +32,9 @@ def test_a_short_light_load_gets_no_errors_and_loses_nothing():
         worker = celery_worker(**odoo).start()
         try:
             processes = {"Daphne": web.process.pid, "Celery worker": worker.process.pid}
-            result = scenario.run_locust(web.ready_url.removesuffix("/healthz"), plan, settings, workdir, processes, redis_cpu)
+            result = scenario.run_locust(
+                web.ready_url.removesuffix("/healthz"), plan, settings, workdir, processes, redis_cpu
+            )
             check = scenario.check_nothing_lost(sim, result.ledger, plan)
         finally:
             worker.stop()
@@ -42,6 +44,7 @@ def test_a_short_light_load_gets_no_errors_and_loses_nothing():
     assert result.requests > 20
     assert result.failures == 0, result.failures_by_reason
     names = {row["name"] for row in result.per_endpoint}
-    assert {"queue page", "inbox API", "decide API", "wall tile", "odoo webhook"} <= names
+    assert {"queue page", "inbox API", "decide API", "wall socket", "wall tile", "odoo webhook"} <= names
+    assert result.ledger["sockets"]["opened"] > 0 and "closed early" not in result.ledger["sockets"]
     assert check.approved > 0 and check.events_accepted > 0
     assert check.lost == []
