@@ -249,6 +249,14 @@ def run_locust(host: str, plan: dict, settings: LoadSettings, workdir: Path, pro
     return _read_results(prefix, plan, cpu, window_s, f"{load_before} → {load_average()}")
 
 
+def _number(text: str) -> float:
+    """A figure of locust's CSV: "N/A" (no request of that kind in the window) reads as 0."""
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
 def _read_results(prefix: Path, plan: dict, cpu: dict, window_s: float, load: str) -> LoadResult:
     rows = list(csv.DictReader(Path(f"{prefix}_stats.csv").read_text().splitlines()))
     total = next(row for row in rows if row["Name"] == "Aggregated")
@@ -263,9 +271,9 @@ def _read_results(prefix: Path, plan: dict, cpu: dict, window_s: float, load: st
             "name": row["Name"],
             "requests": int(row["Request Count"]),
             "failures": int(row["Failure Count"]),
-            "p50_ms": float(row["50%"] or 0),
-            "p95_ms": float(row["95%"] or 0),
-            "rps": float(row["Requests/s"]),
+            "p50_ms": _number(row["50%"]),
+            "p95_ms": _number(row["95%"]),
+            "rps": _number(row["Requests/s"]),
         }
         for row in rows
         if row["Name"] != "Aggregated"
@@ -275,9 +283,9 @@ def _read_results(prefix: Path, plan: dict, cpu: dict, window_s: float, load: st
     return LoadResult(
         requests=int(total["Request Count"]),
         failures=int(total["Failure Count"]),
-        p50_ms=float(total["50%"] or 0),
-        p95_ms=float(total["95%"] or 0),
-        rps=float(total["Requests/s"]),
+        p50_ms=_number(total["50%"]),
+        p95_ms=_number(total["95%"]),
+        rps=_number(total["Requests/s"]),
         rate_limited=sum(count for reason, count in failures.items() if "429" in reason),
         per_endpoint=per_endpoint,
         failures_by_reason=failures,
