@@ -21,7 +21,7 @@ PYTEST := $(BIN)/python -m pytest -p tests.workers -n $(WORKERS) $(if $(filter 0
 # $(call timed,NAME,COMMAND): run COMMAND, then print "=== phase NAME: N s" even when it fails.
 timed = start=$$(date +%s); $(2); status=$$?; echo "=== phase $(1): $$(( $$(date +%s) - start )) s"; exit $$status
 
-.PHONY: demo test test-fast bench fuzz fault install install-dev lint mypy format lock clean
+.PHONY: demo test test-fast bench load fuzz fault install install-dev lint mypy format lock clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,14 @@ test-fast: install-dev
 ## make bench: benchmarks (PostgreSQL when DATABASE_URL is set); results in tests/perf/results/latest.json
 bench: install-dev
 	$(BIN)/python -m tests.perf.run $(BENCH)
+
+## make load: the load test (tests/perf/bench_load.py, locust): 50 users for 300 s after a 30 s warm-up
+## against PostgreSQL + Redis + Daphne + a Celery worker + the Odoo simulator, all on this machine;
+## writes load_p95_ms, load_error_rate, load_rps like `make bench` (which runs it short).
+## LOAD_USERS, LOAD_WARMUP_S, LOAD_DURATION_S change the run. Needs DATABASE_URL (PostgreSQL).
+load: install-dev
+	@if [ -z "$$DATABASE_URL" ]; then echo "make load needs DATABASE_URL (PostgreSQL)"; exit 2; fi
+	@$(call timed,load,LOAD_USERS=$${LOAD_USERS:-50} LOAD_WARMUP_S=$${LOAD_WARMUP_S:-30} LOAD_DURATION_S=$${LOAD_DURATION_S:-300} $(BIN)/python -m tests.perf.run load)
 
 ## make fuzz: the fuzz tests (schemathesis over the API schema, Hypothesis on webhooks and websockets)
 ## with a large budget; the suite runs the same tests with a small one. FUZZ_EXAMPLES=N to change it.
