@@ -59,6 +59,7 @@
     const same = state.selectedId === row.dataset.id &&
       (state.loadingId === row.dataset.id || panel().querySelector("#approval-panel-" + row.dataset.id));
     state.selectedId = row.dataset.id;
+    reapplySelection();
     if (focus !== false) row.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
     if (!same) loadPanel(row);
@@ -94,6 +95,11 @@
       r.classList.toggle("is-selected", r === row);
       r.classList.toggle("is-marked", state.marked.has(r.dataset.id));
     });
+    const mark = document.getElementById("ap-mark");
+    if (mark) {
+      mark.disabled = !(row && row.dataset.lowRisk === "1");
+      mark.setAttribute("aria-pressed", row && state.marked.has(row.dataset.id) ? "true" : "false");
+    }
   }
 
   // --- decisions ----------------------------------------------------------------------------
@@ -207,21 +213,31 @@
   // --- keyboard and pointer -----------------------------------------------------------------
   document.addEventListener("keydown", function (event) {
     const tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable || event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key;
+    // Single-character keys are the user's to turn off (WCAG 2.1.4); the arrows always move.
+    if (key.length === 1 && document.body.dataset.shortcuts === "off") return;
     if (key === "j" || key === "ArrowDown") { event.preventDefault(); move(1); }
     else if (key === "k" || key === "ArrowUp") { event.preventDefault(); move(-1); }
     else if (key === "a") { event.preventDefault(); decide("approve"); }
     else if (key === "r") { event.preventDefault(); decide("reject"); }
     else if (key === "i") { event.preventDefault(); decide("request_info"); }
-    else if (key === "x") {
-      const row = state.selectedId && document.getElementById("approval-" + state.selectedId);
-      if (row && row.dataset.lowRisk === "1") {
-        if (state.marked.has(row.dataset.id)) state.marked.delete(row.dataset.id); else state.marked.add(row.dataset.id);
-        reapplySelection();
-      } else if (row) feedback("Only requests the policy marks low-risk can be approved in bulk.", true);
-    } else if (key === "b") { event.preventDefault(); bulkApprove(); }
+    else if (key === "x") toggleMark();
+    else if (key === "b") { event.preventDefault(); bulkApprove(); }
   });
+
+  // x and b by touch: the buttons above the list do the same.
+  function toggleMark() {
+    const row = state.selectedId && document.getElementById("approval-" + state.selectedId);
+    if (row && row.dataset.lowRisk === "1") {
+      if (state.marked.has(row.dataset.id)) state.marked.delete(row.dataset.id); else state.marked.add(row.dataset.id);
+      reapplySelection();
+    } else if (row) feedback("Only requests the policy marks low-risk can be approved in bulk.", true);
+  }
+  const markButton = document.getElementById("ap-mark");
+  const bulkButton = document.getElementById("ap-bulk");
+  if (markButton) markButton.addEventListener("click", toggleMark);
+  if (bulkButton) bulkButton.addEventListener("click", bulkApprove);
 
   app.addEventListener("click", function (event) {
     const link = event.target.closest(".ap-row__link");

@@ -144,7 +144,9 @@
   // --- keyboard ----------------------------------------------------------------------------
   document.addEventListener("keydown", function (event) {
     const tag = (event.target.tagName || "").toLowerCase();
-    if (["input", "textarea", "select"].includes(tag) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (["input", "textarea", "select"].includes(tag) || event.target.isContentEditable || event.ctrlKey || event.metaKey || event.altKey) return;
+    // Single-character keys are the user's to turn off (WCAG 2.1.4); Enter still opens the case.
+    if (event.key.length === 1 && document.body.dataset.shortcuts === "off") return;
     const row = rows().find(function (r) { return r.dataset.case === currentId; });
     switch (event.key) {
       case "j": move(1); break;
