@@ -196,13 +196,25 @@
           const fresh = template.content.firstElementChild;
           const known = new Set(rows().map(function (r) { return r.dataset.id; }));
           list().replaceWith(fresh);
-          rows().forEach(function (r) { if (!known.has(r.dataset.id)) { r.classList.add("live-flash"); setTimeout(function () { r.classList.remove("live-flash"); }, 1300); } });
+          const added = rows().filter(function (r) { return !known.has(r.dataset.id); });
+          added.forEach(function (r) { r.classList.add("live-flash"); setTimeout(function () { r.classList.remove("live-flash"); }, 1300); });
+          announceNew(added);
           reapplySelection();
           showFirstWhenNothingSelected();
           tick();
         })
         .catch(function () { /* the next event or resync tries again */ });
     }, 250);
+  }
+
+  // A request that starts waiting on this user is said once (a decided one leaving the list is not).
+  function announceNew(added) {
+    if (!added.length || !window.ControlTowerAnnounce) return;
+    const words = app.dataset;
+    const title = added[0].querySelector(".ap-row__title");
+    window.ControlTowerAnnounce(added.length === 1
+      ? (words.announceOne || "New request waiting on you:") + " " + (title ? title.textContent.trim() : "")
+      : added.length + " " + (words.announceMany || "new requests waiting on you"));
   }
 
   document.addEventListener("live:event", function (event) {
@@ -244,6 +256,8 @@
     if (!link || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
     select(link.closest(".ap-row"));
+    // On a phone the request opens under the list: take the user to it.
+    if (window.matchMedia("(max-width: 820px)").matches) panel().scrollIntoView({ block: "start" });
   });
 
   // The pane beside a list is never blank: with nothing chosen yet, it shows the first (most
