@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from apps.live.pulse import publish_site_pulses
+from tests.e2e.screens import in_a_thread, make_screens_data
 
 # Playwright's sync API runs an event loop in this thread; our Django calls here are plain sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -116,3 +117,9 @@ def axe(axe_source):
         ]
 
     return check
+
+
+@pytest.fixture
+def screens_data(sites) -> dict[str, int]:
+    """One of each thing the screens show (a case, two requests, a dock day): their ids."""
+    return in_a_thread(lambda: make_screens_data(sites))

@@ -3,8 +3,6 @@ and the services (no simulator), and a way to build it outside Playwright's even
 
 import threading
 
-import pytest
-
 from apps.approvals.defaults import ensure_default_policies
 from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
@@ -22,11 +20,6 @@ def in_a_thread(function):
     thread.start()
     thread.join()
     return results[0]
-
-
-@pytest.fixture
-def screens_data(sites):
-    return in_a_thread(lambda: make_screens_data(sites))
 
 
 def make_screens_data(sites) -> dict[str, int]:

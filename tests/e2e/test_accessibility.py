@@ -8,7 +8,6 @@ from django.test import Client
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
 from tests.conftest import PASSWORD
-from tests.e2e.screens import screens_data  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,6 @@ from django.test import Client
 from apps.approvals.models import ApprovalRequest, RequestStatus
 from apps.cases.models import Case
 from tests.e2e.conftest import screenshot
-from tests.e2e.screens import screens_data  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,16 +25,17 @@ def signed_in(browser, server, user, **options):
     return context, context.new_page()
 
 
+TOO_SMALL_JS = """([selector, minimum]) => Array.from(document.querySelectorAll(selector))
+    .filter(el => el.offsetParent !== null)
+    .map(el => [el, el.getBoundingClientRect()])
+    .filter(([el, box]) => box.height < minimum || box.width < minimum)
+    .map(([el, box]) => (el.textContent.trim() || el.outerHTML.slice(0, 60))
+        + ` ${Math.round(box.width)}×${Math.round(box.height)}`)"""
+
+
 def too_small(page, selector: str) -> list[str]:
     """Visible controls under `selector` smaller than a fingertip (44×44 px)."""
-    return page.evaluate(
-        """([selector, minimum]) => Array.from(document.querySelectorAll(selector))
-            .filter(el => el.offsetParent !== null)
-            .map(el => [el, el.getBoundingClientRect()])
-            .filter(([el, box]) => box.height < minimum || box.width < minimum)
-            .map(([el, box]) => `${el.textContent.trim() || el.outerHTML.slice(0, 60)} ${Math.round(box.width)}×${Math.round(box.height)}`)""",
-        [selector, TOUCH_TARGET_PX],
-    )
+    return page.evaluate(TOO_SMALL_JS, [selector, TOUCH_TARGET_PX])
 
 
 def test_an_approver_approves_from_the_inbox_on_a_phone(browser, web_server, axe, screens_data, approver):
@@ -97,7 +97,9 @@ def test_a_supervisor_acknowledges_from_the_queue_on_a_phone(browser, web_server
         context.close()
 
 
-def test_single_key_shortcuts_can_be_turned_off_and_never_fire_while_typing(browser, web_server, screens_data, approver):
+def test_single_key_shortcuts_can_be_turned_off_and_never_fire_while_typing(
+    browser, web_server, screens_data, approver
+):
     context, page = signed_in(browser, web_server, approver, viewport={"width": 1366, "height": 768})
     request_id = screens_data["request"]
     panel = f"#approval-panel-{request_id}"

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_api_tokens'),
+        ("accounts", "0005_api_tokens"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='keyboard_shortcuts',
-            field=models.BooleanField(default=True, help_text='Single-key shortcuts (j, k, a...) on the inbox and the queue; off for speech input or a keyboard that types by accident (WCAG 2.1.4).'),
+            model_name="user",
+            name="keyboard_shortcuts",
+            field=models.BooleanField(
+                default=True,
+                help_text="Single-key shortcuts (j, k, a...) on the inbox and the queue; off for speech input or a keyboard that types by accident (WCAG 2.1.4).",
+            ),
         ),
     ]
