@@ -52,7 +52,7 @@
 
   // --- selection and the detail pane --------------------------------------------------------
   function select(row, focus) {
-    rows().forEach(function (r) { r.classList.toggle("is-selected", r === row); r.setAttribute("aria-selected", r === row ? "true" : "false"); });
+    rows().forEach(function (r) { r.classList.toggle("is-selected", r === row); if (r === row) r.setAttribute("aria-current", "true"); else r.removeAttribute("aria-current"); }); // a list item takes aria-current, not aria-selected
     if (!row) { state.selectedId = null; return; }
     // Choosing the request already shown (or on its way) keeps its pane: reloading it would wipe a
     // reason being typed and take the focus away mid-word.
