@@ -34,8 +34,17 @@ $(VENV)/.dev-installed: requirements.lock requirements-dev.lock | $(VENV)/bin/py
 	$(PIP) install -r requirements-dev.lock
 	touch $@ $(VENV)/.runtime-installed
 
+# The browser tests' JavaScript tools (axe-core), from tests/e2e/package-lock.json; skipped with a
+# note where there is no npm or no registry (the accessibility test then says how to install them).
+E2E_NODE_MODULES := tests/e2e/node_modules
+
+$(E2E_NODE_MODULES): tests/e2e/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then echo "npm not found: the accessibility browser test will be skipped (install Node.js 18+)"; \
+	elif ! (cd tests/e2e && npm ci --no-audit --no-fund); then echo "npm ci failed in tests/e2e: the accessibility browser test will be skipped"; \
+	else touch $@; fi
+
 install: $(VENV)/.runtime-installed
-install-dev: $(VENV)/.dev-installed
+install-dev: $(VENV)/.dev-installed $(E2E_NODE_MODULES)
 
 ## make lock: pin every package (and its dependencies) from requirements*.txt into requirements*.lock
 lock: install-dev
@@ -106,4 +115,4 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache $(E2E_NODE_MODULES)

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.core import views as core_views
 from apps.core.api import problems
 from apps.health import views as health_views
 from apps.live import views as live_views
 
 urlpatterns = [
     path("", live_views.overview, name="home"),
+    path("manifest.webmanifest", core_views.web_manifest, name="web-manifest"),
     path("accounts/", include("apps.accounts.urls")),
     path("live/", include("apps.live.urls")),
     path("health/", include("apps.health.urls")),

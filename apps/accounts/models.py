@@ -16,6 +16,11 @@ class User(AbstractUser):
         related_name="members",
         help_text="Sites this user sees. Administrators see every site.",
     )
+    keyboard_shortcuts = models.BooleanField(
+        default=True,
+        help_text="Single-key shortcuts (j, k, a...) on the inbox and the queue; off for speech input "
+        "or a keyboard that types by accident (WCAG 2.1.4).",
+    )
 
 
 class DisplayToken(models.Model):

@@ -1,4 +1,4 @@
-"""Writes on users: creating them with roles and sites."""
+"""Writes on users: creating them with roles and sites, and their own preferences."""
 
 from collections.abc import Iterable
 
@@ -24,4 +24,12 @@ def user_upsert(
     # get_or_create: the groups come from a migration, but a flushed database (tests) has none.
     user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
     user.sites.set(sites)
+    return user
+
+
+def user_shortcuts_set(*, user: User, enabled: bool) -> User:
+    """Turn the user's single-key shortcuts on or off (a preference of their own: nothing to audit)."""
+    if user.keyboard_shortcuts != enabled:
+        user.keyboard_shortcuts = enabled
+        user.save(update_fields=["keyboard_shortcuts"])
     return user

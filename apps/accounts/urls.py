@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from apps.accounts import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -10,4 +12,5 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("preferences/shortcuts/", views.shortcuts_set, name="shortcuts"),
 ]

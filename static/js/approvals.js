@@ -52,13 +52,14 @@
 
   // --- selection and the detail pane --------------------------------------------------------
   function select(row, focus) {
-    rows().forEach(function (r) { r.classList.toggle("is-selected", r === row); r.setAttribute("aria-selected", r === row ? "true" : "false"); });
+    rows().forEach(function (r) { r.classList.toggle("is-selected", r === row); if (r === row) r.setAttribute("aria-current", "true"); else r.removeAttribute("aria-current"); }); // a list item takes aria-current, not aria-selected
     if (!row) { state.selectedId = null; return; }
     // Choosing the request already shown (or on its way) keeps its pane: reloading it would wipe a
     // reason being typed and take the focus away mid-word.
     const same = state.selectedId === row.dataset.id &&
       (state.loadingId === row.dataset.id || panel().querySelector("#approval-panel-" + row.dataset.id));
     state.selectedId = row.dataset.id;
+    reapplySelection();
     if (focus !== false) row.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
     if (!same) loadPanel(row);
@@ -94,6 +95,11 @@
       r.classList.toggle("is-selected", r === row);
       r.classList.toggle("is-marked", state.marked.has(r.dataset.id));
     });
+    const mark = document.getElementById("ap-mark");
+    if (mark) {
+      mark.disabled = !(row && row.dataset.lowRisk === "1");
+      mark.setAttribute("aria-pressed", row && state.marked.has(row.dataset.id) ? "true" : "false");
+    }
   }
 
   // --- decisions ----------------------------------------------------------------------------
@@ -190,13 +196,25 @@
           const fresh = template.content.firstElementChild;
           const known = new Set(rows().map(function (r) { return r.dataset.id; }));
           list().replaceWith(fresh);
-          rows().forEach(function (r) { if (!known.has(r.dataset.id)) { r.classList.add("live-flash"); setTimeout(function () { r.classList.remove("live-flash"); }, 1300); } });
+          const added = rows().filter(function (r) { return !known.has(r.dataset.id); });
+          added.forEach(function (r) { r.classList.add("live-flash"); setTimeout(function () { r.classList.remove("live-flash"); }, 1300); });
+          announceNew(added);
           reapplySelection();
           showFirstWhenNothingSelected();
           tick();
         })
         .catch(function () { /* the next event or resync tries again */ });
     }, 250);
+  }
+
+  // A request that starts waiting on this user is said once (a decided one leaving the list is not).
+  function announceNew(added) {
+    if (!added.length || !window.ControlTowerAnnounce) return;
+    const words = app.dataset;
+    const title = added[0].querySelector(".ap-row__title");
+    window.ControlTowerAnnounce(added.length === 1
+      ? (words.announceOne || "New request waiting on you:") + " " + (title ? title.textContent.trim() : "")
+      : added.length + " " + (words.announceMany || "new requests waiting on you"));
   }
 
   document.addEventListener("live:event", function (event) {
@@ -207,27 +225,39 @@
   // --- keyboard and pointer -----------------------------------------------------------------
   document.addEventListener("keydown", function (event) {
     const tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable || event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key;
+    // Single-character keys are the user's to turn off (WCAG 2.1.4); the arrows always move.
+    if (key.length === 1 && document.body.dataset.shortcuts === "off") return;
     if (key === "j" || key === "ArrowDown") { event.preventDefault(); move(1); }
     else if (key === "k" || key === "ArrowUp") { event.preventDefault(); move(-1); }
     else if (key === "a") { event.preventDefault(); decide("approve"); }
     else if (key === "r") { event.preventDefault(); decide("reject"); }
     else if (key === "i") { event.preventDefault(); decide("request_info"); }
-    else if (key === "x") {
-      const row = state.selectedId && document.getElementById("approval-" + state.selectedId);
-      if (row && row.dataset.lowRisk === "1") {
-        if (state.marked.has(row.dataset.id)) state.marked.delete(row.dataset.id); else state.marked.add(row.dataset.id);
-        reapplySelection();
-      } else if (row) feedback("Only requests the policy marks low-risk can be approved in bulk.", true);
-    } else if (key === "b") { event.preventDefault(); bulkApprove(); }
+    else if (key === "x") toggleMark();
+    else if (key === "b") { event.preventDefault(); bulkApprove(); }
   });
+
+  // x and b by touch: the buttons above the list do the same.
+  function toggleMark() {
+    const row = state.selectedId && document.getElementById("approval-" + state.selectedId);
+    if (row && row.dataset.lowRisk === "1") {
+      if (state.marked.has(row.dataset.id)) state.marked.delete(row.dataset.id); else state.marked.add(row.dataset.id);
+      reapplySelection();
+    } else if (row) feedback("Only requests the policy marks low-risk can be approved in bulk.", true);
+  }
+  const markButton = document.getElementById("ap-mark");
+  const bulkButton = document.getElementById("ap-bulk");
+  if (markButton) markButton.addEventListener("click", toggleMark);
+  if (bulkButton) bulkButton.addEventListener("click", bulkApprove);
 
   app.addEventListener("click", function (event) {
     const link = event.target.closest(".ap-row__link");
     if (!link || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
     select(link.closest(".ap-row"));
+    // On a phone the request opens under the list: take the user to it.
+    if (window.matchMedia("(max-width: 820px)").matches) panel().scrollIntoView({ block: "start" });
   });
 
   // The pane beside a list is never blank: with nothing chosen yet, it shows the first (most

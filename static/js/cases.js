@@ -70,7 +70,21 @@
   function loadPanel(url) {
     return fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "cases.js" } })
       .then(function (response) { if (!response.ok) throw new Error("panel " + response.status); return response.text(); })
-      .then(function (html) { pane.innerHTML = html; });
+      .then(function (html) {
+        const before = panelStatus();
+        pane.innerHTML = html;
+        const after = panelStatus();
+        // The case on screen changed state (here or elsewhere): said once, with its reference.
+        if (before && after && before.id === after.id && before.status !== after.status && window.ControlTowerAnnounce) {
+          window.ControlTowerAnnounce(after.reference + ": " + after.status);
+        }
+      });
+  }
+
+  function panelStatus() {
+    const panel = pane && pane.querySelector(".case-panel");
+    const status = panel && panel.querySelector(".panel-badges .status");
+    return status ? { id: panel.dataset.case, status: status.textContent.trim(), reference: panel.getAttribute("aria-label") } : null;
   }
 
   function setCurrent(row, showPanel) {
@@ -144,7 +158,9 @@
   // --- keyboard ----------------------------------------------------------------------------
   document.addEventListener("keydown", function (event) {
     const tag = (event.target.tagName || "").toLowerCase();
-    if (["input", "textarea", "select"].includes(tag) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (["input", "textarea", "select"].includes(tag) || event.target.isContentEditable || event.ctrlKey || event.metaKey || event.altKey) return;
+    // Single-character keys are the user's to turn off (WCAG 2.1.4); Enter still opens the case.
+    if (event.key.length === 1 && document.body.dataset.shortcuts === "off") return;
     const row = rows().find(function (r) { return r.dataset.case === currentId; });
     switch (event.key) {
       case "j": move(1); break;
@@ -182,6 +198,8 @@
       }
       if (event.target.closest("a")) return;
       setCurrent(row, true);
+      // On a phone the panel sits under the list: take the user to it.
+      if (pane && window.matchMedia("(max-width: 600px)").matches) pane.scrollIntoView({ block: "start" });
     });
     const all = document.getElementById("select-all");
     if (all) all.addEventListener("change", function () {

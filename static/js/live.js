@@ -36,6 +36,24 @@
   };
   window.ControlTowerLive = state; // read by browser tests and by curious operators
 
+  // --- announcements for screen readers ------------------------------------------------------
+  // One polite live region per page, said once per thing that matters (a new request waiting, a
+  // change of state of the case on screen, the feed going stale or coming back): the panels and
+  // the ticking badge are not live regions, so a tick or a refetch is never read out.
+  const announcer = document.createElement("div");
+  announcer.id = "live-announcer";
+  announcer.className = "sr-only";
+  announcer.setAttribute("role", "status");
+  announcer.setAttribute("aria-live", "polite");
+  body.appendChild(announcer);
+  state.announced = []; // read by browser tests
+  window.ControlTowerAnnounce = function (text) {
+    if (!text) return;
+    state.announced.push(text);
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = text; }, 100); // the same words twice are read twice
+  };
+
   // --- connection, with exponential backoff and jitter ---------------------------------------
   function connect() {
     const socket = new WebSocket(url);
@@ -167,6 +185,10 @@
       kind = "aging"; icon = "◐"; text = "updated " + window.ControlTowerVocabulary.agoWords(ageS) + (state.connected ? "" : ", reconnecting");
     } else {
       kind = "live"; icon = "●"; text = "live";
+    }
+    // Said when the feed goes stale or recovers; not "updated 5 s ago, 6 s ago..." every second.
+    if (kind !== state.badge && (kind === "stale" || (kind === "live" && state.badge === "stale"))) {
+      window.ControlTowerAnnounce((badge.dataset.announcePrefix || "Live updates:") + " " + text);
     }
     state.badge = kind;
     badge.className = "badge badge--" + kind;

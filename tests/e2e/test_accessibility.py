@@ -1,0 +1,70 @@
+"""Every screen, as a person who may open it, passes axe-core's WCAG 2.1 AA checks in Chromium with
+no serious or critical violation. A new screen joins SCREENS; a new violation fails this test with
+the rule and the elements it found."""
+
+import pytest
+from django.test import Client
+
+from apps.accounts.roles import Role
+from apps.accounts.services import user_upsert
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Who opens which screens ({case} and {request} are filled in from the data below). Swagger UI
+# (/api/v1/docs/) and Django's admin are third-party screens and are not listed.
+SCREENS: dict[str, list[str]] = {
+    "anonymous": ["/accounts/login/", "/no-such-page/"],
+    "supervisor": [
+        "/",
+        "/wall/",
+        "/wall/BRU/",
+        "/exceptions/",
+        "/exceptions/{case}/",
+        "/approvals/",
+        "/approvals/{adjustment}/",
+        "/approvals/history/",
+        "/approvals/new/inventory_adjustment/",
+        "/docks/BRU/",
+        "/docks/BRU/clerk/",
+        "/settings/tokens/",
+        "/kpis/",  # not a supervisor's: the 403 page
+        "/exceptions/999999/",  # the 404 page, signed in
+    ],
+    "approver": ["/approvals/", "/approvals/{request}/", "/approvals/history/", "/exceptions/{case}/"],
+    "manager": ["/kpis/", "/kpis/exception_aging/", "/health/integration/", "/approvals/policies/"],
+    "admin": [
+        "/settings/odoo/",
+        "/settings/escalation/",
+        "/settings/escalation/contacts/new/",
+        "/settings/integrations/",
+        "/settings/tokens/",
+        "/health/integration/",
+        "/docks/",
+    ],
+    "display": ["/wall/BRU/"],
+}
+
+
+@pytest.mark.parametrize("role", list(SCREENS))
+def test_every_screen_has_no_serious_accessibility_violation(
+    request, role, browser, web_server, axe, screens_data, sites
+):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    if role != "anonymous":
+        user = request.getfixturevalue({"admin": "admin_user"}.get(role, role))
+        if role == "display":
+            user = user_upsert(username="wall.bru", password=PASSWORD, roles=[Role.DISPLAY], sites=[sites["BRU"]])
+        client = Client()
+        client.force_login(user)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": web_server.url}])
+    page = context.new_page()
+    found: list[str] = []
+    try:
+        for screen in SCREENS[role]:
+            url = screen.format(**screens_data)
+            page.goto(web_server.url + url, wait_until="load")  # deferred scripts have drawn the page
+            found += [f"{url}: {line}" for line in axe(page)]
+    finally:
+        context.close()
+    assert not found, "serious or critical accessibility violations:\n" + "\n".join(found)
