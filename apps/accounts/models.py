@@ -18,6 +18,7 @@ class User(AbstractUser):
     )
     keyboard_shortcuts = models.BooleanField(
         default=True,
+        db_default=True,  # the previous release's INSERTs do not name it (rolling upgrade)
         help_text="Single-key shortcuts (j, k, a...) on the inbox and the queue; off for speech input "
         "or a keyboard that types by accident (WCAG 2.1.4).",
     )

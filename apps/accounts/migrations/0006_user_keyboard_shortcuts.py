@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
             name="keyboard_shortcuts",
             field=models.BooleanField(
                 default=True,
+                db_default=True,
                 help_text="Single-key shortcuts (j, k, a...) on the inbox and the queue; off for speech input or a keyboard that types by accident (WCAG 2.1.4).",
             ),
         ),
