@@ -154,7 +154,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(VAR_DIR / f"test-{env.int('EMBEDDED_REDIS_PORT', default=6380)}.sqlite3")
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # 0: close at the end of each request. Under Daphne every request runs in a thread of its own and a
+    # kept connection stays open after its thread is gone: the load test (50 users) ran PostgreSQL out
+    # of connections ("too many clients", 503s). Raise it only for processes that are not ASGI.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
