@@ -24,6 +24,7 @@ from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
 from apps.approvals.defaults import ensure_default_policies
 from apps.approvals.models import RequestType
+from apps.advisor.models import AdvisorName, Recommendation
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.services.intake import case_for_writeback_attention
 from apps.docks.models import Appointment, AppointmentProposal, DockDoor
@@ -196,6 +197,25 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     ),
     "webhook-api-deliveries": ("GET", "/api/v1/webhooks/deliveries/", {ADMIN}),
     "webhook-api-replay": ("POST", "/api/v1/webhooks/deliveries/{delivery}/replay/", {ADMIN}),
+    # Preferences and the installable web app (issue 24).
+    "accounts:shortcuts": ("POST", "/accounts/preferences/shortcuts/", SIGNED_IN),  # body: BODIES
+    "web-manifest": ("GET", "/manifest.webmanifest", SIGNED_IN | {ANON, DISPLAY}),
+    # Advisors (issue 22): desk people read and decide recommendations on their sites; managers read the log.
+    "advisor:page": ("GET", "/advisor/", {MANAGER, ADMIN}),
+    "advisor:panel": ("GET", "/advisor/panel/?key=matrix", DESK | {OTHER_SITE, STRANGER}),  # others: an empty panel
+    "advisor:accept": ("POST", "/advisor/recommendations/{recommendation}/accept/", BRU_READERS),
+    "advisor:reject": ("POST", "/advisor/recommendations/{recommendation}/reject/", BRU_READERS),
+    "advisor_settings:settings": ("GET", "/settings/advisor/", {ADMIN}),
+    "advisor_text:triage-index": ("GET", "/advisor/triage/", DESK | {OTHER_SITE}),  # their first site; none: 404
+    "advisor_text:triage": ("GET", "/advisor/triage/BRU/", DESK),
+    "advisor_text:triage-decide": ("POST", "/advisor/triage/BRU/{triage}/", DESK),
+    "advisor_text:summary-index": ("GET", "/advisor/summary/", DESK | {OTHER_SITE}),
+    "advisor_text:summary": ("GET", "/advisor/summary/BRU/", DESK),
+    "advisor-api-recommendations": ("GET", "/api/v1/advisor/recommendations/", SIGNED_IN),  # their sites' only
+    "advisor-api-accept": ("POST", "/api/v1/advisor/recommendations/{recommendation}/accept/", BRU_READERS),
+    "advisor-api-reject": ("POST", "/api/v1/advisor/recommendations/{recommendation}/reject/", BRU_READERS),
+    "advisor-api-runs": ("GET", "/api/v1/advisor/runs/", {MANAGER, ADMIN}),
+    "advisor-triage": ("POST", "/api/v1/advisor/triage/", DESK),  # body: BRU's message (see BODIES)
 }
 
 # Routes whose check reads the body: what to send (form-encoded for screens, JSON for the API).
@@ -203,6 +223,11 @@ BODIES: dict[str, tuple[dict, str]] = {
     "kpis:target": ({"site": "BRU", "value": "30"}, "application/x-www-form-urlencoded"),
     "kpis:per-person": ({"site": "BRU", "enabled": "off"}, "application/x-www-form-urlencoded"),
     "kpis-api-target": ({"site": "BRU", "value": 1800}, "application/json"),
+    "accounts:shortcuts": ({"enabled": "0"}, "application/x-www-form-urlencoded"),
+    "advisor:reject": ({"reason": "Not now"}, "application/x-www-form-urlencoded"),
+    "advisor-api-reject": ({"reason": "Not now"}, "application/json"),
+    "advisor_text:triage-decide": ({"decision": "reject", "reason": "Not now"}, "application/x-www-form-urlencoded"),
+    "advisor-triage": ({"site": "BRU", "message": "Truck delayed two hours at the border"}, "application/json"),
 }
 
 # Live groups a client may ask for, by kind: who may subscribe ({me} is the asking user's own id).
@@ -315,7 +340,12 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
     (delivery,) = deliveries_enqueue(drafts=[Draft(source="webhook", url=subscription.url, body={}, site_code="BRU",
                                                    source_ref=str(subscription.pk))])  # fmt: skip
     OutboundDelivery.objects.filter(pk=delivery).update(state="dead")
-    objects = {"case": case.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET,
+    recommendation, triage = (
+        Recommendation.objects.create(advisor=advisor, version="matrix", site=sites["BRU"], dedupe_key=f"matrix:{advisor}",
+                                      title="Matrix", subject_key="matrix")
+        for advisor in (AdvisorName.PRIORITY, AdvisorName.MESSAGE_TRIAGE)
+    )  # fmt: skip
+    objects = {"case": case.pk, "recommendation": recommendation.pk, "triage": triage.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET,
                "appointment": appointment.pk, "proposal": proposal.pk, "contact": contact.pk, "token": token.pk,
                "kpi": "exception_aging", "site": "BRU", "subscription": subscription.pk, "delivery": delivery,
                "policy": policy.pk}  # fmt: skip
