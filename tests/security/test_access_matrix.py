@@ -22,9 +22,9 @@ from apps.accounts.api_tokens import api_token_create
 from apps.accounts.display_tokens import display_token_create, display_token_revoke
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
+from apps.advisor.models import AdvisorName, Recommendation
 from apps.approvals.defaults import ensure_default_policies
 from apps.approvals.models import RequestType
-from apps.advisor.models import AdvisorName, Recommendation
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.cases.services.intake import case_for_writeback_attention
 from apps.docks.models import Appointment, AppointmentProposal, DockDoor
@@ -341,12 +341,13 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
                                                    source_ref=str(subscription.pk))])  # fmt: skip
     OutboundDelivery.objects.filter(pk=delivery).update(state="dead")
     recommendation, triage = (
-        Recommendation.objects.create(advisor=advisor, version="matrix", site=sites["BRU"], dedupe_key=f"matrix:{advisor}",
-                                      title="Matrix", subject_key="matrix")
+        Recommendation.objects.create(advisor=advisor, version="matrix", site=sites["BRU"], title="Matrix",
+                                      dedupe_key=f"matrix:{advisor}", subject_key="matrix")
         for advisor in (AdvisorName.PRIORITY, AdvisorName.MESSAGE_TRIAGE)
     )  # fmt: skip
-    objects = {"case": case.pk, "recommendation": recommendation.pk, "triage": triage.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET,
-               "appointment": appointment.pk, "proposal": proposal.pk, "contact": contact.pk, "token": token.pk,
+    objects = {"case": case.pk, "recommendation": recommendation.pk, "triage": triage.pk, "request": request.pk,
+               "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET, "appointment": appointment.pk,
+               "proposal": proposal.pk, "contact": contact.pk, "token": token.pk,
                "kpi": "exception_aging", "site": "BRU", "subscription": subscription.pk, "delivery": delivery,
                "policy": policy.pk}  # fmt: skip
     return people, cookies, objects
