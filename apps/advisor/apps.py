@@ -11,15 +11,18 @@ class AdvisorConfig(AppConfig):
         from apps.advisor.anomalies import ANOMALY_FACTS, SOURCE
         from apps.advisor.kpis import ACCEPTANCE_RATE
         from apps.advisor.priority import ADVISOR_ORDERING
+        from apps.advisor.retention import ADVISOR_RUNS
         from apps.advisor.views import recommendation_panel
         from apps.cases.orderings import CASE_ORDERINGS
         from apps.core.exception_facts import EXCEPTION_SOURCES
         from apps.core.kpi_definitions import KPIS
         from apps.core.panels import SUBJECT_PANELS
+        from apps.core.retention import register_retention_kind
 
         SUBJECT_PANELS.register(recommendation_panel, name="advisor")  # case and approval-request screens
         CASE_ORDERINGS.register(ADVISOR_ORDERING, name=ADVISOR_ORDERING.key)  # queue ?sort=advisor, wall tile
         EXCEPTION_SOURCES.register(ANOMALY_FACTS, name=SOURCE)  # anomalies as advisory cases
+        register_retention_kind(ADVISOR_RUNS)  # run logs age out with the other kinds (core.purge_expired)
         KPIS.register(ACCEPTANCE_RATE, name=ACCEPTANCE_RATE.code)  # the acceptance rate among the managers' KPIs
 
         # -- the text side: message triage (its confirm action and its exception facts), summaries --

@@ -8,10 +8,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -335,12 +333,3 @@ def advisor_setting_save(*, site: Site, advisor: str, actor: User, **values: Any
 
 
 # -- retention -----------------------------------------------------------------------------------
-def runs_purge(*, now: datetime | None = None, days: int | None = None) -> int:
-    """Delete run logs older than RETENTION_ADVISOR_RUNS_DAYS (inputs and prompts go with them); the
-    recommendations stay, so acceptance rates and decisions survive. Returns how many runs were deleted."""
-    keep_days = settings.RETENTION_ADVISOR_RUNS_DAYS if days is None else days
-    if keep_days <= 0:
-        return 0  # 0 keeps them for ever
-    cutoff = (now or timezone.now()) - timedelta(days=keep_days)
-    deleted, _per_model = AdvisorRun.objects.filter(created_at__lt=cutoff).delete()
-    return deleted

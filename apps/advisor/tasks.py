@@ -1,9 +1,8 @@
-"""Thin tasks: each advisor over every site where it is enabled, and the run-log retention."""
+"""Thin tasks: each advisor over every site where it is enabled (run logs age out through core.purge_expired)."""
 
 from celery import shared_task
 
 from apps.advisor import sweeps
-from apps.advisor.services import runs_purge
 
 
 @shared_task(name="advisor.priority", soft_time_limit=240, time_limit=300, expires=600)
@@ -24,8 +23,3 @@ def delay_risk_score() -> int:
 @shared_task(name="advisor.anomalies", soft_time_limit=240, time_limit=300, expires=1800)
 def anomalies() -> int:
     return sweeps.anomalies_all()
-
-
-@shared_task(name="advisor.purge_runs", soft_time_limit=240, time_limit=300, expires=3600)
-def purge_runs() -> int:
-    return runs_purge()

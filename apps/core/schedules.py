@@ -37,7 +37,6 @@ def default_schedules() -> list[dict]:
         {"name": "Advisor: delay-risk training", "task": "advisor.delay_risk_train", "every_s": 86400},
         {"name": "Advisor: delay-risk scores", "task": "advisor.delay_risk_score", "every_s": 900},
         {"name": "Advisor: anomaly scan", "task": "advisor.anomalies", "every_s": 3600},
-        {"name": "Advisor: run-log retention", "task": "advisor.purge_runs", "every_s": 86400},
         # each site's summary at its shift start (written once; a check per site when none is due)
         {"name": "Shift-start summaries", "task": "advisor.shift_summaries", "every_s": 60},
     ]

@@ -10,10 +10,10 @@ from apps.advisor.services import (
     advisor_setting_save,
     recommendation_accept,
     recommendation_reject,
-    runs_purge,
 )
 from apps.approvals.models import ApprovalRequest, RequestStatus
 from apps.audit.models import AuditEntry
+from apps.core.retention.services import retention_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +119,7 @@ def test_purge_keeps_recommendations(propose, settings):
     recommendation = propose(confidence=0.6)
     AdvisorRun.objects.update(created_at="2020-01-01T00:00:00Z")
     settings.RETENTION_ADVISOR_RUNS_DAYS = 30
-    assert runs_purge() == 1
+    (report,) = retention_purge(kinds=["advisor_runs"])  # the hourly core.purge_expired, for this kind
+    assert report.removed == 1
     recommendation.refresh_from_db()
     assert recommendation.run_id is None and recommendation.status == Outcome.RECOMMENDED

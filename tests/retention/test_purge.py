@@ -36,6 +36,7 @@ def test_every_kind_the_issue_names_is_registered_with_its_setting():
         "cases": "RETENTION_CASES_DAYS",
         "approvals": "RETENTION_APPROVALS_DAYS",
         "deliveries": "RETENTION_DELIVERIES_DAYS",
+        "advisor_runs": "RETENTION_ADVISOR_RUNS_DAYS",  # registered by the advisor app
     }
     assert {kind.code: kind.period_days for kind in RETENTION_KINDS} == {
         "inbound_events": 30,
@@ -43,6 +44,7 @@ def test_every_kind_the_issue_names_is_registered_with_its_setting():
         "cases": 365,
         "approvals": 365,
         "deliveries": 30,
+        "advisor_runs": 90,
     }
 
 
@@ -95,6 +97,7 @@ def test_exactly_what_is_past_its_period_goes_and_the_boundary_stays(
         "outbox": 2,
         "inbound_events": 2,
         "deliveries": 2,
+        "advisor_runs": 0,  # none made here (tests/advisor/test_governance.py purges one)
     }
     assert all(report.waiting == 0 for report in reports.values())
 
@@ -192,7 +195,9 @@ def test_the_command_and_the_hourly_job(make_case, capsys):
     with pytest.raises(CommandError, match="unknown retention kind"):
         call_command("purge_expired", "--kind", "invoices")
 
-    assert purge_expired() == {"cases": 1, "approvals": 0, "inbound_events": 0, "outbox": 0, "deliveries": 0}
+    assert purge_expired() == {
+        "cases": 1, "approvals": 0, "inbound_events": 0, "outbox": 0, "deliveries": 0, "advisor_runs": 0
+    }  # fmt: skip
     assert not Case.objects.exists()
     assert any(spec["task"] == "core.purge_expired" for spec in default_schedules())
 
