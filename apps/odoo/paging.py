@@ -25,7 +25,10 @@ What we do instead: list ids first, then read rows by id
    its workers.
 
 A listing longer than ``listing_limit`` continues from the second of its last row, skipping ids
-already listed, so memory stays bounded on very large tables. Only ``>=`` on whole seconds is
+already listed, so memory stays bounded on very large tables. Should one second hold more rows than
+a listing (a bulk write stamps them all with one ``write_date``), that continuation would list the
+same rows forever: that second is listed whole (``>= s`` and ``< s + 1``), then the listing goes on
+from the next second. Only ``>=`` on whole seconds is
 used, which means the same whether the server stores microseconds (real Odoo) or seconds.
 """
 
@@ -35,11 +38,12 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .datetimes import format_datetime, parse_datetime, truncate_to_second
 
+ONE_SECOND = timedelta(seconds=1)
 SearchRead = Callable[..., list[dict[str, Any]]]
 AlreadyRead = Callable[[list[dict[str, Any]]], set[int]]
 Read = Callable[..., list[dict[str, Any]]]
@@ -91,6 +95,11 @@ def iter_changed(
         listing = search_read(
             model, base + lower, ["write_date"], order="write_date asc, id asc", limit=listing_limit, context=context
         )
+        whole_second = lo is not None and len(listing) >= listing_limit and _second_of(listing[-1]) == lo
+        if whole_second:  # more rows in second `lo` than a listing holds (a bulk write): list that second whole
+            assert lo is not None
+            within = [("write_date", ">=", format_datetime(lo)), ("write_date", "<", format_datetime(lo + ONE_SECOND))]
+            listing = search_read(model, base + within, ["write_date"], order="write_date asc, id asc", context=context)
         todo = [row for row in listing if row["id"] not in listed]
         listed.update(row["id"] for row in todo)
         newest = _newest(todo, newest)
@@ -110,9 +119,13 @@ def iter_changed(
             resume_from = _second_of(following) if following else _second_of(chunk[-1])
             if rows:
                 yield ChangedPage(rows, resume_from=resume_from, max_write_date=newest)
-        if len(listing) < listing_limit:
+        if whole_second:
+            assert lo is not None
+            lo += ONE_SECOND
+        elif len(listing) < listing_limit:
             return
-        lo = _second_of(listing[-1])
+        else:
+            lo = _second_of(listing[-1])
 
 
 def _read_in_order(

@@ -111,6 +111,19 @@ def test_a_listing_longer_than_its_limit_continues_without_reading_a_row_twice()
     assert sorted(ids) == sorted(stored) and odoo.rows_read == len(stored)
 
 
+def test_more_rows_in_one_second_than_a_listing_holds_are_all_read_once():
+    """A bulk write of more rows than `listing_limit` stamps them all with one second: continuing the
+    listing from that second must not list the same first rows forever."""
+    rng = random.Random(9)
+    stored = {i: T0 + timedelta(microseconds=rng.randrange(1_000_000)) for i in rng.sample(range(1, 10_000), 2500)}
+    stored.update({i: T0 + timedelta(seconds=1, microseconds=i) for i in range(10_000, 10_100)})  # and a later second
+    odoo = MicrosecondOdoo(stored)
+    ids, pages = _rows(odoo, page_size=250, listing_limit=1000)
+    assert sorted(ids) == sorted(stored) and odoo.rows_read == len(stored)
+    resume = [page.resume_from for page in pages]
+    assert resume == sorted(resume)
+
+
 @pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 def test_rows_across_many_seconds():
     rng = random.Random(3)
