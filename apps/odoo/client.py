@@ -231,6 +231,7 @@ class OdooClient:
             domain=domain,
             page_size=page_size or self.config.page_size,
             context=_sync_context(context, include_archived),
+            reads_in_flight=self.config.reads_in_flight,
         )
 
     # --- writes and actions --------------------------------------------------------------------

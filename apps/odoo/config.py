@@ -28,6 +28,7 @@ class OdooConfig:
     timeout_s: float = 10.0
     page_size: int = 2500
     read_chunk_size: int = 2500
+    reads_in_flight: int = 2
     retry_attempts: int = 4
     retry_base_delay_s: float = 0.5
     retry_max_delay_s: float = 8.0
@@ -44,6 +45,8 @@ class OdooConfig:
             raise OdooConfigurationError(f"ODOO_URL must look like http(s)://host[:port], not {self.url!r}.")
         if self.page_size < 1 or self.read_chunk_size < 1:
             raise OdooConfigurationError("ODOO_PAGE_SIZE and ODOO_READ_CHUNK_SIZE must be at least 1.")
+        if self.reads_in_flight < 1:
+            raise OdooConfigurationError("ODOO_READS_IN_FLIGHT must be at least 1 (1 means: one read at a time).")
         if self.retry_attempts < 1:
             raise OdooConfigurationError("ODOO_RETRY_ATTEMPTS must be at least 1 (1 means: no retry).")
 
@@ -84,6 +87,7 @@ class OdooConfig:
             "timeout_s": float(settings.ODOO_TIMEOUT_S),
             "page_size": int(settings.ODOO_PAGE_SIZE),
             "read_chunk_size": int(settings.ODOO_READ_CHUNK_SIZE),
+            "reads_in_flight": int(settings.ODOO_READS_IN_FLIGHT),
             "retry_attempts": int(settings.ODOO_RETRY_ATTEMPTS),
             "retry_base_delay_s": float(settings.ODOO_RETRY_BASE_DELAY_S),
             "retry_max_delay_s": float(settings.ODOO_RETRY_MAX_DELAY_S),

@@ -19,21 +19,31 @@ What we do instead: list ids first, then read rows by id
    (upserts keep the newest); a row deleted meanwhile is simply absent.
 3. A page may resume from the second of the first row not read yet (the listing is ordered), so
    a sync that stops after any page loses nothing.
+4. ``reads_in_flight`` reads are asked for at once (pages still come back in listing order): a
+   single reader leaves Odoo idle while it decodes each answer, and leaves the decoding idle
+   while Odoo builds the next one. Two in flight keep both busy; Odoo serves them with two of
+   its workers.
 
 A listing longer than ``listing_limit`` continues from the second of its last row, skipping ids
-already listed, so memory stays bounded on very large tables. Only ``>=`` on whole seconds is
+already listed, so memory stays bounded on very large tables. Should one second hold more rows than
+a listing (a bulk write stamps them all with one ``write_date``), that continuation would list the
+same rows forever: that second is listed whole (``>= s`` and ``< s + 1``), then the listing goes on
+from the next second. Only ``>=`` on whole seconds is
 used, which means the same whether the server stores microseconds (real Odoo) or seconds.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .datetimes import format_datetime, parse_datetime, truncate_to_second
 
+ONE_SECOND = timedelta(seconds=1)
 SearchRead = Callable[..., list[dict[str, Any]]]
 AlreadyRead = Callable[[list[dict[str, Any]]], set[int]]
 Read = Callable[..., list[dict[str, Any]]]
@@ -68,6 +78,7 @@ def iter_changed(
     listing_limit: int = 50_000,
     context: dict[str, Any] | None = None,
     already_read: AlreadyRead | None = None,
+    reads_in_flight: int = 1,
 ) -> Iterator[ChangedPage]:
     """Yield pages of rows of ``model`` changed at or after ``since`` (None: everything), each row
     read once. ``search_read`` and ``read`` are :class:`OdooClient`'s. Pages are never empty.
@@ -84,23 +95,67 @@ def iter_changed(
         listing = search_read(
             model, base + lower, ["write_date"], order="write_date asc, id asc", limit=listing_limit, context=context
         )
+        whole_second = lo is not None and len(listing) >= listing_limit and _second_of(listing[-1]) == lo
+        if whole_second:  # more rows in second `lo` than a listing holds (a bulk write): list that second whole
+            assert lo is not None
+            within = [("write_date", ">=", format_datetime(lo)), ("write_date", "<", format_datetime(lo + ONE_SECOND))]
+            listing = search_read(model, base + within, ["write_date"], order="write_date asc, id asc", context=context)
         todo = [row for row in listing if row["id"] not in listed]
         listed.update(row["id"] for row in todo)
         newest = _newest(todo, newest)
         if already_read is not None and todo:
             held = already_read(todo)
             todo = [row for row in todo if row["id"] not in held]
-        for start in range(0, len(todo), page_size):
-            chunk = todo[start : start + page_size]
-            rows = read(model, [row["id"] for row in chunk], fields, context=context)
+        chunks = [todo[start : start + page_size] for start in range(0, len(todo), page_size)]
+
+        def read_chunk(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return read(model, [row["id"] for row in chunk], fields, context=context)
+
+        for start, (chunk, rows) in zip(
+            range(0, len(todo), page_size), _read_in_order(read_chunk, chunks, reads_in_flight), strict=True
+        ):
             newest = _newest(chunk, _newest(rows, newest))
             following = todo[start + page_size] if start + page_size < len(todo) else None
             resume_from = _second_of(following) if following else _second_of(chunk[-1])
             if rows:
                 yield ChangedPage(rows, resume_from=resume_from, max_write_date=newest)
-        if len(listing) < listing_limit:
+        if whole_second:
+            assert lo is not None
+            lo += ONE_SECOND
+        elif len(listing) < listing_limit:
             return
-        lo = _second_of(listing[-1])
+        else:
+            lo = _second_of(listing[-1])
+
+
+def _read_in_order(
+    read_chunk: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    chunks: list[list[dict[str, Any]]],
+    in_flight: int,
+) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """(chunk, its rows) in the order of ``chunks``, with up to ``in_flight`` reads asked for at once
+    (the next ones go out before a page is handed on). A failed read raises here, in order."""
+    if in_flight <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield chunk, read_chunk(chunk)
+        return
+    pool = ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="odoo-read")
+    pending: deque[tuple[list[dict[str, Any]], Future]] = deque()
+    waiting = iter(chunks)
+    try:
+        for chunk in waiting:
+            pending.append((chunk, pool.submit(read_chunk, chunk)))
+            if len(pending) >= in_flight:
+                break
+        while pending:
+            chunk, future = pending.popleft()
+            rows = future.result()
+            following = next(waiting, None)
+            if following is not None:
+                pending.append((following, pool.submit(read_chunk, following)))
+            yield chunk, rows
+    finally:  # the caller stopped early or a read failed: ask for nothing more
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def iter_by_id(

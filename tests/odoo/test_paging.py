@@ -1,6 +1,8 @@
 """Paging against a fake that behaves like real Odoo: microseconds stored, seconds returned."""
 
 import random
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -109,6 +111,19 @@ def test_a_listing_longer_than_its_limit_continues_without_reading_a_row_twice()
     assert sorted(ids) == sorted(stored) and odoo.rows_read == len(stored)
 
 
+def test_more_rows_in_one_second_than_a_listing_holds_are_all_read_once():
+    """A bulk write of more rows than `listing_limit` stamps them all with one second: continuing the
+    listing from that second must not list the same first rows forever."""
+    rng = random.Random(9)
+    stored = {i: T0 + timedelta(microseconds=rng.randrange(1_000_000)) for i in rng.sample(range(1, 10_000), 2500)}
+    stored.update({i: T0 + timedelta(seconds=1, microseconds=i) for i in range(10_000, 10_100)})  # and a later second
+    odoo = MicrosecondOdoo(stored)
+    ids, pages = _rows(odoo, page_size=250, listing_limit=1000)
+    assert sorted(ids) == sorted(stored) and odoo.rows_read == len(stored)
+    resume = [page.resume_from for page in pages]
+    assert resume == sorted(resume)
+
+
 @pytest.mark.slow  # a real worker, process or long scenario: CI runs it once, on PostgreSQL
 def test_rows_across_many_seconds():
     rng = random.Random(3)
@@ -183,3 +198,55 @@ def test_iter_by_id_pages_everything():
     pages = list(iter_by_id(odoo.search_read, "m", [], ["name"], page_size=100))
     assert [len(p) for p in pages] == [100, 100, 50]
     assert [row["id"] for p in pages for row in p] == list(range(1, 251))
+
+
+class SlowOdoo(MicrosecondOdoo):
+    """Answers reads slowly, the first ones slowest, and counts how many it serves at once."""
+
+    def __init__(self, stored: dict[int, datetime]) -> None:
+        super().__init__(stored)
+        self.lock = threading.Lock()
+        self.serving = 0
+        self.most_at_once = 0
+        self.fail_on_read: int | None = None
+        self.reads = 0
+
+    def read(self, model, ids, fields, *, context=None):
+        with self.lock:
+            self.reads += 1
+            number = self.reads
+            self.serving += 1
+            self.most_at_once = max(self.most_at_once, self.serving)
+        try:
+            time.sleep(0.05 if number == 1 else 0.01)
+            if number == self.fail_on_read:
+                raise ConnectionError("Odoo went away")
+            return super().read(model, ids, fields, context=context)
+        finally:
+            with self.lock:
+                self.serving -= 1
+
+
+def test_reads_in_flight_keep_odoo_busy_and_pages_in_listing_order():
+    stored = {i: T0 + timedelta(seconds=i // 40, microseconds=i) for i in range(1, 501)}
+    odoo = SlowOdoo(stored)
+    pages = list(
+        iter_changed(odoo.search_read, odoo.read, "stock.move", ["name"], None, page_size=100, reads_in_flight=2)
+    )
+    assert odoo.most_at_once == 2
+    assert [row["id"] for page in pages for row in page.rows] == list(range(1, 501))
+    assert odoo.rows_read == 500  # each row read once
+    resumes = [page.resume_from for page in pages]
+    assert resumes == sorted(resumes)
+
+
+def test_a_failed_read_ends_the_pages_after_the_ones_before_it():
+    stored = {i: T0 + timedelta(seconds=i // 40) for i in range(1, 501)}
+    odoo = SlowOdoo(stored)
+    odoo.fail_on_read = 3
+    pages = iter_changed(odoo.search_read, odoo.read, "stock.move", ["name"], None, page_size=100, reads_in_flight=2)
+    received = []
+    with pytest.raises(ConnectionError, match="went away"):
+        for page in pages:
+            received.extend(row["id"] for row in page.rows)
+    assert received == list(range(1, 201))

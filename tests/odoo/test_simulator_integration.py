@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from apps.odoo import errors
+from apps.odoo import errors, paging
 from apps.odoo.actions import validate_picking
 from apps.odoo.config import OdooConfig
 from apps.odoo.datetimes import format_datetime, many2one_id, parse_datetime
@@ -185,3 +185,19 @@ def test_odoo_status_against_the_simulator(simulator):
     assert status["server_version"] == "17.0"
     assert status["transport"] == "jsonrpc"
     assert set(status["breaker"]) >= {"state", "since", "failure_count", "last_error"}
+
+
+def test_a_bulk_write_larger_than_a_listing_is_read_once_from_the_simulator(make_odoo):
+    odoo = make_odoo(page_size=40)
+    moves = odoo.search("stock.move", [], limit=300)
+    assert len(moves) == 300
+    odoo.write("stock.move", moves, {"origin": "bulk"})  # one transaction: one write_date, 3x the listing
+    since = parse_datetime(odoo.read("stock.move", moves[:1], ["write_date"])[0]["write_date"])
+    pages = list(
+        paging.iter_changed(
+            odoo.search_read, odoo.read, "stock.move", ["origin"], since, page_size=40, listing_limit=100
+        )
+    )
+    seen = [row["id"] for page in pages for row in page.rows]
+    assert set(moves) <= set(seen)
+    assert len(seen) == len(set(seen)), "a row was read twice"
