@@ -27,6 +27,16 @@ def user_upsert(
     return user
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """Choose the language of every screen for this user ("" follows the browser)."""
+    if language not in LANGUAGE_CODES:
+        raise ValueError(f"language must be one of {sorted(LANGUAGE_CODES)}.")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
 def user_shortcuts_set(*, user: User, enabled: bool) -> User:
     """Turn the user's single-key shortcuts on or off (a preference of their own: nothing to audit)."""
     if user.keyboard_shortcuts != enabled:

@@ -61,6 +61,10 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "home": ("GET", "/", SIGNED_IN),
     "accounts:login": ("GET", "/accounts/login/", SIGNED_IN | {ANON}),
     "accounts:logout": ("POST", "/accounts/logout/", NOBODY),  # everyone lands on the sign-in page
+    "javascript-catalog": ("GET", "/jsi18n/", SIGNED_IN | {ANON, DISPLAY}),  # the JS strings, public
+    "accounts:preferences": ("GET", "/accounts/preferences/", SIGNED_IN),
+    "accounts:language": ("POST", "/accounts/preferences/language/", SIGNED_IN),  # no body: 400, let in
+    "accounts:shortcuts": ("POST", "/accounts/preferences/shortcuts/", SIGNED_IN),  # no body: 400, let in
     "live:site-pulse": ("GET", "/live/sites/BRU/pulse/", DESK | {DISPLAY}),
     "health:integration": ("GET", "/health/integration/", {MANAGER, ADMIN}),
     "health:outbox_pause": ("POST", "/health/integration/outbox/pause/", {ADMIN}),
