@@ -33,7 +33,17 @@ class DisplayTokenAdmin(admin.ModelAdmin):
 
     list_display = ["name", "site", "board", "language", "last_seen_at", "last_seen_ip", "revoked_at", "created_by"]
     list_filter = ["site", "revoked_at"]
-    fields = ["name", "site", "board", "language", "session_days", "last_seen_at", "last_seen_ip", "revoked_at", "created_by"]
+    fields = [
+        "name",
+        "site",
+        "board",
+        "language",
+        "session_days",
+        "last_seen_at",
+        "last_seen_ip",
+        "revoked_at",
+        "created_by",
+    ]
     readonly_fields = ["last_seen_at", "last_seen_ip", "revoked_at", "created_by"]
     actions = ["revoke"]
 
@@ -42,7 +52,11 @@ class DisplayTokenAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         token, raw = display_token_create(
-            site=obj.site, board=obj.board, name=obj.name, created_by=request.user, session_days=obj.session_days,
+            site=obj.site,
+            board=obj.board,
+            name=obj.name,
+            created_by=request.user,
+            session_days=obj.session_days,
             language=obj.language,
         )
         obj.pk = token.pk

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from apps.accounts.models import User
+from apps.accounts.models import LANGUAGE_CODES, User
 from apps.accounts.roles import Role
 from apps.sites.models import Site
 

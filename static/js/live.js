@@ -14,6 +14,7 @@
  */
 (function () {
   "use strict";
+  const V = window.ControlTowerVocabulary; // words (gettext), durations, times at a site
 
   const body = document.body;
   const groups = (body.dataset.liveGroups || "").split(/\s+/).filter(Boolean);
@@ -167,7 +168,9 @@
   }
 
   function clock(ms) {
-    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+    // The site's zone on a wall, the reader's own elsewhere: named either way.
+    const zone = document.body.dataset.siteTimezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return V.siteTime(ms, zone);
   }
 
   function renderBadge() {
@@ -178,13 +181,13 @@
     if (ageS === null) {
       kind = state.connected ? "connecting" : "stale";
       icon = state.connected ? "◌" : "✖";
-      text = state.connected ? "connecting…" : "stale — no connection";
+      text = state.connected ? V.t("connecting…") : V.t("stale — no connection");
     } else if (ageS > staleAfterS) {
-      kind = "stale"; icon = "✖"; text = "stale — no data since " + clock(state.lastMessageAt);
+      kind = "stale"; icon = "✖"; text = V.fill("stale — no data since %(time)s", { time: clock(state.lastMessageAt) });
     } else if (ageS > 2 * heartbeatS || !state.connected) {
-      kind = "aging"; icon = "◐"; text = "updated " + window.ControlTowerVocabulary.agoWords(ageS) + (state.connected ? "" : ", reconnecting");
+      kind = "aging"; icon = "◐"; text = state.connected ? V.fill("updated %(ago)s", { ago: V.agoWords(ageS) }) : V.fill("updated %(ago)s, reconnecting", { ago: V.agoWords(ageS) });
     } else {
-      kind = "live"; icon = "●"; text = "live";
+      kind = "live"; icon = "●"; text = V.t("live");
     }
     // Said when the feed goes stale or recovers; not "updated 5 s ago, 6 s ago..." every second.
     if (kind !== state.badge && (kind === "stale" || (kind === "live" && state.badge === "stale"))) {
@@ -201,7 +204,7 @@
   function renderRelativeTimes() {
     document.querySelectorAll("time[data-relative-time]").forEach(function (element) {
       const seconds = (Date.now() - Date.parse(element.getAttribute("datetime"))) / 1000;
-      element.textContent = window.ControlTowerVocabulary.agoWords(seconds);
+      element.textContent = V.agoWords(seconds);
     });
   }
 

@@ -1,16 +1,15 @@
 /*
- * wall.js — what a TV needs beyond live.js: a ticking local clock, a reload when a new version is
+ * wall.js — what a TV needs beyond live.js: a ticking clock in the site's zone, a reload when a new version is
  * deployed (the pulse carries the server's version), and board rotation. Nothing needs a mouse.
  */
 (function () {
   "use strict";
   const body = document.body;
   const clock = document.getElementById("wall-clock");
-  const format = new Intl.DateTimeFormat([], {
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: body.dataset.siteTimezone,
-  });
+  const V = window.ControlTowerVocabulary;
 
-  function tick() { if (clock) clock.textContent = format.format(new Date()); }
+  // The site's time, its zone named: the same helper as every other time at a site.
+  function tick() { if (clock) clock.textContent = V.siteTime(new Date(), body.dataset.siteTimezone, { seconds: true }); }
   setInterval(tick, 1000);
   tick();
 

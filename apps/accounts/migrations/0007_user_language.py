@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_user_keyboard_shortcuts'),
+        ("accounts", "0006_user_keyboard_shortcuts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='displaytoken',
-            name='language',
-            field=models.CharField(blank=True, choices=[('', 'Browser language / Langue du navigateur'), ('en', 'English'), ('fr', 'Français')], db_default='', default='', help_text="The language of the wall on this screen; empty follows the TV's browser.", max_length=10),
+            model_name="displaytoken",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("", "Browser language / Langue du navigateur"), ("en", "English"), ("fr", "Français")],
+                db_default="",
+                default="",
+                help_text="The language of the wall on this screen; empty follows the TV's browser.",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('', 'Browser language / Langue du navigateur'), ('en', 'English'), ('fr', 'Français')], db_default='', default='', help_text='The language of every screen for this person; empty follows the browser.', max_length=10),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("", "Browser language / Langue du navigateur"), ("en", "English"), ("fr", "Français")],
+                db_default="",
+                default="",
+                help_text="The language of every screen for this person; empty follows the browser.",
+                max_length=10,
+            ),
         ),
     ]
