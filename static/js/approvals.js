@@ -23,9 +23,9 @@
   const V = window.ControlTowerVocabulary;
   // Whole sentences per action, so each language can word them its own way.
   const REASON_PROMPTS = {
-    approve: V.t("Reason for approve, then Enter (Esc cancels)"),
-    reject: V.t("Reason for reject, then Enter (Esc cancels)"),
-    request_info: V.t("Reason for request info, then Enter (Esc cancels)"),
+    approve: gettext("Reason for approve, then Enter (Esc cancels)"),
+    reject: gettext("Reason for reject, then Enter (Esc cancels)"),
+    request_info: gettext("Reason for request info, then Enter (Esc cancels)"),
   };
   const WARN_SECONDS = 15 * 60;
   function tick() {
@@ -135,8 +135,8 @@
     const needsReason = action === "reject" || action === "request_info" || (action === "approve" && detail.dataset.reasonRequired === "1");
     if (needsReason && !reason) {
       state.pendingAction = action;
-      if (reasonBox) { reasonBox.focus(); reasonBox.placeholder = V.fill(REASON_PROMPTS[action] || REASON_PROMPTS.approve, {}); }
-      feedback(V.t("Type the reason, then press Enter."));
+      if (reasonBox) { reasonBox.focus(); reasonBox.placeholder = REASON_PROMPTS[action] || REASON_PROMPTS.approve; }
+      feedback(gettext("Type the reason, then press Enter."));
       return;
     }
     const form = detail.querySelector("form.ap-actions");
@@ -145,7 +145,7 @@
       data.to_user = form.querySelector("[name=to_user]").value;
       data.until = form.querySelector("[name=until]").value;
     }
-    feedback(V.t("Sending…"));
+    feedback(gettext("Sending…"));
     post(detail.dataset.decideUrl, data).then(function (result) {
       feedback(result.json.message, !result.ok);
       if (!result.ok) return;
@@ -177,7 +177,7 @@
 
   function bulkApprove() {
     const ids = Array.from(state.marked);
-    if (!ids.length) { feedback(V.t("Mark low-risk requests with x first.")); return; }
+    if (!ids.length) { feedback(gettext("Mark low-risk requests with x first.")); return; }
     const body = new URLSearchParams();
     ids.forEach(function (id) { body.append("ids", id); });
     fetch(app.dataset.bulkUrl, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf, "X-Requested-With": "approvals.js" }, body: body })
@@ -219,8 +219,8 @@
     const words = app.dataset;
     const title = added[0].querySelector(".ap-row__title");
     window.ControlTowerAnnounce(added.length === 1
-      ? (words.announceOne || V.t("New request waiting on you:")) + " " + (title ? title.textContent.trim() : "")
-      : added.length + " " + (words.announceMany || V.t("new requests waiting on you")));
+      ? (words.announceOne || gettext("New request waiting on you:")) + " " + (title ? title.textContent.trim() : "")
+      : added.length + " " + (words.announceMany || gettext("new requests waiting on you")));
   }
 
   document.addEventListener("live:event", function (event) {
@@ -250,7 +250,7 @@
     if (row && row.dataset.lowRisk === "1") {
       if (state.marked.has(row.dataset.id)) state.marked.delete(row.dataset.id); else state.marked.add(row.dataset.id);
       reapplySelection();
-    } else if (row) feedback(V.t("Only requests the policy marks low-risk can be approved in bulk."), true);
+    } else if (row) feedback(gettext("Only requests the policy marks low-risk can be approved in bulk."), true);
   }
   const markButton = document.getElementById("ap-mark");
   const bulkButton = document.getElementById("ap-bulk");

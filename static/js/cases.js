@@ -58,7 +58,7 @@
   function updateBulk() {
     const count = document.getElementById("bulk-count");
     if (!count) return;
-    count.textContent = V.fill("%(count)s selected", { count: selected.size });
+    count.textContent = interpolate(gettext("%(count)s selected"), { count: selected.size }, true);
     document.getElementById("bulk-cases").value = Array.from(selected).join(",");
   }
 
@@ -213,7 +213,7 @@
   if (bulk) bulk.addEventListener("submit", function (event) {
     event.preventDefault();
     const action = event.submitter ? event.submitter.value : "acknowledge";
-    if (!selected.size) { flash(V.t("Select cases first (x, or the checkboxes).")); return; }
+    if (!selected.size) { flash(gettext("Select cases first (x, or the checkboxes).")); return; }
     const data = new FormData(bulk);
     data.set("action", action);
     post(bulk.action, data).then(function () { selected.clear(); restoreState(); refreshPanel(); });

@@ -43,7 +43,7 @@
   }
 
   function axisTitle(unit) {
-    return unit === "duration" ? vocabulary.t("hours") : unit === "percent" ? "%" : vocabulary.t("count");
+    return unit === "duration" ? gettext("hours") : unit === "percent" ? "%" : gettext("count");
   }
 
   function layout(chart, compact) {

@@ -181,13 +181,13 @@
     if (ageS === null) {
       kind = state.connected ? "connecting" : "stale";
       icon = state.connected ? "◌" : "✖";
-      text = state.connected ? V.t("connecting…") : V.t("stale — no connection");
+      text = state.connected ? gettext("connecting…") : gettext("stale — no connection");
     } else if (ageS > staleAfterS) {
-      kind = "stale"; icon = "✖"; text = V.fill("stale — no data since %(time)s", { time: clock(state.lastMessageAt) });
+      kind = "stale"; icon = "✖"; text = interpolate(gettext("stale — no data since %(time)s"), { time: clock(state.lastMessageAt) }, true);
     } else if (ageS > 2 * heartbeatS || !state.connected) {
-      kind = "aging"; icon = "◐"; text = state.connected ? V.fill("updated %(ago)s", { ago: V.agoWords(ageS) }) : V.fill("updated %(ago)s, reconnecting", { ago: V.agoWords(ageS) });
+      kind = "aging"; icon = "◐"; text = state.connected ? interpolate(gettext("updated %(ago)s"), { ago: V.agoWords(ageS) }, true) : interpolate(gettext("updated %(ago)s, reconnecting"), { ago: V.agoWords(ageS) }, true);
     } else {
-      kind = "live"; icon = "●"; text = V.t("live");
+      kind = "live"; icon = "●"; text = gettext("live");
     }
     // Said when the feed goes stale or recovers; not "updated 5 s ago, 6 s ago..." every second.
     if (kind !== state.badge && (kind === "stale" || (kind === "live" && state.badge === "stale"))) {

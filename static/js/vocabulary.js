@@ -23,10 +23,9 @@
     return table;
   }
 
-  // gettext() / interpolate() from Django's catalogue when the page has loaded it.
-  function t(text) { return typeof root.gettext === "function" ? root.gettext(text) : text; }
-  function fill(text, values) {
-    const translated = t(text);
+  // gettext() / interpolate() from Django's catalogue when the page has loaded it; English otherwise.
+  function gettext(text) { return typeof root.gettext === "function" ? root.gettext(text) : text; }
+  function fill(translated, values) {
     if (typeof root.interpolate === "function") return root.interpolate(translated, values, true);
     return translated.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
   }
@@ -67,31 +66,31 @@
 
   function durationWords(seconds) {
     let minutes = Math.floor(Math.abs(seconds) / 60);
-    if (minutes < 1) return t("<1 min");
-    if (minutes < 60) return fill("%(minutes)s min", { minutes: minutes });
+    if (minutes < 1) return gettext("<1 min");
+    if (minutes < 60) return fill(gettext("%(minutes)s min"), { minutes: minutes });
     let hours = Math.floor(minutes / 60);
     minutes = minutes % 60;
     if (hours < 24) {
-      return minutes ? fill("%(hours)s h %(minutes)s min", { hours: hours, minutes: minutes }) : fill("%(hours)s h", { hours: hours });
+      return minutes ? fill(gettext("%(hours)s h %(minutes)s min"), { hours: hours, minutes: minutes }) : fill(gettext("%(hours)s h"), { hours: hours });
     }
     const days = Math.floor(hours / 24);
     hours = hours % 24;
-    return hours ? fill("%(days)s d %(hours)s h", { days: days, hours: hours }) : fill("%(days)s d", { days: days });
+    return hours ? fill(gettext("%(days)s d %(hours)s h"), { days: days, hours: hours }) : fill(gettext("%(days)s d"), { days: days });
   }
 
   function timeLeftWords(seconds) {
     const duration = durationWords(seconds);
-    return seconds < 0 ? fill("overdue by %(duration)s", { duration: duration }) : fill("%(duration)s left", { duration: duration });
+    return seconds < 0 ? fill(gettext("overdue by %(duration)s"), { duration: duration }) : fill(gettext("%(duration)s left"), { duration: duration });
   }
 
   function dueInWords(seconds) {
     const duration = durationWords(seconds);
-    return seconds < 0 ? fill("overdue by %(duration)s", { duration: duration }) : fill("in %(duration)s", { duration: duration });
+    return seconds < 0 ? fill(gettext("overdue by %(duration)s"), { duration: duration }) : fill(gettext("in %(duration)s"), { duration: duration });
   }
 
   function agoWords(seconds) {
     seconds = Math.max(0, seconds);
-    return seconds < 60 ? fill("%(seconds)s s ago", { seconds: Math.floor(seconds) }) : fill("%(duration)s ago", { duration: durationWords(seconds) });
+    return seconds < 60 ? fill(gettext("%(seconds)s s ago"), { seconds: Math.floor(seconds) }) : fill(gettext("%(duration)s ago"), { duration: durationWords(seconds) });
   }
 
   function label(kind, level) {
@@ -115,7 +114,6 @@
     statusLabel: statusLabel,
     severityText: severityText,
     statusText: statusText,
-    t: t,
     fill: fill,
     siteTime: siteTime,
     zoneCity: zoneCity,

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TOKEN = re.compile(
     r"(\{%\s*comment\b.*?%\}.*?\{%\s*endcomment\s*%\}"
     r"|\{#.*?#\}"
+    r"|\{%\s*block\s+body_class\s*%\}.*?\{%\s*endblock\s*%\}"  # CSS class names, not words
     r"|\{%\s*blocktrans(?:late)?\b.*?%\}.*?\{%\s*endblocktrans(?:late)?\s*%\}"
     r"|\{%.*?%\}"
     r"|\{\{.*?\}\}"
