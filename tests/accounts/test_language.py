@@ -64,8 +64,8 @@ def test_a_language_we_do_not_ship_is_refused(client, approver):
 
 
 def test_a_french_display_token_shows_the_wall_in_french(client, sites, admin_user):
-    token, raw = display_token_create(site=sites["BRU"], board="floor", name="Dock 3 TV", created_by=admin_user,
-                                      language="fr")  # fmt: skip
+    _token, raw = display_token_create(site=sites["BRU"], board="floor", name="Dock 3 TV", created_by=admin_user,
+                                       language="fr")  # fmt: skip
     page = client.get(f"/wall/BRU/?token={raw}", follow=True).content.decode().replace("&#x27;", "'")
     assert '<html lang="fr">' in page and "Qu'est-ce qui brûle ?" in page and "rien d'ouvert" in page
     # The TV's language is the token's, whatever its browser says.

@@ -67,7 +67,8 @@ def test_a_case_panel_shows_its_sites_time_to_a_manager_of_both_sites(client, si
     opened = NOW - timedelta(minutes=30)
     for site in (sites["BRU"], singapore):
         Case.objects.create(site=site, kind="late_receipt", dedupe_key=f"t:{site.code}", title=f"Late at {site.code}",
-                            severity="high", opened_at=opened, last_seen_at=NOW, sla_due_at=NOW + timedelta(hours=1))  # fmt: skip
+                            severity="high", opened_at=opened, last_seen_at=NOW,
+                            sla_due_at=NOW + timedelta(hours=1))  # fmt: skip
     client.force_login(manager)
     brussels = client.get(f"/exceptions/{Case.objects.get(site=sites['BRU']).pk}/").content.decode()
     singapore_page = client.get(f"/exceptions/{Case.objects.get(site=singapore).pk}/").content.decode()
