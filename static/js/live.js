@@ -121,6 +121,10 @@
     const accepted = document.dispatchEvent(new CustomEvent("live:accept", { detail: message, cancelable: true }));
     if (message.remove || !accepted) {
       if (element) element.remove();
+    } else if (message.html && message.lang && message.lang !== document.documentElement.lang) {
+      // Rendered in another language for the whole group: this page's own words come from its snapshot.
+      if (element && element.dataset.liveSnapshot) refetch(element, message.group);
+      else resync(message.group);
     } else if (message.html && element) {
       swap(element, message.html);
     } else if (message.html && message.container) {
@@ -140,25 +144,30 @@
   function resync(group) {
     state.resyncs += 1;
     document.querySelectorAll('[data-live-group="' + group + '"][data-live-snapshot]').forEach(function (element) {
-      state.pendingSnapshots += 1;
-      fetch(element.dataset.liveSnapshot, { credentials: "same-origin", headers: { "X-Requested-With": "live.js" } })
-        .then(function (response) {
-          if (!response.ok) throw new Error("snapshot " + response.status);
-          const seq = Number(response.headers.get("X-Live-Seq"));
-          if (!Number.isNaN(seq) && seq > (state.seqs[group] || 0)) state.seqs[group] = seq;
-          return response.text().then(function (html) { return { html: html, seq: seq }; });
-        })
-        .then(function (snapshot) {
-          // A live message applied while the snapshot was on its way is newer: keep it.
-          if (!Number.isNaN(snapshot.seq) && (state.shownSeqs[element.id] || 0) > snapshot.seq) return;
-          if (!Number.isNaN(snapshot.seq)) state.shownSeqs[element.id] = snapshot.seq;
-          const current = document.getElementById(element.id) || element;
-          swap(current, snapshot.html);
-        })
-        .catch(function (error) { console.warn("live: resync failed", group, error); })
-        .finally(function () { state.pendingSnapshots -= 1; });
+      refetch(element, group);
     });
     document.dispatchEvent(new CustomEvent("live:resync", { detail: { group: group } }));
+  }
+
+  // One element's snapshot, in the page's language, unless a newer live message got there first.
+  function refetch(element, group) {
+    state.pendingSnapshots += 1;
+    fetch(element.dataset.liveSnapshot, { credentials: "same-origin", headers: { "X-Requested-With": "live.js" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("snapshot " + response.status);
+        const seq = Number(response.headers.get("X-Live-Seq"));
+        if (!Number.isNaN(seq) && seq > (state.seqs[group] || 0)) state.seqs[group] = seq;
+        return response.text().then(function (html) { return { html: html, seq: seq }; });
+      })
+      .then(function (snapshot) {
+        // A live message applied while the snapshot was on its way is newer: keep it.
+        if (!Number.isNaN(snapshot.seq) && (state.shownSeqs[element.id] || 0) > snapshot.seq) return;
+        if (!Number.isNaN(snapshot.seq)) state.shownSeqs[element.id] = snapshot.seq;
+        const current = document.getElementById(element.id) || element;
+        swap(current, snapshot.html);
+      })
+      .catch(function (error) { console.warn("live: resync failed", group, error); })
+      .finally(function () { state.pendingSnapshots -= 1; });
   }
 
   // --- freshness badge ---------------------------------------------------------------------

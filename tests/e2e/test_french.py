@@ -11,8 +11,12 @@ from django.test import Client
 
 from apps.accounts.display_tokens import display_token_create
 from apps.accounts.models import User
+from apps.wall.refresh import tile_publish
 from tests.e2e.conftest import screenshot
 from tests.e2e.screens import in_a_thread
+from tests.e2e.test_live_badge import outside_the_browser_loop
+from tests.e2e.test_wall import wait_until_settled
+from tests.wall.factories import delivery
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,5 +94,22 @@ def test_a_french_display_token_shows_the_wall_in_french(browser, web_server, si
             "() => /:\\d\\d:\\d\\d \\(Brussels\\)$/.test(document.getElementById('wall-clock').textContent)"
         )
         screenshot(page, "fr-wall-display-token")
+    finally:
+        context.close()
+
+
+def test_a_live_update_keeps_a_french_wall_in_french(browser, web_server, sites, supervisor):
+    """Tiles are rendered once per change for every screen of the site (in English here); a French
+    page takes its own snapshot instead of the English markup."""
+    context, page = signed_in(browser, web_server, in_french(supervisor), **WALL)
+    try:
+        page.goto(f"{web_server.url}/wall/BRU/")
+        wait_until_settled(page)
+        delivery("BRU", due_in_minutes=15, customer="Urgent Utilities")
+        outside_the_browser_loop(tile_publish, "BRU", "ships_next")
+        page.wait_for_function("() => document.querySelector('#tile-ships_next-BRU .tile__number').textContent === '1'")
+        tile = page.inner_text("#tile-ships_next-BRU")
+        assert "Qu'est-ce qui part ensuite ?" in tile and "Urgent Utilities" in tile
+        assert "What ships next?" not in tile
     finally:
         context.close()
