@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.approvals.models import ApprovalRequest, RequestType
 
-StrOrPromise = str | Promise
 from apps.core.vocabulary import count_change_words
+
+StrOrPromise = str | Promise
 
 #: a short verb per request type (the long label is in RequestType)
 ACTIONS: dict[str, StrOrPromise] = {
