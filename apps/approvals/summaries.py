@@ -15,7 +15,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.approvals.models import ApprovalRequest, RequestType
-
 from apps.core.vocabulary import count_change_words
 
 StrOrPromise = str | Promise
