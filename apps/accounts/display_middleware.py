@@ -11,7 +11,7 @@ from apps.accounts.display_tokens import display_token_authenticate, display_tok
 from apps.accounts.models import DisplayToken
 
 SESSION_KEY = "display_token_id"
-ALWAYS_ALLOWED = ("/static/", "/healthz", "/readyz", "/jsi18n/")
+ALWAYS_ALLOWED = ("/static/", "/healthz", "/readyz", "/manifest.webmanifest", "/jsi18n/")  # the wall links both
 
 
 def _refuse(request, reason: str) -> HttpResponseForbidden:

@@ -9,15 +9,18 @@ class AdvisorConfig(AppConfig):
         # models load after apps are ready: import the registrants here
         from apps.advisor import actions  # noqa: F401  (registers the built-in recommendation actions)
         from apps.advisor.anomalies import ANOMALY_FACTS, SOURCE
+        from apps.advisor.kpis import ACCEPTANCE_RATE
         from apps.advisor.priority import ADVISOR_ORDERING
         from apps.advisor.views import recommendation_panel
         from apps.cases.orderings import CASE_ORDERINGS
         from apps.core.exception_facts import EXCEPTION_SOURCES
+        from apps.core.kpi_definitions import KPIS
         from apps.core.panels import SUBJECT_PANELS
 
         SUBJECT_PANELS.register(recommendation_panel, name="advisor")  # case and approval-request screens
         CASE_ORDERINGS.register(ADVISOR_ORDERING, name=ADVISOR_ORDERING.key)  # queue ?sort=advisor, wall tile
         EXCEPTION_SOURCES.register(ANOMALY_FACTS, name=SOURCE)  # anomalies as advisory cases
+        KPIS.register(ACCEPTANCE_RATE, name=ACCEPTANCE_RATE.code)  # the acceptance rate among the managers' KPIs
 
         # -- the text side: message triage (its confirm action and its exception facts), summaries --
         from apps.advisor import text_tasks  # noqa: F401  (registers the shift-summary task)

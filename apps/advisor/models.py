@@ -184,3 +184,10 @@ class TrainedModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.advisor}@{self.site.code} {self.version} ({self.kind})"
+
+
+def subject_type_is(model: type[models.Model] | models.Model) -> Q:
+    """Recommendations about rows of this model, matched by the content type's natural key: a process's
+    cached content type id goes stale when the table is rebuilt (a restore, a test database flush)."""
+    meta = model._meta
+    return Q(subject_type__app_label=meta.app_label, subject_type__model=meta.model_name)

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.advisor.models import AdvisorName, Recommendation
+from apps.advisor.models import AdvisorName, Recommendation, subject_type_is
 from apps.advisor.services import recommendation_expire, recommendation_propose, run_record, run_seen, stopwatch
 from apps.cases.models import Case
 from apps.cases.orderings import CaseOrdering
@@ -277,10 +276,10 @@ def rank_site(site: Site, *, now: datetime | None = None, limit: int = 500) -> i
             ranked += 1
     # rankings of cases that closed since
     closed = Recommendation.objects.filter(
+        subject_type_is(Case),
         advisor=AdvisorName.PRIORITY,
         site=site,
         is_open=True,
-        subject_type=ContentType.objects.get_for_model(Case),
         subject_id__in=Case.objects.filter(site=site, is_open=False).values("pk"),
     ).values_list("dedupe_key", flat=True)
     for key in list(closed):
@@ -292,9 +291,9 @@ def rank_site(site: Site, *, now: datetime | None = None, limit: int = 500) -> i
 def order_by_advisor_priority(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Cases with the advisor's open ranking first, highest risk first; the usual queue order after that."""
     score = Recommendation.objects.filter(
+        subject_type_is(Case),
         advisor=AdvisorName.PRIORITY,
         is_open=True,
-        subject_type=ContentType.objects.get_for_model(Case),
         subject_id=OuterRef("pk"),
     ).values("score")[:1]
     return cases.annotate(advisor_priority=Subquery(score)).order_by(

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, F, Q, QuerySet
 
 from apps.accounts.selectors import sites_visible_to
-from apps.advisor.models import AdvisorName, AdvisorRun, Outcome, Recommendation, TrainedModel
+from apps.advisor.models import AdvisorName, AdvisorRun, Outcome, Recommendation, TrainedModel, subject_type_is
 from apps.sites.models import Site
 
 if TYPE_CHECKING:
@@ -32,9 +31,7 @@ def recommendations_for_subject(
     user: AnyUser, subject: models.Model, *, open_only: bool = False
 ) -> list[Recommendation]:
     """The recommendations about one of our rows (a case, an approval request), newest first."""
-    found = recommendations_visible_to(user).filter(
-        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
-    )
+    found = recommendations_visible_to(user).filter(subject_type_is(subject), subject_id=subject.pk)
     if open_only:
         found = found.filter(is_open=True)
     return list(found.order_by("-is_open", "-created_at", "-id")[:10])
@@ -162,7 +159,7 @@ def recommendations_for_record(user: AnyUser, subject: models.Model) -> list[Rec
     """What a record's screen shows: recommendations about the row itself, about the Odoo transfer it concerns
     (delay risk on "picking:<id>"), and — for an advisory case — the recommendation that raised it."""
     found = recommendations_visible_to(user)
-    scope = Q(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+    scope = subject_type_is(subject) & Q(subject_id=subject.pk)
     odoo_id = getattr(subject, "odoo_id", None)
     if getattr(subject, "odoo_model", "") == "stock.picking" and odoo_id:
         scope |= Q(subject_key=f"picking:{odoo_id}")

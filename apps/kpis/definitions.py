@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
-from typing import Any
+from collections.abc import Sequence
 
-from apps.core.registry import Registry
-from apps.sites.models import Site
+# The types and the registry live in core (any app may add a KPI); the KPI app's modules import them from here.
+from apps.core.kpi_definitions import KPIS as KPIS
+from apps.core.kpi_definitions import Direction as Direction
+from apps.core.kpi_definitions import KpiDefinition as KpiDefinition
+from apps.core.kpi_definitions import Measure as Measure
+from apps.core.kpi_definitions import Period as Period
+from apps.core.kpi_definitions import Unit as Unit
 
 #: Which KPIs are also kept per local hour, and why. Hours make sense where a figure moves within a
 #: shift and a manager acts on it the same day: what is open at a moment (exception aging, blocked
@@ -26,70 +27,6 @@ HOURLY_NOTE = (
     "acknowledge, approval turnaround, approvals breaching SLA, pick delay, dispatch adherence and dock "
     "arrivals on time. The others are daily only: their events span days or are too rare in an hour."
 )
-
-
-class Unit(StrEnum):
-    DURATION = "duration"  # seconds, shown in the vocabulary's duration words
-    PERCENT = "percent"  # 0–100
-    COUNT = "count"
-
-
-class Direction(StrEnum):
-    DOWN = "down"  # lower is better
-    UP = "up"
-
-
-@dataclass(frozen=True)
-class Period:
-    """One site's local day (or local hour) as UTC bounds; ``as_of`` is the end, or now while it is running."""
-
-    site: Site
-    start: datetime
-    end: datetime
-    as_of: datetime
-
-
-@dataclass(frozen=True)
-class Measure:
-    value: float | None  # None when there is nothing to measure in the period
-    sample_size: int
-    breakdown: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class KpiDefinition:
-    code: str
-    name: str
-    question: str  # what a manager reads it for
-    formula: str
-    source: str
-    unit: Unit
-    good: Direction
-    compute: Callable[[Period], Measure]
-    breakdown_title: str = ""  # the breakdown chart's title; empty when the KPI has none
-    hourly: bool = False  # also kept per local hour (see HOURLY_NOTE)
-    # Optional: every hour of a day from one read (the state-at-a-moment KPIs), instead of one per hour.
-    compute_many: Callable[[list[Period]], list[Measure]] | None = None
-    # Retention kinds (apps.core.retention) whose rows it counts: a day older than what they still
-    # hold keeps its snapshot, never recomputed from what the purge left.
-    reads_retained: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, str | bool]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "question": self.question,
-            "formula": self.formula,
-            "source": self.source,
-            "unit": str(self.unit),
-            "good": str(self.good),
-            "breakdown_title": self.breakdown_title,
-            "hourly": self.hourly,
-        }
-
-
-#: Every KPI, in the overview's order. The computations register themselves (apps/kpis/computations.py).
-KPIS: Registry[KpiDefinition] = Registry("KPI definitions")
 
 
 def definitions() -> list[KpiDefinition]:

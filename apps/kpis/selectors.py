@@ -357,8 +357,10 @@ def _breakdown_chart(kpi: KpiDefinition, site: Site, parts: dict, when: str) -> 
             values = [parts["age_buckets"].get(label, {}).get(level, 0) for label in labels]
             chart.series.append({"name": severity_text(level), "severity": level, "values": values, "target": False})
         return chart
-    groups = parts.get("by_severity") or parts.get("by_type") or parts.get("by_step") or {}
+    groups = parts.get("by_severity") or parts.get("by_type") or parts.get("by_step") or parts.get("by_group") or {}
     x_title = "Severity" if "by_severity" in parts else "Request type" if "by_type" in parts else "Step"
+    if "by_group" in parts:  # a KPI of another app names its own groups
+        x_title = str(parts.get("group_title", ""))
     labels = [severity_text(level) for level in groups] if "by_severity" in parts else list(groups)
     chart = Chart("breakdown", title, "bar", str(kpi.unit), x_title, labels)
     label = "Median" if kpi.unit == "duration" else kpi.name

@@ -28,17 +28,20 @@ SCREENS: dict[str, list[str]] = {
         "/docks/BRU/",
         "/docks/BRU/clerk/",
         "/settings/tokens/",
+        "/advisor/triage/BRU/",
+        "/advisor/summary/BRU/",
         "/kpis/",  # not a supervisor's: the 403 page
         "/exceptions/999999/",  # the 404 page, signed in
     ],
     "approver": ["/approvals/", "/approvals/{request}/", "/approvals/history/", "/exceptions/{case}/"],
-    "manager": ["/kpis/", "/kpis/exception_aging/", "/health/integration/", "/approvals/policies/"],
+    "manager": ["/kpis/", "/kpis/exception_aging/", "/health/integration/", "/approvals/policies/", "/advisor/"],
     "admin": [
         "/settings/odoo/",
         "/settings/escalation/",
         "/settings/escalation/contacts/new/",
         "/settings/integrations/",
         "/settings/tokens/",
+        "/settings/advisor/",
         "/health/integration/",
         "/docks/",
     ],
@@ -68,3 +71,33 @@ def test_every_screen_has_no_serious_accessibility_violation(
     finally:
         context.close()
     assert not found, "serious or critical accessibility violations:\n" + "\n".join(found)
+
+
+BADGE_STATES = ["connecting", "live", "aging", "stale"]
+
+
+@pytest.mark.parametrize("screen", ["/wall/BRU/", "/exceptions/"])
+def test_the_live_badge_is_readable_in_every_state(screen, browser, web_server, axe, supervisor):
+    """The badge changes state with the connection; axe sees only the state of the moment, so each
+    state is put on the badge in turn (a light desk page and the dark wall)."""
+    client = Client()
+    client.force_login(supervisor)
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": web_server.url}])
+    page = context.new_page()
+    found: list[str] = []
+    try:
+        page.goto(web_server.url + screen, wait_until="load")
+        for state in BADGE_STATES:
+            # Stop the page's own updates first: they would put the real state back mid-check.
+            page.evaluate(
+                """state => { let badge = document.querySelector('[data-frozen-badge]');
+                if (!badge) { const live = document.getElementById('live-badge'); badge = live.cloneNode(true);
+                  badge.removeAttribute('id'); badge.dataset.frozenBadge = '1'; live.replaceWith(badge); }
+                badge.className = 'badge badge--' + state; }""",
+                state,
+            )
+            found += [f"{screen} badge--{state}: {line}" for line in axe(page)]
+    finally:
+        context.close()
+    assert not found, "unreadable live badge:\n" + "\n".join(found)

@@ -64,6 +64,8 @@ def test_case_recommendation_accept_and_advisor_page(browser, web_server, sites,
     page = context.new_page()
     sign_in(page, web_server, supervisor)
     page.goto(f"{web_server.url}/exceptions/{case.pk}/")
+    # The live feed connects, then reloads the case panel once (its resync): act after that.
+    page.wait_for_selector("#live-badge[data-state='live']")
     panel = page.locator(".adv-panel")
     panel.wait_for()
     assert "Goods not reserved" in panel.inner_text() and "Customer tier A" in panel.inner_text()

@@ -22,6 +22,7 @@ from apps.accounts.api_tokens import api_token_create
 from apps.accounts.display_tokens import display_token_create, display_token_revoke
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
+from apps.advisor.models import AdvisorName, Recommendation
 from apps.approvals.defaults import ensure_default_policies
 from apps.approvals.models import RequestType
 from apps.approvals.services.raising import RequestDraft, request_raise
@@ -63,8 +64,7 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "accounts:logout": ("POST", "/accounts/logout/", NOBODY),  # everyone lands on the sign-in page
     "javascript-catalog": ("GET", "/jsi18n/", SIGNED_IN | {ANON, DISPLAY}),  # the JS strings, public
     "accounts:preferences": ("GET", "/accounts/preferences/", SIGNED_IN),
-    "accounts:language": ("POST", "/accounts/preferences/language/", SIGNED_IN),  # no body: 400, let in
-    "accounts:shortcuts": ("POST", "/accounts/preferences/shortcuts/", SIGNED_IN),  # no body: 400, let in
+    "accounts:language": ("POST", "/accounts/preferences/language/", SIGNED_IN),  # body: BODIES
     "live:site-pulse": ("GET", "/live/sites/BRU/pulse/", DESK | {DISPLAY}),
     "health:integration": ("GET", "/health/integration/", {MANAGER, ADMIN}),
     "health:outbox_pause": ("POST", "/health/integration/outbox/pause/", {ADMIN}),
@@ -200,6 +200,25 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     ),
     "webhook-api-deliveries": ("GET", "/api/v1/webhooks/deliveries/", {ADMIN}),
     "webhook-api-replay": ("POST", "/api/v1/webhooks/deliveries/{delivery}/replay/", {ADMIN}),
+    # Preferences and the installable web app (issue 24).
+    "accounts:shortcuts": ("POST", "/accounts/preferences/shortcuts/", SIGNED_IN),  # body: BODIES
+    "web-manifest": ("GET", "/manifest.webmanifest", SIGNED_IN | {ANON, DISPLAY}),
+    # Advisors (issue 22): desk people read and decide recommendations on their sites; managers read the log.
+    "advisor:page": ("GET", "/advisor/", {MANAGER, ADMIN}),
+    "advisor:panel": ("GET", "/advisor/panel/?key=matrix", DESK | {OTHER_SITE, STRANGER}),  # others: an empty panel
+    "advisor:accept": ("POST", "/advisor/recommendations/{recommendation}/accept/", BRU_READERS),
+    "advisor:reject": ("POST", "/advisor/recommendations/{recommendation}/reject/", BRU_READERS),
+    "advisor_settings:settings": ("GET", "/settings/advisor/", {ADMIN}),
+    "advisor_text:triage-index": ("GET", "/advisor/triage/", DESK | {OTHER_SITE}),  # their first site; none: 404
+    "advisor_text:triage": ("GET", "/advisor/triage/BRU/", DESK),
+    "advisor_text:triage-decide": ("POST", "/advisor/triage/BRU/{triage}/", DESK),
+    "advisor_text:summary-index": ("GET", "/advisor/summary/", DESK | {OTHER_SITE}),
+    "advisor_text:summary": ("GET", "/advisor/summary/BRU/", DESK),
+    "advisor-api-recommendations": ("GET", "/api/v1/advisor/recommendations/", SIGNED_IN),  # their sites' only
+    "advisor-api-accept": ("POST", "/api/v1/advisor/recommendations/{recommendation}/accept/", BRU_READERS),
+    "advisor-api-reject": ("POST", "/api/v1/advisor/recommendations/{recommendation}/reject/", BRU_READERS),
+    "advisor-api-runs": ("GET", "/api/v1/advisor/runs/", {MANAGER, ADMIN}),
+    "advisor-triage": ("POST", "/api/v1/advisor/triage/", DESK),  # body: BRU's message (see BODIES)
 }
 
 # Routes whose check reads the body: what to send (form-encoded for screens, JSON for the API).
@@ -207,6 +226,12 @@ BODIES: dict[str, tuple[dict, str]] = {
     "kpis:target": ({"site": "BRU", "value": "30"}, "application/x-www-form-urlencoded"),
     "kpis:per-person": ({"site": "BRU", "enabled": "off"}, "application/x-www-form-urlencoded"),
     "kpis-api-target": ({"site": "BRU", "value": 1800}, "application/json"),
+    "accounts:shortcuts": ({"enabled": "0"}, "application/x-www-form-urlencoded"),
+    "accounts:language": ({"language": "en"}, "application/x-www-form-urlencoded"),
+    "advisor:reject": ({"reason": "Not now"}, "application/x-www-form-urlencoded"),
+    "advisor-api-reject": ({"reason": "Not now"}, "application/json"),
+    "advisor_text:triage-decide": ({"decision": "reject", "reason": "Not now"}, "application/x-www-form-urlencoded"),
+    "advisor-triage": ({"site": "BRU", "message": "Truck delayed two hours at the border"}, "application/json"),
 }
 
 # Live groups a client may ask for, by kind: who may subscribe ({me} is the asking user's own id).
@@ -319,8 +344,14 @@ def world(sites, supervisor, approver, manager, admin_user, stranger):
     (delivery,) = deliveries_enqueue(drafts=[Draft(source="webhook", url=subscription.url, body={}, site_code="BRU",
                                                    source_ref=str(subscription.pk))])  # fmt: skip
     OutboundDelivery.objects.filter(pk=delivery).update(state="dead")
-    objects = {"case": case.pk, "request": request.pk, "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET,
-               "appointment": appointment.pk, "proposal": proposal.pk, "contact": contact.pk, "token": token.pk,
+    recommendation, triage = (
+        Recommendation.objects.create(advisor=advisor, version="matrix", site=sites["BRU"], title="Matrix",
+                                      dedupe_key=f"matrix:{advisor}", subject_key="matrix")
+        for advisor in (AdvisorName.PRIORITY, AdvisorName.MESSAGE_TRIAGE)
+    )  # fmt: skip
+    objects = {"case": case.pk, "recommendation": recommendation.pk, "triage": triage.pk, "request": request.pk,
+               "entry": entry.pk, "secret": settings.ODOO_WEBHOOK_SECRET, "appointment": appointment.pk,
+               "proposal": proposal.pk, "contact": contact.pk, "token": token.pk,
                "kpi": "exception_aging", "site": "BRU", "subscription": subscription.pk, "delivery": delivery,
                "policy": policy.pk}  # fmt: skip
     return people, cookies, objects
