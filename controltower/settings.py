@@ -99,11 +99,13 @@ MIDDLEWARE = [
     "apps.core.middleware.SecurityHeadersMiddleware",  # CSP and Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the browser's language until someone signs in
     "django.middleware.common.CommonMiddleware",
     "apps.core.middleware.RejectNulCharactersMiddleware",  # PostgreSQL refuses NUL: a 400, not a 500
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.display_middleware.DisplayTokenMiddleware",  # TVs sign in by token, see only their wall
+    "apps.accounts.language_middleware.ChosenLanguageMiddleware",  # the user's / display token's language
     "apps.accounts.middleware.LoginRequiredEverywhereMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +124,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE for <html lang>
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.accounts.context_processors.navigation",
@@ -266,7 +269,11 @@ CONTENT_SECURITY_POLICY = (
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # --- Internationalisation and time -----------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# https://docs.djangoproject.com/en/5.2/topics/i18n/translation/
+# English and French ship complete (locale/fr); a user and a display token each choose one.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")  # storage is UTC; each site shows its own zone
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core import views as core_views
@@ -10,6 +12,9 @@ from apps.live import views as live_views
 urlpatterns = [
     path("", live_views.overview, name="home"),
     path("manifest.webmanifest", core_views.web_manifest, name="web-manifest"),
+    # The browser's catalogue of our JS strings in the active language (gettext() in static/js);
+    # public like the login page it serves, and the same for everyone who reads that language.
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("accounts/", include("apps.accounts.urls")),
     path("live/", include("apps.live.urls")),
     path("health/", include("apps.health.urls")),

@@ -10,7 +10,10 @@ from apps.accounts.models import ApiToken, DisplayToken, User
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        ("Control Tower", {"fields": ("sites",), "description": "Roles are the groups above."}),
+        (
+            "Control Tower",
+            {"fields": ("sites", "language", "keyboard_shortcuts"), "description": "Roles are the groups above."},
+        ),
     )
     filter_horizontal = ("groups", "user_permissions", "sites")
     list_display = ["username", "email", "first_name", "last_name", "role_names", "is_active"]
@@ -28,9 +31,19 @@ class UserAdmin(DjangoUserAdmin):
 class DisplayTokenAdmin(admin.ModelAdmin):
     """Create a TV's link here (shown once), see when and from where each TV was last seen, revoke."""
 
-    list_display = ["name", "site", "board", "last_seen_at", "last_seen_ip", "revoked_at", "created_by"]
+    list_display = ["name", "site", "board", "language", "last_seen_at", "last_seen_ip", "revoked_at", "created_by"]
     list_filter = ["site", "revoked_at"]
-    fields = ["name", "site", "board", "session_days", "last_seen_at", "last_seen_ip", "revoked_at", "created_by"]
+    fields = [
+        "name",
+        "site",
+        "board",
+        "language",
+        "session_days",
+        "last_seen_at",
+        "last_seen_ip",
+        "revoked_at",
+        "created_by",
+    ]
     readonly_fields = ["last_seen_at", "last_seen_ip", "revoked_at", "created_by"]
     actions = ["revoke"]
 
@@ -39,7 +52,12 @@ class DisplayTokenAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         token, raw = display_token_create(
-            site=obj.site, board=obj.board, name=obj.name, created_by=request.user, session_days=obj.session_days
+            site=obj.site,
+            board=obj.board,
+            name=obj.name,
+            created_by=request.user,
+            session_days=obj.session_days,
+            language=obj.language,
         )
         obj.pk = token.pk
         link = request.build_absolute_uri(f"/wall/{token.site.code}/?token={raw}")

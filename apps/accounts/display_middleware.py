@@ -11,7 +11,7 @@ from apps.accounts.display_tokens import display_token_authenticate, display_tok
 from apps.accounts.models import DisplayToken
 
 SESSION_KEY = "display_token_id"
-ALWAYS_ALLOWED = ("/static/", "/healthz", "/readyz", "/manifest.webmanifest")  # the wall links the manifest
+ALWAYS_ALLOWED = ("/static/", "/healthz", "/readyz", "/manifest.webmanifest", "/jsi18n/")  # the wall links both
 
 
 def _refuse(request, reason: str) -> HttpResponseForbidden:
@@ -42,6 +42,7 @@ class DisplayTokenMiddleware:
         if token_id is None:
             return self.get_response(request)
         token = DisplayToken.objects.select_related("site").filter(pk=token_id).first()
+        request.display_token = token  # read again by ChosenLanguageMiddleware, not queried twice
         if token is None or not token.is_active:
             # The session stays (its user is deactivated, so it is signed in as nobody): the TV keeps
             # showing this refusal instead of a login form nobody at a TV can fill in.

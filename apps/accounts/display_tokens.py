@@ -10,7 +10,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import MAX_SESSION_DAYS, DisplayToken, User
+from apps.accounts.models import LANGUAGE_CODES, MAX_SESSION_DAYS, DisplayToken, User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
 from apps.audit.services import audit_record
@@ -29,11 +29,14 @@ def display_group(token_id: int) -> str:
 
 @transaction.atomic
 def display_token_create(
-    *, site, board: str, name: str, created_by: User, session_days: int = 30
+    *, site, board: str, name: str, created_by: User, session_days: int = 30, language: str = ""
 ) -> tuple[DisplayToken, str]:
-    """Create a token and its display user; return the token and the raw secret (shown once)."""
+    """Create a token and its display user; return the token and the raw secret (shown once).
+    `language` is the wall's language on that TV ("" follows the TV's browser)."""
     if not 1 <= session_days <= MAX_SESSION_DAYS:
         raise ValueError(f"session_days must be from 1 to {MAX_SESSION_DAYS}.")
+    if language not in LANGUAGE_CODES:
+        raise ValueError(f"language must be one of {sorted(LANGUAGE_CODES)}.")
     raw = secrets.token_urlsafe(32)
     user = user_upsert(
         username=f"display-{secrets.token_hex(6)}",
@@ -43,7 +46,7 @@ def display_token_create(
     )
     token = DisplayToken.objects.create(
         name=name, site=site, board=board, token_hash=token_digest(raw), user=user, created_by=created_by,
-        session_days=session_days,
+        session_days=session_days, language=language,
     )  # fmt: skip
     audit_record(action="display_token.created", subject=f"display_token:{token.pk}", actor=created_by,
                  site_code=site.code, data={"name": name, "board": board})  # fmt: skip

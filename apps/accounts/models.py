@@ -4,6 +4,12 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+#: the languages a person or a TV can choose; each name is written in its own language (whoever
+#: picks it reads that one). "" follows the browser (LocaleMiddleware). Kept in step with
+#: settings.LANGUAGES by tests/accounts/test_language.py.
+LANGUAGE_CHOICES = [("", "Browser language / Langue du navigateur"), ("en", "English"), ("fr", "Français")]
+LANGUAGE_CODES = frozenset(code for code, _name in LANGUAGE_CHOICES)
+
 MAX_SESSION_DAYS = 365  # a huge value overflowed the session expiry (a 500); no TV needs more
 
 
@@ -21,6 +27,14 @@ class User(AbstractUser):
         db_default=True,  # the previous release's INSERTs do not name it (rolling upgrade)
         help_text="Single-key shortcuts (j, k, a...) on the inbox and the queue; off for speech input "
         "or a keyboard that types by accident (WCAG 2.1.4).",
+    )
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=LANGUAGE_CHOICES,
+        default="",
+        db_default="",  # the previous release's INSERTs do not name it (rolling upgrade)
+        help_text="The language of every screen for this person; empty follows the browser.",
     )
 
 
@@ -42,6 +56,14 @@ class DisplayToken(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_SESSION_DAYS)],
         help_text="How long the TV stays signed in (1 to 365 days).",
+    )
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=LANGUAGE_CHOICES,
+        default="",
+        db_default="",  # the previous release's INSERTs do not name it (rolling upgrade)
+        help_text="The language of the wall on this screen; empty follows the TV's browser.",
     )
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -6,6 +6,8 @@ Each feature adds its entry here when it lands, so a role never sees a link to a
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import APPROVER_ROLES, Role, has_role
 
@@ -15,7 +17,7 @@ DESK_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, *APPROVER_ROL
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: str | Promise  # gettext_lazy: shown in the reader's language
     url_name: str
     roles: frozenset[str]
     staff_only: bool = False  # Django admin also needs is_staff
@@ -23,23 +25,23 @@ class NavEntry:
 
 
 NAVIGATION: tuple[NavEntry, ...] = (
-    NavEntry("Overview", "home", EVERYONE),
-    NavEntry("Wall", "wall:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DISPLAY})),
-    NavEntry("Exceptions", "cases:queue", DESK_ROLES),
-    NavEntry("Approvals", "approvals:inbox", DESK_ROLES),
-    NavEntry("Docks", "docks:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DOCK_CLERK})),
-    NavEntry("KPIs", "kpis:overview", frozenset({Role.MANAGER, Role.ADMIN})),
-    NavEntry("Advisor", "advisor:page", frozenset({Role.MANAGER, Role.ADMIN})),
-    NavEntry("Message triage", "advisor_text:triage-index", DESK_ROLES),
-    NavEntry("Shift summary", "advisor_text:summary-index", DESK_ROLES),
-    NavEntry("Integration health", "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
-    NavEntry("Odoo connection", "connect:odoo", frozenset({Role.ADMIN}), setting=True),
-    NavEntry("Escalation", "escalation:settings", frozenset({Role.ADMIN}), setting=True),
-    NavEntry("API", "api-docs", DESK_ROLES),
-    NavEntry("API tokens", "api_tokens:index", EVERYONE - {Role.DISPLAY}, setting=True),
-    NavEntry("Integrations", "integrations:settings", frozenset({Role.ADMIN}), setting=True),
-    NavEntry("Advisors", "advisor_settings:settings", frozenset({Role.ADMIN}), setting=True),
-    NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), staff_only=True, setting=True),
+    NavEntry(_("Overview"), "home", EVERYONE),
+    NavEntry(_("Wall"), "wall:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DISPLAY})),
+    NavEntry(_("Exceptions"), "cases:queue", DESK_ROLES),
+    NavEntry(_("Approvals"), "approvals:inbox", DESK_ROLES),
+    NavEntry(_("Docks"), "docks:index", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DOCK_CLERK})),
+    NavEntry(_("KPIs"), "kpis:overview", frozenset({Role.MANAGER, Role.ADMIN})),
+    NavEntry(_("Advisor"), "advisor:page", frozenset({Role.MANAGER, Role.ADMIN})),
+    NavEntry(_("Message triage"), "advisor_text:triage-index", DESK_ROLES),
+    NavEntry(_("Shift summary"), "advisor_text:summary-index", DESK_ROLES),
+    NavEntry(_("Integration health"), "health:integration", frozenset({Role.ADMIN, Role.MANAGER})),
+    NavEntry(_("Odoo connection"), "connect:odoo", frozenset({Role.ADMIN}), setting=True),
+    NavEntry(_("Escalation"), "escalation:settings", frozenset({Role.ADMIN}), setting=True),
+    NavEntry(_("API"), "api-docs", DESK_ROLES),
+    NavEntry(_("API tokens"), "api_tokens:index", EVERYONE - {Role.DISPLAY}, setting=True),
+    NavEntry(_("Integrations"), "integrations:settings", frozenset({Role.ADMIN}), setting=True),
+    NavEntry(_("Advisors"), "advisor_settings:settings", frozenset({Role.ADMIN}), setting=True),
+    NavEntry(_("Administration"), "admin:index", frozenset({Role.ADMIN}), staff_only=True, setting=True),
 )
 
 

@@ -1,17 +1,18 @@
 """Roles. A role is a Django group with one of these names, so admins assign roles on the user page."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    SUPERVISOR = "supervisor", "Shift supervisor"
-    APPROVER_FINANCE = "approver_finance", "Approver — finance"
-    APPROVER_OPERATIONS = "approver_operations", "Approver — operations"
-    APPROVER_PROCUREMENT = "approver_procurement", "Approver — procurement"
-    MANAGER = "manager", "Manager"
-    ADMIN = "admin", "Administrator"
-    DISPLAY = "display", "Display (read-only screens)"
-    DOCK_CLERK = "dock_clerk", "Dock clerk"  # site-scoped: checks trucks in and out, does not reschedule
+    SUPERVISOR = "supervisor", _("Shift supervisor")
+    APPROVER_FINANCE = "approver_finance", _("Approver — finance")
+    APPROVER_OPERATIONS = "approver_operations", _("Approver — operations")
+    APPROVER_PROCUREMENT = "approver_procurement", _("Approver — procurement")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("Administrator")
+    DISPLAY = "display", _("Display (read-only screens)")
+    DOCK_CLERK = "dock_clerk", _("Dock clerk")  # site-scoped: checks trucks in and out, does not reschedule
 
 
 APPROVER_ROLES = frozenset({Role.APPROVER_FINANCE, Role.APPROVER_OPERATIONS, Role.APPROVER_PROCUREMENT})

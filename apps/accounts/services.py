@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from apps.accounts.models import User
+from apps.accounts.models import LANGUAGE_CODES, User
 from apps.accounts.roles import Role
 from apps.sites.models import Site
 
@@ -24,6 +24,16 @@ def user_upsert(
     # get_or_create: the groups come from a migration, but a flushed database (tests) has none.
     user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
     user.sites.set(sites)
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Choose the language of every screen for this user ("" follows the browser)."""
+    if language not in LANGUAGE_CODES:
+        raise ValueError(f"language must be one of {sorted(LANGUAGE_CODES)}.")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 

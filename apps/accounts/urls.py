@@ -12,5 +12,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("preferences/language/", views.language_set, name="language"),
     path("preferences/shortcuts/", views.shortcuts_set, name="shortcuts"),
 ]

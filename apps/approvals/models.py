@@ -9,26 +9,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from apps.sites.models import Site
 
 
 class RequestType(models.TextChoices):
-    ORDER_RELEASE = "order_release", "Standard order release"
-    SHIPMENT_RELEASE = "shipment_release", "Shipment with credit hold"
-    INVENTORY_ADJUSTMENT = "inventory_adjustment", "Large inventory adjustment"
-    CARRIER_UPGRADE = "carrier_upgrade", "Expedited carrier upgrade"
-    EMERGENCY_PURCHASE = "emergency_purchase", "Emergency replenishment purchase"
+    ORDER_RELEASE = "order_release", _("Standard order release")
+    SHIPMENT_RELEASE = "shipment_release", _("Shipment with credit hold")
+    INVENTORY_ADJUSTMENT = "inventory_adjustment", _("Large inventory adjustment")
+    CARRIER_UPGRADE = "carrier_upgrade", _("Expedited carrier upgrade")
+    EMERGENCY_PURCHASE = "emergency_purchase", _("Emergency replenishment purchase")
     # Asked by the dock schedule through apps/core/approval_kinds.py (its own code is this value).
-    DOCK_RESCHEDULE = "dock_reschedule", "Dock appointment reschedule"
+    DOCK_RESCHEDULE = "dock_reschedule", _("Dock appointment reschedule")
 
 
 class ControlModel(models.TextChoices):
-    STRAIGHT_THROUGH = "straight_through", "Straight-through"
-    SINGLE_STEP = "single_step", "Single-step approval"
-    SUPERVISOR = "supervisor", "Supervisor approval"
-    COST_ESCALATION = "cost_escalation", "Cost approval with escalation"
-    MULTI_ROLE = "multi_role", "Multi-role approval"
+    STRAIGHT_THROUGH = "straight_through", _("Straight-through")
+    SINGLE_STEP = "single_step", _("Single-step approval")
+    SUPERVISOR = "supervisor", _("Supervisor approval")
+    COST_ESCALATION = "cost_escalation", _("Cost approval with escalation")
+    MULTI_ROLE = "multi_role", _("Multi-role approval")
 
 
 class ApprovalPolicy(models.Model):
@@ -68,12 +69,12 @@ class ApprovalPolicy(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for approval"
-    INFO_REQUESTED = "info_requested", "More information requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    STRAIGHT_THROUGH = "straight_through", "Released straight-through"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("Waiting for approval")
+    INFO_REQUESTED = "info_requested", _("More information requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    STRAIGHT_THROUGH = "straight_through", _("Released straight-through")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.INFO_REQUESTED)
@@ -142,11 +143,11 @@ class ApprovalRequest(models.Model):
 
 
 class StepStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting for an earlier step"
-    ACTIVE = "active", "Active"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    SKIPPED = "skipped", "Not reached"
+    WAITING = "waiting", _("Waiting for an earlier step")
+    ACTIVE = "active", _("Active")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SKIPPED = "skipped", _("Not reached")
 
 
 class ApprovalStep(models.Model):
@@ -179,11 +180,11 @@ class ApprovalStep(models.Model):
 
 
 class DecisionKind(models.TextChoices):
-    APPROVE = "approve", "Approved"
-    REJECT = "reject", "Rejected"
-    REQUEST_INFO = "request_info", "Asked for more information"
-    PROVIDE_INFO = "provide_info", "Provided information"
-    DELEGATE = "delegate", "Delegated"
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+    REQUEST_INFO = "request_info", _("Asked for more information")
+    PROVIDE_INFO = "provide_info", _("Provided information")
+    DELEGATE = "delegate", _("Delegated")
 
 
 class ApprovalDecision(models.Model):

@@ -164,7 +164,7 @@ def policy_revise(
         request_type=request_type,
         site=site,
         version=(latest.version + 1) if latest else 1,
-        name=name or (current.name if current else RequestType(request_type).label),
+        name=name or (current.name if current else str(RequestType(request_type).label)),
         definition=definition,
         note=note,
         created_by=actor if getattr(actor, "pk", None) else None,

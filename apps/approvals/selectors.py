@@ -81,6 +81,7 @@ ROW_FIELDS = (
     "is_low_risk",
     "escalated_role",
     "site__code",
+    "site__timezone",  # the SLA's due time is shown at the site (apps.core.local_time)
     "active_step__name",
     "active_step__position",
 )

@@ -9,16 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from apps.approvals.models import ApprovalRequest, RequestType
 from apps.core.vocabulary import count_change_words
 
+StrOrPromise = str | Promise
+
 #: a short verb per request type (the long label is in RequestType)
-ACTIONS: dict[str, str] = {
-    RequestType.ORDER_RELEASE: "Release",
-    RequestType.SHIPMENT_RELEASE: "Credit hold",
-    RequestType.INVENTORY_ADJUSTMENT: "Count",
-    RequestType.CARRIER_UPGRADE: "Expedite",
-    RequestType.EMERGENCY_PURCHASE: "Buy",
+ACTIONS: dict[str, StrOrPromise] = {
+    RequestType.ORDER_RELEASE: _("Release"),
+    RequestType.SHIPMENT_RELEASE: _("Credit hold"),
+    RequestType.INVENTORY_ADJUSTMENT: _("Count"),
+    RequestType.CARRIER_UPGRADE: _("Expedite"),
+    RequestType.EMERGENCY_PURCHASE: _("Buy"),
 }
 
 
@@ -39,7 +46,7 @@ def _number(value: Any) -> float | None:
 
 def _money(value: Any) -> str:
     number = _number(value)
-    return "" if number is None else f"{number:,.0f}"
+    return "" if number is None else number_format(round(number), force_grouping=True)  # the reader's locale
 
 
 def _count_figure(before: float | None, counted: float | None) -> str:
@@ -60,7 +67,7 @@ def decision_summary(request: ApprovalRequest) -> DecisionSummary:
     context: dict = request.context or {}
     stock = (context.get("stock") or [{}])[0] or {}
     customer = (context.get("customer") or {}).get("name", "")
-    action: str = ACTIONS.get(request.request_type) or request.get_request_type_display()
+    action: str = str(ACTIONS.get(request.request_type) or request.get_request_type_display())
     kind = request.request_type
     if kind == RequestType.INVENTORY_ADJUSTMENT:
         figure = _count_figure(_number(stock.get("on_hand_before")), _number(stock.get("counted")))
@@ -70,17 +77,18 @@ def decision_summary(request: ApprovalRequest) -> DecisionSummary:
     if kind == RequestType.EMERGENCY_PURCHASE:
         amount = _money(facts.get("amount"))
         quantity = _number(facts.get("shortfall_qty"))
-        figure = " · ".join(part for part in (f"{quantity:g} units" if quantity is not None else "", amount) if part)
+        units = gettext("%(quantity)s units") % {"quantity": f"{quantity:g}"} if quantity is not None else ""
+        figure = " · ".join(part for part in (units, amount) if part)
         return DecisionSummary(action, stock.get("product") or request.title, stock.get("location", ""), figure)
     subject = _delivery_subject(context) or request.title
     if kind == RequestType.CARRIER_UPGRADE:
         delta = _number(facts.get("freight_delta"))
-        figure = f"+{delta:,.0f} freight" if delta is not None else ""
+        figure = gettext("+%(amount)s freight") % {"amount": _money(delta)} if delta is not None else ""
         return DecisionSummary(action, subject, customer, figure)
     if kind in (RequestType.SHIPMENT_RELEASE, RequestType.ORDER_RELEASE):
         amount = _money(facts.get("amount") or (context.get("order") or {}).get("amount"))
         over = _number(facts.get("over_limit_amount"))
-        over_text = f"{over:,.0f} over limit" if over and over > 0 else ""
+        over_text = gettext("%(amount)s over limit") % {"amount": _money(over)} if over and over > 0 else ""
         figure = " · ".join(part for part in (amount, over_text) if part)
         return DecisionSummary(action, subject, customer, figure)
     return DecisionSummary(action, request.title, customer, "")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import ValidationError
 
@@ -141,7 +142,11 @@ def bulk(request):
     result = bulk_approve(request_ids=ids, user=request.user)
     if request.headers.get("X-Requested-With") == "approvals.js":
         return JsonResponse(result)
-    messages.info(request, f"Approved {len(result['approved'])}; refused {len(result['refused'])}.")
+    messages.info(
+        request,
+        _("Approved %(approved)d; refused %(refused)d.")
+        % {"approved": len(result["approved"]), "refused": len(result["refused"])},
+    )
     return redirect("approvals:inbox")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.cases.models import Case, ResolutionCode
@@ -23,7 +24,7 @@ from apps.cases.selectors import can_act_on, case_get
 from apps.cases.services import actions, followups
 from apps.core.numbers import MAX_ODOO_ID, MAX_RECORD_ID
 
-SNOOZE_CHOICES = [("30", "30 minutes"), ("60", "1 hour"), ("240", "4 hours"), ("1440", "Until tomorrow")]
+SNOOZE_CHOICES = [("30", _("30 minutes")), ("60", _("1 hour")), ("240", _("4 hours")), ("1440", _("Until tomorrow"))]
 MAX_BULK = 500
 
 

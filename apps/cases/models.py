@@ -13,16 +13,17 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
 from apps.sites.models import Site
 
 
 class Severity(models.TextChoices):
-    CRITICAL = "critical", "Critical"
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
 
 
 # Sort order: the most severe first (stored on the case so the queue sorts in SQL).
@@ -30,12 +31,12 @@ SEVERITY_RANK: dict[str, int] = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severit
 
 
 class Status(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    IN_PROGRESS = "in_progress", "In progress"
-    SNOOZED = "snoozed", "Snoozed"
-    RESOLVED = "resolved", "Resolved"
-    AUTO_RESOLVED = "auto_resolved", "Cleared by itself"
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SNOOZED = "snoozed", _("Snoozed")
+    RESOLVED = "resolved", _("Resolved")
+    AUTO_RESOLVED = "auto_resolved", _("Cleared by itself")
 
 
 ACTIVE_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.SNOOZED)
@@ -43,12 +44,12 @@ CLOSED_STATUSES = (Status.RESOLVED, Status.AUTO_RESOLVED)
 
 
 class ResolutionCode(models.TextChoices):
-    FIXED_IN_ODOO = "fixed_in_odoo", "Fixed in Odoo"
-    FIXED_ON_FLOOR = "fixed_on_floor", "Fixed on the floor"
-    CUSTOMER_INFORMED = "customer_informed", "Customer informed, accepted"
-    NOT_AN_ISSUE = "not_an_issue", "Not an issue (false alarm)"
-    DUPLICATE = "duplicate", "Duplicate of another case"
-    WONT_FIX = "wont_fix", "Accepted as is"
+    FIXED_IN_ODOO = "fixed_in_odoo", _("Fixed in Odoo")
+    FIXED_ON_FLOOR = "fixed_on_floor", _("Fixed on the floor")
+    CUSTOMER_INFORMED = "customer_informed", _("Customer informed, accepted")
+    NOT_AN_ISSUE = "not_an_issue", _("Not an issue (false alarm)")
+    DUPLICATE = "duplicate", _("Duplicate of another case")
+    WONT_FIX = "wont_fix", _("Accepted as is")
 
 
 class Case(models.Model):
@@ -122,19 +123,19 @@ class CaseEvent(models.Model):
     """One line of a case's timeline: detected, acknowledged, commented, cleared…"""
 
     class Kind(models.TextChoices):
-        DETECTED = "detected", "Detected"
-        CHANGED = "changed", "Changed"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        STARTED = "started", "Work started"
-        ASSIGNED = "assigned", "Assigned"
-        COMMENTED = "commented", "Comment"
-        SNOOZED = "snoozed", "Snoozed"
-        WOKE = "woke", "Snooze ended"
-        ESCALATED = "escalated", "Escalated"
-        RESOLVED = "resolved", "Resolved"
-        AUTO_RESOLVED = "auto_resolved", "Cleared by itself"
-        ODOO_NOTE = "odoo_note", "Note sent to Odoo"
-        ODOO_ACTIVITY = "odoo_activity", "Activity scheduled in Odoo"
+        DETECTED = "detected", _("Detected")
+        CHANGED = "changed", _("Changed")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        STARTED = "started", _("Work started")
+        ASSIGNED = "assigned", _("Assigned")
+        COMMENTED = "commented", _("Comment")
+        SNOOZED = "snoozed", _("Snoozed")
+        WOKE = "woke", _("Snooze ended")
+        ESCALATED = "escalated", _("Escalated")
+        RESOLVED = "resolved", _("Resolved")
+        AUTO_RESOLVED = "auto_resolved", _("Cleared by itself")
+        ODOO_NOTE = "odoo_note", _("Note sent to Odoo")
+        ODOO_ACTIVITY = "odoo_activity", _("Activity scheduled in Odoo")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from apps.core.registry import Registry
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ CASE_ORDERINGS: Registry[CaseOrdering] = Registry("exception queue orderings")
 
 def ordering_choices() -> list[tuple[str, str]]:
     """("", default) and every registered ordering, for the sort menu."""
-    return [("", "Severity, then priority"), *[(ordering.key, ordering.label) for ordering in CASE_ORDERINGS]]
+    return [("", gettext("Severity, then priority")), *[(ordering.key, ordering.label) for ordering in CASE_ORDERINGS]]
 
 
 def apply_ordering(cases: QuerySet[Case], key: str) -> QuerySet[Case] | None:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import ValidationError
 
@@ -55,14 +56,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         sites=sites,
         kinds=kind_choices(),
         severities=Severity.choices,
-        statuses=[("active", "Active (not closed)"), *Status.choices, ("closed", "Closed"), ("all", "All")],
+        statuses=[("active", _("Active (not closed)")), *Status.choices, ("closed", _("Closed")), ("all", _("All"))],
         owners=[
-            ("", "Anyone"),
-            ("me", "Assigned to me"),
-            ("unassigned", "Unassigned"),
-            ("supervisor", "Supervisors"),
-            ("approver_finance", "Finance"),
-            ("admin", "Administrators"),
+            ("", _("Anyone")),
+            ("me", _("Assigned to me")),
+            ("unassigned", _("Unassigned")),
+            ("supervisor", _("Supervisors")),
+            ("approver_finance", _("Finance")),
+            ("admin", _("Administrators")),
         ],
         counts=open_counts(user=request.user, site=filters.site),
         selected=selected,
@@ -126,7 +127,11 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     try:
         forms.case_act(case=case, actor=request.user, action=action, data=request.POST)
     except (CaseError, ValidationError) as exc:
-        message = f"Check the form — {validation_sentence(exc)}" if isinstance(exc, ValidationError) else str(exc)
+        message = (
+            _("Check the form — %(problem)s") % {"problem": validation_sentence(exc)}
+            if isinstance(exc, ValidationError)
+            else str(exc)
+        )
         if wants_json:
             return JsonResponse({"ok": False, "error": message}, status=409)
         messages.error(request, message)
@@ -143,7 +148,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     data = forms.CaseBulkInput(data=request.POST)
     back = safe_next(request, reverse("cases:queue"))
     if not data.is_valid():
-        messages.error(request, "Select cases and an action first.")
+        messages.error(request, _("Select cases and an action first."))
         return redirect(back)
     done, errors = cases_bulk_act(actor=request.user, **data.validated_data)
     if request.headers.get("X-Requested-With") == "cases.js":

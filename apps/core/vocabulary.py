@@ -14,39 +14,46 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 
 class Label(TypedDict):
     symbol: str
-    word: str
+    word: Any  # str, or a lazy translation resolved in the active language when shown
     tone: str  # ok | warn | bad | muted: the colour class a screen gives it
 
 
 #: how bad an exception is (cases.Severity)
 SEVERITY: dict[str, Label] = {
-    "critical": {"symbol": "⬣", "word": "Critical", "tone": "bad"},
-    "high": {"symbol": "▲", "word": "High", "tone": "bad"},
-    "medium": {"symbol": "◆", "word": "Medium", "tone": "warn"},
-    "low": {"symbol": "▽", "word": "Low", "tone": "muted"},
+    "critical": {"symbol": "⬣", "word": gettext_lazy("Critical"), "tone": "bad"},
+    "high": {"symbol": "▲", "word": gettext_lazy("High"), "tone": "bad"},
+    "medium": {"symbol": "◆", "word": gettext_lazy("Medium"), "tone": "warn"},
+    "low": {"symbol": "▽", "word": gettext_lazy("Low"), "tone": "muted"},
 }
 
 #: where something stands against its due time (a case's SLA, an approval step, a delivery's cutoff)
 STATUS: dict[str, Label] = {
-    "ok": {"symbol": "✔", "word": "On time", "tone": "ok"},
-    "soon": {"symbol": "◐", "word": "Due soon", "tone": "warn"},
-    "overdue": {"symbol": "✖", "word": "Overdue", "tone": "bad"},
-    "closed": {"symbol": "■", "word": "Closed", "tone": "muted"},
-    "none": {"symbol": "–", "word": "No SLA", "tone": "muted"},
+    "ok": {"symbol": "✔", "word": gettext_lazy("On time"), "tone": "ok"},
+    "soon": {"symbol": "◐", "word": gettext_lazy("Due soon"), "tone": "warn"},
+    "overdue": {"symbol": "✖", "word": gettext_lazy("Overdue"), "tone": "bad"},
+    "closed": {"symbol": "■", "word": gettext_lazy("Closed"), "tone": "muted"},
+    "none": {"symbol": "–", "word": gettext_lazy("No SLA"), "tone": "muted"},
 }
 
 UNKNOWN: Label = {"symbol": "•", "word": "", "tone": "muted"}
 
 
 def severity_label(level: str) -> Label:
-    return SEVERITY.get(level, {**UNKNOWN, "word": str(level or "").capitalize()})
+    """The symbol, word (in the active language) and tone of a severity level."""
+    label = SEVERITY.get(level)
+    return {**label, "word": str(label["word"])} if label else {**UNKNOWN, "word": str(level or "").capitalize()}
 
 
 def status_label(state: str) -> Label:
-    return STATUS.get(state, {**UNKNOWN, "word": str(state or "").capitalize()})
+    """The symbol, word (in the active language) and tone of a time status."""
+    label = STATUS.get(state)
+    return {**label, "word": str(label["word"])} if label else {**UNKNOWN, "word": str(state or "").capitalize()}
 
 
 def severity_text(level: str) -> str:
@@ -69,28 +76,32 @@ def duration_words(seconds: float) -> str:
     """
     minutes = int(abs(seconds) // 60)
     if minutes < 1:
-        return "<1 min"
+        return _("<1 min")
     if minutes < 60:
-        return f"{minutes} min"
+        return _("%(minutes)s min") % {"minutes": minutes}
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+        if minutes:
+            return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+        return _("%(hours)s h") % {"hours": hours}
     days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    return _("%(days)s d") % {"days": days}
 
 
 def time_left_words(seconds: float) -> str:
     """Time to a due time: '2 h 30 min left', or 'overdue by 12 min' once it has passed."""
     if seconds < 0:
-        return f"overdue by {duration_words(seconds)}"
-    return f"{duration_words(seconds)} left"
+        return _("overdue by %(duration)s") % {"duration": duration_words(seconds)}
+    return _("%(duration)s left") % {"duration": duration_words(seconds)}
 
 
 def due_in_words(seconds: float) -> str:
     """When something is due: 'in 20 min', or 'overdue by 15 min' once it has passed."""
     if seconds < 0:
-        return f"overdue by {duration_words(seconds)}"
-    return f"in {duration_words(seconds)}"
+        return _("overdue by %(duration)s") % {"duration": duration_words(seconds)}
+    return _("in %(duration)s") % {"duration": duration_words(seconds)}
 
 
 def ago_words(seconds: float) -> str:
@@ -98,8 +109,8 @@ def ago_words(seconds: float) -> str:
     seconds), then the duration words: '4 s ago', '2 h 30 min ago'."""
     seconds = max(0.0, seconds)
     if seconds < 60:
-        return f"{int(seconds)} s ago"
-    return f"{duration_words(seconds)} ago"
+        return _("%(seconds)s s ago") % {"seconds": int(seconds)}
+    return _("%(duration)s ago") % {"duration": duration_words(seconds)}
 
 
 def count_change_words(before: float, after: float) -> str:
@@ -110,4 +121,11 @@ def count_change_words(before: float, after: float) -> str:
 
 def vocabulary_table() -> dict[str, Any]:
     """The symbol and word tables as the browser receives them (JSON)."""
-    return {"severity": SEVERITY, "status": STATUS, "unknown": UNKNOWN}
+
+    def resolved(labels: dict[str, Label]) -> dict[str, dict[str, str]]:
+        return {
+            key: {"symbol": label["symbol"], "word": str(label["word"]), "tone": label["tone"]}
+            for key, label in labels.items()
+        }
+
+    return {"severity": resolved(SEVERITY), "status": resolved(STATUS), "unknown": {**UNKNOWN}}

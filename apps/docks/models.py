@@ -11,20 +11,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from apps.sites.models import Site
 
 
 class Direction(models.TextChoices):
-    INBOUND = "inbound", "Inbound"
-    OUTBOUND = "outbound", "Outbound"
-    BOTH = "both", "Inbound and outbound"
+    INBOUND = "inbound", _("Inbound")
+    OUTBOUND = "outbound", _("Outbound")
+    BOTH = "both", _("Inbound and outbound")
 
 
 class Capability(models.TextChoices):
-    REEFER = "reefer", "Reefer (refrigerated)"
-    CONTAINER = "container", "Container"
-    SIDE_LOAD = "side_load", "Side-load"
+    REEFER = "reefer", _("Reefer (refrigerated)")
+    CONTAINER = "container", _("Container")
+    SIDE_LOAD = "side_load", _("Side-load")
 
 
 class DockDoor(models.Model):
@@ -118,13 +119,13 @@ class DockRules(models.Model):
 
 
 class AppointmentStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    ARRIVED = "arrived", "Arrived"
-    AT_DOOR = "at_door", "At door"
-    WORKING = "working", "Loading/unloading"
-    DONE = "done", "Done"
-    NO_SHOW = "no_show", "No-show"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", _("Planned")
+    ARRIVED = "arrived", _("Arrived")
+    AT_DOOR = "at_door", _("At door")
+    WORKING = "working", _("Loading/unloading")
+    DONE = "done", _("Done")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # Appointments that no longer hold their door: they never conflict and cannot change.
@@ -183,9 +184,9 @@ class Appointment(models.Model):
 
 
 class ProposalStatus(models.TextChoices):
-    OPEN = "open", "Proposed"
-    ACCEPTED = "accepted", "Accepted"
-    DISMISSED = "dismissed", "Dismissed"
+    OPEN = "open", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class AppointmentProposal(models.Model):

@@ -44,7 +44,7 @@ class OnCall:
 
     @property
     def role_label(self) -> str:
-        return Role(self.role).label
+        return str(Role(self.role).label)
 
 
 def rotation_turn(rotation: Rotation, day: date) -> Contact | None:

@@ -29,6 +29,9 @@ class LiveMessage:
     container: str | None = None
     remove: bool = False
     state_key: str | None = None
+    # The language `html` was rendered in. One broadcast serves every screen of a group, whatever
+    # its reader's language: a page in another language fetches its own snapshot instead (live.js).
+    lang: str | None = None
 
     @property
     def is_state(self) -> bool:

@@ -8,7 +8,7 @@ from typing import cast
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.core.redis import get_redis
 from apps.core.registry import Hooks
@@ -145,6 +145,7 @@ def send_now(
             container=container,
             remove=remove,
             state_key=state_key,
+            lang=translation.get_language() if html is not None else None,
         )
         async_to_sync(get_channel_layer().group_send)(group, message.as_layer_event())
     except Exception:

@@ -1,11 +1,13 @@
 """The tiles a board can show: a key and the question each one answers."""
 
+from django.utils.translation import gettext_lazy as _
+
 TILE_QUESTIONS = {
-    "on_fire": "What is on fire?",
-    "ships_next": "What ships next?",
-    "decisions": "What waits on a decision?",
-    "docks": "What is at the dock?",
+    "on_fire": _("What is on fire?"),
+    "ships_next": _("What ships next?"),
+    "decisions": _("What waits on a decision?"),
+    "docks": _("What is at the dock?"),
     # the open exceptions in the advisor's order (risk of missing the customer commitment), when it is installed
-    "at_risk": "What is most at risk?",
+    "at_risk": _("What is most at risk?"),
 }
 DEFAULT_TILES = ["on_fire", "ships_next", "decisions"]

@@ -26,7 +26,7 @@ class Tile:
 
     @property
     def question(self) -> str:
-        return TILE_QUESTIONS[self.key]
+        return str(TILE_QUESTIONS[self.key])  # in the reader's language
 
 
 def tile_element_id(key: str, site_code: str) -> str:

@@ -32,6 +32,7 @@ def board(request, site_code: str, board_slug: str | None = None):
         "tiles_html": [render_tile(key, site) for key in shown.tiles if key in TILES],
         "strips_html": [strip.render(site) for strip in strips_for(shown)],
         "odoo": odoo_link_status(),
+        "now": timezone.now(),  # the clock's first second; wall.js ticks it in the site's zone
         "shift": site_shift_at(site, timezone.now()).name,
         "next_board": next_board_slug(site, shown),
         "live_groups": [site_group(site.code)],

@@ -18,8 +18,8 @@
       margin: { l: 48, r: 12, t: 8, b: 40 },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
-      xaxis: { title: { text: "predicted probability late" }, range: [0, 1] },
-      yaxis: { title: { text: "observed share late" }, range: [0, 1] },
+      xaxis: { title: { text: gettext("predicted probability late") }, range: [0, 1] },
+      yaxis: { title: { text: gettext("observed share late") }, range: [0, 1] },
       legend: { orientation: "h", y: -0.25 },
     }, { displayModeBar: false, responsive: true });
     element.dataset.drawn = "1";

@@ -21,6 +21,12 @@
   // --- SLA countdowns, ticking in the browser between server updates ------------------------
   // Same rules as the server's sla_state (apps/approvals/templatetags/approvals.py), same words.
   const V = window.ControlTowerVocabulary;
+  // Whole sentences per action, so each language can word them its own way.
+  const REASON_PROMPTS = {
+    approve: gettext("Reason for approve, then Enter (Esc cancels)"),
+    reject: gettext("Reason for reject, then Enter (Esc cancels)"),
+    request_info: gettext("Reason for request info, then Enter (Esc cancels)"),
+  };
   const WARN_SECONDS = 15 * 60;
   function tick() {
     document.querySelectorAll(".ap-sla[data-due]").forEach(function (el) {
@@ -129,8 +135,8 @@
     const needsReason = action === "reject" || action === "request_info" || (action === "approve" && detail.dataset.reasonRequired === "1");
     if (needsReason && !reason) {
       state.pendingAction = action;
-      if (reasonBox) { reasonBox.focus(); reasonBox.placeholder = "Reason for " + action.replace("_", " ") + ", then Enter (Esc cancels)"; }
-      feedback("Type the reason, then press Enter.");
+      if (reasonBox) { reasonBox.focus(); reasonBox.placeholder = REASON_PROMPTS[action] || REASON_PROMPTS.approve; }
+      feedback(gettext("Type the reason, then press Enter."));
       return;
     }
     const form = detail.querySelector("form.ap-actions");
@@ -139,7 +145,7 @@
       data.to_user = form.querySelector("[name=to_user]").value;
       data.until = form.querySelector("[name=until]").value;
     }
-    feedback("Sending…");
+    feedback(gettext("Sending…"));
     post(detail.dataset.decideUrl, data).then(function (result) {
       feedback(result.json.message, !result.ok);
       if (!result.ok) return;
@@ -171,7 +177,7 @@
 
   function bulkApprove() {
     const ids = Array.from(state.marked);
-    if (!ids.length) { feedback("Mark low-risk requests with x first."); return; }
+    if (!ids.length) { feedback(gettext("Mark low-risk requests with x first.")); return; }
     const body = new URLSearchParams();
     ids.forEach(function (id) { body.append("ids", id); });
     fetch(app.dataset.bulkUrl, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf, "X-Requested-With": "approvals.js" }, body: body })
@@ -213,8 +219,8 @@
     const words = app.dataset;
     const title = added[0].querySelector(".ap-row__title");
     window.ControlTowerAnnounce(added.length === 1
-      ? (words.announceOne || "New request waiting on you:") + " " + (title ? title.textContent.trim() : "")
-      : added.length + " " + (words.announceMany || "new requests waiting on you"));
+      ? (words.announceOne || gettext("New request waiting on you:")) + " " + (title ? title.textContent.trim() : "")
+      : added.length + " " + (words.announceMany || gettext("new requests waiting on you")));
   }
 
   document.addEventListener("live:event", function (event) {
@@ -244,7 +250,7 @@
     if (row && row.dataset.lowRisk === "1") {
       if (state.marked.has(row.dataset.id)) state.marked.delete(row.dataset.id); else state.marked.add(row.dataset.id);
       reapplySelection();
-    } else if (row) feedback("Only requests the policy marks low-risk can be approved in bulk.", true);
+    } else if (row) feedback(gettext("Only requests the policy marks low-risk can be approved in bulk."), true);
   }
   const markButton = document.getElementById("ap-mark");
   const bulkButton = document.getElementById("ap-bulk");

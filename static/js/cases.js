@@ -10,6 +10,7 @@
  */
 (function () {
   "use strict";
+  const V = window.ControlTowerVocabulary; // words (gettext), durations, times at a site
 
   const queue = document.getElementById("cases-queue");
   const pane = document.getElementById("case-pane");
@@ -57,7 +58,7 @@
   function updateBulk() {
     const count = document.getElementById("bulk-count");
     if (!count) return;
-    count.textContent = selected.size + " selected";
+    count.textContent = interpolate(gettext("%(count)s selected"), { count: selected.size }, true);
     document.getElementById("bulk-cases").value = Array.from(selected).join(",");
   }
 
@@ -212,7 +213,7 @@
   if (bulk) bulk.addEventListener("submit", function (event) {
     event.preventDefault();
     const action = event.submitter ? event.submitter.value : "acknowledge";
-    if (!selected.size) { flash("Select cases first (x, or the checkboxes)."); return; }
+    if (!selected.size) { flash(gettext("Select cases first (x, or the checkboxes).")); return; }
     const data = new FormData(bulk);
     data.set("action", action);
     post(bulk.action, data).then(function () { selected.clear(); restoreState(); refreshPanel(); });
@@ -267,7 +268,6 @@
 
   // --- aging ticks between updates ---------------------------------------------------------
   // Same rules as the server's aging() (apps/cases/templatetags/cases.py), same words.
-  const V = window.ControlTowerVocabulary;
   const DUE_SOON_SHARE = 0.25;
   function tick() {
     const now = Date.now();

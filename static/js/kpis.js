@@ -38,12 +38,12 @@
   function words(unit, value) {
     if (value === null || value === undefined) return "—";
     if (unit === "duration") return vocabulary.durationWords(value);
-    if (unit === "percent") return value.toFixed(1) + " %";
-    return String(value);
+    if (unit === "percent") return vocabulary.number(value, 1) + " %";
+    return vocabulary.number(value);
   }
 
   function axisTitle(unit) {
-    return unit === "duration" ? "hours" : unit === "percent" ? "%" : "count";
+    return unit === "duration" ? gettext("hours") : unit === "percent" ? "%" : gettext("count");
   }
 
   function layout(chart, compact) {

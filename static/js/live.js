@@ -14,6 +14,7 @@
  */
 (function () {
   "use strict";
+  const V = window.ControlTowerVocabulary; // words (gettext), durations, times at a site
 
   const body = document.body;
   const groups = (body.dataset.liveGroups || "").split(/\s+/).filter(Boolean);
@@ -120,6 +121,10 @@
     const accepted = document.dispatchEvent(new CustomEvent("live:accept", { detail: message, cancelable: true }));
     if (message.remove || !accepted) {
       if (element) element.remove();
+    } else if (message.html && message.lang && message.lang !== document.documentElement.lang) {
+      // Rendered in another language for the whole group: this page's own words come from its snapshot.
+      if (element && element.dataset.liveSnapshot) refetch(element, message.group);
+      else resync(message.group);
     } else if (message.html && element) {
       swap(element, message.html);
     } else if (message.html && message.container) {
@@ -139,25 +144,30 @@
   function resync(group) {
     state.resyncs += 1;
     document.querySelectorAll('[data-live-group="' + group + '"][data-live-snapshot]').forEach(function (element) {
-      state.pendingSnapshots += 1;
-      fetch(element.dataset.liveSnapshot, { credentials: "same-origin", headers: { "X-Requested-With": "live.js" } })
-        .then(function (response) {
-          if (!response.ok) throw new Error("snapshot " + response.status);
-          const seq = Number(response.headers.get("X-Live-Seq"));
-          if (!Number.isNaN(seq) && seq > (state.seqs[group] || 0)) state.seqs[group] = seq;
-          return response.text().then(function (html) { return { html: html, seq: seq }; });
-        })
-        .then(function (snapshot) {
-          // A live message applied while the snapshot was on its way is newer: keep it.
-          if (!Number.isNaN(snapshot.seq) && (state.shownSeqs[element.id] || 0) > snapshot.seq) return;
-          if (!Number.isNaN(snapshot.seq)) state.shownSeqs[element.id] = snapshot.seq;
-          const current = document.getElementById(element.id) || element;
-          swap(current, snapshot.html);
-        })
-        .catch(function (error) { console.warn("live: resync failed", group, error); })
-        .finally(function () { state.pendingSnapshots -= 1; });
+      refetch(element, group);
     });
     document.dispatchEvent(new CustomEvent("live:resync", { detail: { group: group } }));
+  }
+
+  // One element's snapshot, in the page's language, unless a newer live message got there first.
+  function refetch(element, group) {
+    state.pendingSnapshots += 1;
+    fetch(element.dataset.liveSnapshot, { credentials: "same-origin", headers: { "X-Requested-With": "live.js" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("snapshot " + response.status);
+        const seq = Number(response.headers.get("X-Live-Seq"));
+        if (!Number.isNaN(seq) && seq > (state.seqs[group] || 0)) state.seqs[group] = seq;
+        return response.text().then(function (html) { return { html: html, seq: seq }; });
+      })
+      .then(function (snapshot) {
+        // A live message applied while the snapshot was on its way is newer: keep it.
+        if (!Number.isNaN(snapshot.seq) && (state.shownSeqs[element.id] || 0) > snapshot.seq) return;
+        if (!Number.isNaN(snapshot.seq)) state.shownSeqs[element.id] = snapshot.seq;
+        const current = document.getElementById(element.id) || element;
+        swap(current, snapshot.html);
+      })
+      .catch(function (error) { console.warn("live: resync failed", group, error); })
+      .finally(function () { state.pendingSnapshots -= 1; });
   }
 
   // --- freshness badge ---------------------------------------------------------------------
@@ -167,7 +177,9 @@
   }
 
   function clock(ms) {
-    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+    // The site's zone on a wall, the reader's own elsewhere: named either way.
+    const zone = document.body.dataset.siteTimezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return V.siteTime(ms, zone);
   }
 
   function renderBadge() {
@@ -178,13 +190,13 @@
     if (ageS === null) {
       kind = state.connected ? "connecting" : "stale";
       icon = state.connected ? "◌" : "✖";
-      text = state.connected ? "connecting…" : "stale — no connection";
+      text = state.connected ? gettext("connecting…") : gettext("stale — no connection");
     } else if (ageS > staleAfterS) {
-      kind = "stale"; icon = "✖"; text = "stale — no data since " + clock(state.lastMessageAt);
+      kind = "stale"; icon = "✖"; text = interpolate(gettext("stale — no data since %(time)s"), { time: clock(state.lastMessageAt) }, true);
     } else if (ageS > 2 * heartbeatS || !state.connected) {
-      kind = "aging"; icon = "◐"; text = "updated " + window.ControlTowerVocabulary.agoWords(ageS) + (state.connected ? "" : ", reconnecting");
+      kind = "aging"; icon = "◐"; text = state.connected ? interpolate(gettext("updated %(ago)s"), { ago: V.agoWords(ageS) }, true) : interpolate(gettext("updated %(ago)s, reconnecting"), { ago: V.agoWords(ageS) }, true);
     } else {
-      kind = "live"; icon = "●"; text = "live";
+      kind = "live"; icon = "●"; text = gettext("live");
     }
     // Said when the feed goes stale or recovers; not "updated 5 s ago, 6 s ago..." every second.
     if (kind !== state.badge && (kind === "stale" || (kind === "live" && state.badge === "stale"))) {
@@ -201,7 +213,7 @@
   function renderRelativeTimes() {
     document.querySelectorAll("time[data-relative-time]").forEach(function (element) {
       const seconds = (Date.now() - Date.parse(element.getAttribute("datetime"))) / 1000;
-      element.textContent = window.ControlTowerVocabulary.agoWords(seconds);
+      element.textContent = V.agoWords(seconds);
     });
   }
 

@@ -1,16 +1,15 @@
 /*
- * wall.js — what a TV needs beyond live.js: a ticking local clock, a reload when a new version is
+ * wall.js — what a TV needs beyond live.js: a ticking clock in the site's zone, a reload when a new version is
  * deployed (the pulse carries the server's version), and board rotation. Nothing needs a mouse.
  */
 (function () {
   "use strict";
   const body = document.body;
   const clock = document.getElementById("wall-clock");
-  const format = new Intl.DateTimeFormat([], {
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: body.dataset.siteTimezone,
-  });
+  const V = window.ControlTowerVocabulary;
 
-  function tick() { if (clock) clock.textContent = format.format(new Date()); }
+  // The site's time, its zone named: the same helper as every other time at a site.
+  function tick() { if (clock) clock.textContent = V.siteTime(new Date(), body.dataset.siteTimezone, { seconds: true }); }
   setInterval(tick, 1000);
   tick();
 
@@ -26,9 +25,25 @@
       const parsed = document.createElement("template");
       parsed.innerHTML = message.html;
       const link = parsed.content.querySelector(".odoo-link");
-      if (link) holder.replaceChildren(link);
+      if (!link) return;
+      if (!message.lang || message.lang === document.documentElement.lang) holder.replaceChildren(link);
+      else if (!holder.querySelector("." + link.classList[1])) refreshOdooLink(holder, message.data.site);
     }
   });
+
+  // The pulse was rendered in another language: when the link's state changes (its class says so in
+  // any language), take the words from this site's pulse snapshot, in the page's language.
+  function refreshOdooLink(holder, site) {
+    fetch("/live/sites/" + encodeURIComponent(site) + "/pulse/", { credentials: "same-origin", headers: { "X-Requested-With": "wall.js" } })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) {
+        const parsed = document.createElement("template");
+        parsed.innerHTML = html;
+        const link = parsed.content.querySelector(".odoo-link");
+        if (link) holder.replaceChildren(link);
+      })
+      .catch(function () { /* the next pulse tries again */ });
+  }
 
   if (body.dataset.nextBoard && Number(body.dataset.rotateAfterS) > 0) {
     setTimeout(function () { location.assign(body.dataset.nextBoard); }, Number(body.dataset.rotateAfterS) * 1000);

@@ -62,6 +62,9 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "home": ("GET", "/", SIGNED_IN),
     "accounts:login": ("GET", "/accounts/login/", SIGNED_IN | {ANON}),
     "accounts:logout": ("POST", "/accounts/logout/", NOBODY),  # everyone lands on the sign-in page
+    "javascript-catalog": ("GET", "/jsi18n/", SIGNED_IN | {ANON, DISPLAY}),  # the JS strings, public
+    "accounts:preferences": ("GET", "/accounts/preferences/", SIGNED_IN),
+    "accounts:language": ("POST", "/accounts/preferences/language/", SIGNED_IN),  # body: BODIES
     "live:site-pulse": ("GET", "/live/sites/BRU/pulse/", DESK | {DISPLAY}),
     "health:integration": ("GET", "/health/integration/", {MANAGER, ADMIN}),
     "health:outbox_pause": ("POST", "/health/integration/outbox/pause/", {ADMIN}),
@@ -224,6 +227,7 @@ BODIES: dict[str, tuple[dict, str]] = {
     "kpis:per-person": ({"site": "BRU", "enabled": "off"}, "application/x-www-form-urlencoded"),
     "kpis-api-target": ({"site": "BRU", "value": 1800}, "application/json"),
     "accounts:shortcuts": ({"enabled": "0"}, "application/x-www-form-urlencoded"),
+    "accounts:language": ({"language": "en"}, "application/x-www-form-urlencoded"),
     "advisor:reject": ({"reason": "Not now"}, "application/x-www-form-urlencoded"),
     "advisor-api-reject": ({"reason": "Not now"}, "application/json"),
     "advisor_text:triage-decide": ({"decision": "reject", "reason": "Not now"}, "application/x-www-form-urlencoded"),

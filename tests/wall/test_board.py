@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.cases.models import SEVERITY_RANK, Case
 from apps.live.groups import site_group
@@ -126,3 +126,15 @@ def test_boards_rotate_in_order_when_configured(client, supervisor, sites):
     assert "data-next-board" not in outbound  # no timer set on this one: it stays
     assert "What ships next?" in outbound and "What is on fire?" not in outbound
     assert client.get("/wall/BRU/nonsense/").status_code == 404
+
+
+def test_a_tile_update_says_which_language_it_was_rendered_in(sites):
+    """One render serves every screen of the site; a screen in another language refetches its own
+    snapshot (static/js/live.js), so the message names its language."""
+    listener = ChannelListener(site_group("BRU"))
+    with translation.override("fr"):
+        tile_publish("BRU", "on_fire")
+    message = listener.receive()["message"]
+    assert message["lang"] == "fr" and "Qu&#x27;est-ce qui brûle ?" in message["html"]
+    tile_publish("BRU", "on_fire")
+    assert listener.receive()["message"]["lang"] == "en"

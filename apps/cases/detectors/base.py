@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
+from django.utils.functional import Promise
+
 from apps.cases.scoring import Priority, priority_for
 from apps.cases.site_rules import SiteResolver, SiteRules
 from apps.core.exception_facts import EXCEPTION_SOURCES, ExceptionSource, FactKind
@@ -59,7 +61,7 @@ class Detector(ABC):
     """Base class. Subclasses set the class attributes and implement the three methods."""
 
     code: str = ""
-    label: str = ""
+    label: str | Promise = ""  # gettext_lazy: shown in the reader's language
     owner_role: str = "supervisor"
     watches: tuple[str, ...] = ()  # Odoo models whose change sets may change this detector's answer
     time_based: bool = False  # its answer changes with the clock alone: run it in the sweep
@@ -186,10 +188,10 @@ def fact_detectors(source_name: str) -> list[FactDetector]:
 
 def kind_label(code: str) -> str:
     _adopt_fact_sources()
-    return DETECTORS.get(code).label if code in DETECTORS.names() else code.replace("_", " ").capitalize()
+    return str(DETECTORS.get(code).label) if code in DETECTORS.names() else code.replace("_", " ").capitalize()
 
 
-def kind_choices() -> list[tuple[str, str]]:
+def kind_choices() -> list[tuple[str, str | Promise]]:
     _adopt_fact_sources()
     return [(d.code, d.label) for d in DETECTORS]
 

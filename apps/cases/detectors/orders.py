@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
 from apps.cases.context import customer_part, iso, order_part, site_part
@@ -33,7 +34,7 @@ PARTNER_FIELDS = ("odoo_id", "name", "ref", "credit_limit", "picking_warn", "par
 @register
 class BlockedShipmentDetector(Detector):
     code = "blocked_shipment"
-    label = "Blocked shipment (credit or hold)"
+    label = _("Blocked shipment (credit or hold)")
     owner_role = Role.APPROVER_FINANCE
     watches = ("res.partner", "sale.order", "stock.picking")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.cases.detectors.base import register
 from apps.cases.detectors.transfers import Hit, TransferDetector, kind_word, local_time
 from apps.cases.models import Severity
@@ -19,7 +21,7 @@ class LateReceiptDetector(TransferDetector):
     """A receipt past its expected date (plus the site's grace) that is not done."""
 
     code = "late_receipt"
-    label = "Late receipt"
+    label = _("Late receipt")
     codes = ("incoming",)
     group_by_order = False
     watches: tuple[str, ...] = ("stock.picking",)
@@ -45,7 +47,7 @@ class LateTransferDetector(TransferDetector):
     """A delivery or internal transfer past its scheduled date that is not done."""
 
     code = "picking_late"
-    label = "Transfer past scheduled date"
+    label = _("Transfer past scheduled date")
     codes = ("outgoing", "internal")
     time_based = True
 
@@ -80,7 +82,7 @@ class OutboundNearCutoffDetector(TransferDetector):
     """
 
     code = "outbound_near_cutoff"
-    label = "Outbound not ready before cutoff"
+    label = _("Outbound not ready before cutoff")
     codes = ("outgoing",)
     time_based = True
 
@@ -112,7 +114,7 @@ class AgingTransferDetector(TransferDetector):
     """A transfer waiting (for stock or another operation) longer than N hours."""
 
     code = "aging_transfer"
-    label = "Aging transfer"
+    label = _("Aging transfer")
     time_based = True
 
     def candidate_filter(self, now: datetime) -> dict:
@@ -139,7 +141,7 @@ class UnassignedTaskDetector(TransferDetector):
     """A ready transfer with nobody responsible, about to start."""
 
     code = "unassigned_task"
-    label = "Unassigned task near start"
+    label = _("Unassigned task near start")
     time_based = True
 
     def candidate_filter(self, now: datetime) -> dict:
@@ -172,7 +174,7 @@ class CarrierExceptionDetector(TransferDetector):
     was pushed past the date promised to the customer."""
 
     code = "carrier_exception"
-    label = "Carrier exception"
+    label = _("Carrier exception")
     codes = ("outgoing",)
 
     def check(self, picking: dict, order: dict | None, rules: SiteRules, now: datetime) -> Hit | None:

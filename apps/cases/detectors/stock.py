@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.cases.context import site_part, stock_position
 from apps.cases.detectors.base import Detector, Evaluation, Finding, changed_ids, chunks, register
@@ -39,7 +40,7 @@ class ForwardShortageDetector(Detector):
     """On hand at a forward (orderpoint) location below the orderpoint's minimum."""
 
     code = "forward_shortage"
-    label = "Forward location shortage"
+    label = _("Forward location shortage")
     watches = ("stock.quant", "stock.warehouse.orderpoint", "product.product")
 
     def subjects_from_changes(self, changes: ChangeSet) -> set[int]:
@@ -150,7 +151,7 @@ class InventoryVarianceDetector(Detector):
     its inventory move is our outbox's effect, already decided by a person)."""
 
     code = "inventory_variance"
-    label = "Inventory variance"
+    label = _("Inventory variance")
     watches = ("stock.move",)
 
     def subjects_from_changes(self, changes: ChangeSet) -> set[int]:
@@ -267,7 +268,7 @@ class RepeatedPickFailureDetector(Detector):
     """N pick failures at one location within the window (reports arrive through the API)."""
 
     code = "pick_failure"
-    label = "Repeated pick failures"
+    label = _("Repeated pick failures")
     time_based = True  # old reports leave the window: the case clears by itself
 
     def sweep_candidates(self, sites: SiteResolver, now: datetime) -> Iterable[int]:

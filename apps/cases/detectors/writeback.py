@@ -5,6 +5,8 @@ sweep re-checks open ones: once the entry is done, skipped or cancelled (a perso
 cancelled it), the case clears itself.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.accounts.roles import Role
 from apps.cases.detectors.base import Detector, Evaluation, register
 from apps.writeback.models import OutboxEntry
@@ -19,7 +21,7 @@ def attention_key(entry_id: int) -> str:
 @register
 class WritebackAttentionDetector(Detector):
     code = "writeback_attention"
-    label = "Write-back to Odoo needs attention"
+    label = _("Write-back to Odoo needs attention")
     owner_role = Role.ADMIN
 
     def evaluate(self, subject_ids, sites, now) -> Evaluation:

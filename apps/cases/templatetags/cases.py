@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import zoneinfo
 from datetime import datetime
 
 from django import template
@@ -16,6 +15,7 @@ from apps.cases.live_rows import live_filter
 from apps.cases.models import Case
 from apps.cases.selectors import CaseFilters
 from apps.cases.summaries import case_figure
+from apps.core.local_time import at_site
 from apps.core.vocabulary import duration_words, status_label, time_left_words
 
 register = template.Library()
@@ -73,14 +73,7 @@ def iso_local(value: str | None, tz_name: str) -> str:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return str(value)
-    return timezone.localtime(moment, timezone=_zone(tz_name)).strftime("%a %d %b %H:%M")
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return at_site(moment, tz_name)
 
 
 @register.filter

@@ -5,5 +5,6 @@ register = template.Library()
 
 @register.filter
 def short_role(label: str) -> str:
-    """'Approver — procurement' → 'procurement', 'Shift supervisor' → 'supervisor' (the tile is narrow)."""
-    return label.split("— ", 1)[-1].split()[-1].lower() if label else ""
+    """'Approver — procurement' → 'procurement', 'Shift supervisor' → 'shift supervisor' (the tile is
+    narrow; a role named in several words keeps them all, as 'Chef d'équipe' does not survive a cut)."""
+    return label.split("— ", 1)[-1].lower() if label else ""

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         user = user_upsert(
             username=opts["username"], password=password, roles=opts["role"], sites=sites, email=opts["email"]
         )
-        roles = ", ".join(Role(role).label for role in opts["role"])
+        roles = ", ".join(str(Role(role).label) for role in opts["role"])
         scope = ", ".join(site.code for site in sites) or ("every site" if Role.ADMIN in opts["role"] else "no site")
         self.stdout.write(self.style.SUCCESS(f"{user.username}: {roles}; sites: {scope}"))
         if generated:
