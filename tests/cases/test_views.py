@@ -1,6 +1,7 @@
 """The queue and case screens: scoped, filtered by URL, actions without a reload."""
 
 import pytest
+from django.utils import timezone
 
 from apps.cases.detectors import detector
 from apps.cases.models import Case
@@ -73,3 +74,18 @@ def test_an_approver_reads_but_gets_no_action_buttons(client, approver, two_site
     page = client.get(f"/exceptions/{two_sites['BRU'].pk}/").content.decode()
     assert "Timeline" in page and "Acknowledge <kbd>" not in page
     assert client.post(f"/exceptions/{two_sites['BRU'].pk}/acknowledge/").status_code == 403
+
+
+def test_a_case_with_no_rule_priority_shows_no_priority_row(client, supervisor, sites):
+    """A bare "Priority 0" beside the advisor's risk score read as a contradiction; nothing to show, no row."""
+    case = Case.objects.create(
+        site=sites["BRU"], kind="outbound_near_cutoff", dedupe_key="t:no-priority", title="No rule priority",
+        odoo_model="stock.picking", odoo_id=1, record_name="BRU/OUT/1", opened_at=timezone.now(),
+        last_seen_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(supervisor)
+    page = client.get(f"/exceptions/{case.pk}/").content.decode()
+    assert "<dt>Priority</dt>" not in page
+    Case.objects.filter(pk=case.pk).update(priority_score=40, priority_reasons=["Cutoff in 20 min"])
+    page = client.get(f"/exceptions/{case.pk}/").content.decode()
+    assert "<dt>Priority</dt>" in page and "Cutoff in 20 min" in page
