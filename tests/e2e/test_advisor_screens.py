@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from apps.advisor.anomalies import scan_site
 from apps.advisor.demo import demo_events, demo_model
@@ -64,13 +65,15 @@ def test_case_recommendation_accept_and_advisor_page(browser, web_server, sites,
     page = context.new_page()
     sign_in(page, web_server, supervisor)
     page.goto(f"{web_server.url}/exceptions/{case.pk}/")
-    # The live feed connects, then reloads the case panel once (its resync): act after that.
-    page.wait_for_selector("#live-badge[data-state='live']")
+    # The live feed connects, then reloads the case panel (once per group it resyncs): locators and
+    # expect() look the panel up again each time, and the screenshot waits for the fetches to end.
     panel = page.locator(".adv-panel")
-    panel.wait_for()
-    assert "Goods not reserved" in panel.inner_text() and "Customer tier A" in panel.inner_text()
-    panel.scroll_into_view_if_needed()
-    shoot(page, "case-with-recommendation-1366")
+    expect(panel).to_contain_text("Goods not reserved")
+    expect(panel).to_contain_text("Customer tier A")
+    if SCREENS:
+        page.wait_for_load_state("networkidle")
+        panel.scroll_into_view_if_needed()
+        shoot(page, "case-with-recommendation-1366")
     page.locator(".adv-panel [data-accept]").first.click()
     page.wait_for_load_state()
     recommendation = Recommendation.objects.get(dedupe_key=f"priority:case:{case.pk}")
