@@ -6,6 +6,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.outbound.services import deliveries_sweep, delivery_send
 from tests.conftest import PASSWORD
@@ -39,7 +40,7 @@ def test_an_admin_subscribes_tests_and_replays_a_dead_letter(page, live_server, 
         page.click("button[type=submit]")
         page.click("nav >> text=Settings")  # set-up pages live under Settings
         page.click("nav >> text=Integrations")
-        assert page.locator("text=No webhook subscriptions yet.").is_visible()
+        expect(page.locator("text=No webhook subscriptions yet.")).to_be_visible()
 
         page.fill("#id_url", "http://10.0.0.8:5678/webhook/x")
         page.fill("#id_name", "n8n case flow")
@@ -59,7 +60,7 @@ def test_an_admin_subscribes_tests_and_replays_a_dead_letter(page, live_server, 
         page.set_viewport_size({"width": 1440, "height": 900})
 
         page.click("text=Send test event")
-        assert page.locator("text=Test event queued for n8n case flow").is_visible()
+        expect(page.locator("text=Test event queued for n8n case flow")).to_be_visible()
         send_waiting()
         page.reload()
         assert "✔ sent" in page.inner_text("#log")
@@ -79,7 +80,7 @@ def test_an_admin_subscribes_tests_and_replays_a_dead_letter(page, live_server, 
 
         receiver.status = 200
         page.click("#dead >> text=Replay")
-        assert page.locator("text=sent again").is_visible()
+        expect(page.locator("text=sent again")).to_be_visible()
         send_waiting()
         page.reload()
         assert "None: every delivery went through" in page.inner_text("#dead")

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from apps.accounts.models import ApiToken
 from tests.conftest import PASSWORD
@@ -22,7 +23,7 @@ def test_a_supervisor_creates_copies_uses_and_revokes_a_token(page, live_server,
     page.click("button[type=submit]")
     page.click("nav >> text=Settings")  # set-up pages live under Settings
     page.click("nav >> text=API tokens")
-    assert page.locator("text=No tokens yet.").is_visible()
+    expect(page.locator("text=No tokens yet.")).to_be_visible()
 
     page.fill("#id_name", "n8n approvals")
     page.check("input[name=scopes][value=decide]")  # read is ticked already
@@ -33,9 +34,9 @@ def test_a_supervisor_creates_copies_uses_and_revokes_a_token(page, live_server,
     secret_box = page.locator("#new-token")
     raw = secret_box.input_value()
     assert re.fullmatch(r"ct_[0-9a-f]{8}_[A-Za-z0-9_-]{40,}", raw), raw
-    assert page.locator("text=it is shown only once").is_visible()
+    expect(page.locator("text=it is shown only once")).to_be_visible()
     page.click("button[data-copy-target=new-token]")
-    assert page.locator("text=✔ Copied").is_visible()
+    expect(page.locator("text=✔ Copied")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == raw
     os.makedirs(SCREENS, exist_ok=True)
@@ -46,13 +47,13 @@ def test_a_supervisor_creates_copies_uses_and_revokes_a_token(page, live_server,
     api = f"{live_server.url}/api/v1/cases/"
     assert requests.get(api, headers={"Authorization": f"Bearer {raw}"}, timeout=10).status_code == 200
     page.reload()  # sends the form again: no second token, and the secret is not shown again
-    assert page.locator("text=That token was already created").is_visible()
+    expect(page.locator("text=That token was already created")).to_be_visible()
     assert page.locator("#new-token").count() == 0
     assert raw not in page.content()
     assert ApiToken.objects.count() == 1
 
     row.locator("button", has_text="Revoke").click()
-    assert page.locator("text=calls with it are refused now").is_visible()
+    expect(page.locator("text=calls with it are refused now")).to_be_visible()
     assert "revoked" in page.locator(f"tr[data-token-prefix='{raw[3:11]}']").inner_text()
     refused = requests.get(api, headers={"Authorization": f"Bearer {raw}"}, timeout=10)
     assert refused.status_code == 401 and refused.json()["code"] == "not_authenticated"
