@@ -25,10 +25,13 @@ E2E_DIR = Path(__file__).parent / "e2e"
 
 def pytest_collection_modifyitems(items):
     """Every test under tests/e2e drives a browser: mark it so `make test-fast` leaves it out even
-    when its module forgets the mark."""
+    when its module forgets the mark. Then the long tests go first (slow, then browser, the order
+    otherwise kept): xdist's work stealing hands the short ones out at the end, so no worker is left
+    alone with a 40-second test while the others are done."""
     for item in items:
         if E2E_DIR in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: (item.get_closest_marker("slow") is None, item.get_closest_marker("browser") is None))
 
 
 @pytest.fixture(scope="session", autouse=True)

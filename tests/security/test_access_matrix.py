@@ -36,7 +36,7 @@ from apps.outbound.services import Draft, deliveries_enqueue
 from apps.writeback.models import OutboxEntry
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # about ten seconds per kind of user
 
 ANON = "anonymous"
 SUPERVISOR, FINANCE, OPERATIONS, PROCUREMENT = "supervisor", "finance", "operations", "procurement"
