@@ -10,6 +10,19 @@ from django.db import models
 LANGUAGE_CHOICES = [("", "Browser language / Langue du navigateur"), ("en", "English"), ("fr", "Français")]
 LANGUAGE_CODES = frozenset(code for code, _name in LANGUAGE_CHOICES)
 
+
+def language_field(help_text: str) -> models.CharField:
+    """The one language choice of a person or a TV screen ("" follows the browser)."""
+    return models.CharField(
+        max_length=10,
+        blank=True,
+        choices=LANGUAGE_CHOICES,
+        default="",
+        db_default="",  # the previous release's INSERTs do not name it (rolling upgrade)
+        help_text=help_text,
+    )
+
+
 MAX_SESSION_DAYS = 365  # a huge value overflowed the session expiry (a 500); no TV needs more
 
 
@@ -28,14 +41,7 @@ class User(AbstractUser):
         help_text="Single-key shortcuts (j, k, a...) on the inbox and the queue; off for speech input "
         "or a keyboard that types by accident (WCAG 2.1.4).",
     )
-    language = models.CharField(
-        max_length=10,
-        blank=True,
-        choices=LANGUAGE_CHOICES,
-        default="",
-        db_default="",  # the previous release's INSERTs do not name it (rolling upgrade)
-        help_text="The language of every screen for this person; empty follows the browser.",
-    )
+    language = language_field("The language of every screen for this person; empty follows the browser.")
 
 
 class DisplayToken(models.Model):
@@ -57,14 +63,7 @@ class DisplayToken(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_SESSION_DAYS)],
         help_text="How long the TV stays signed in (1 to 365 days).",
     )
-    language = models.CharField(
-        max_length=10,
-        blank=True,
-        choices=LANGUAGE_CHOICES,
-        default="",
-        db_default="",  # the previous release's INSERTs do not name it (rolling upgrade)
-        help_text="The language of the wall on this screen; empty follows the TV's browser.",
-    )
+    language = language_field("The language of the wall on this screen; empty follows the TV's browser.")
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_seen_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from apps.advisor.models import AdvisorName, Outcome, Recommendation
-from apps.core.kpi_definitions import Direction, KpiDefinition, Measure, Period, Unit
+from apps.core.kpi_definitions import Direction, KpiDefinition, Measure, Period, Unit, share
 
 CODE = "advisor_acceptance_rate"
 
@@ -24,7 +24,7 @@ def acceptance_rate(period: Period) -> Measure:
     rejected = sum(counts[Outcome.REJECTED] for counts in per_advisor.values())
     labels = dict(AdvisorName.choices)
     return Measure(
-        value=_share(accepted, accepted + rejected),
+        value=share(accepted, accepted + rejected),
         sample_size=accepted + rejected,
         breakdown={
             "accepted": accepted,
@@ -32,17 +32,13 @@ def acceptance_rate(period: Period) -> Measure:
             "auto_applied": sum(counts[Outcome.AUTO_APPLIED] for counts in per_advisor.values()),
             "group_title": "Advisor",
             "by_group": {
-                str(labels.get(advisor, advisor)): _share(
+                str(labels.get(advisor, advisor)): share(
                     counts[Outcome.ACCEPTED], counts[Outcome.ACCEPTED] + counts[Outcome.REJECTED]
                 )
                 for advisor, counts in sorted(per_advisor.items())
             },
         },
     )
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 2) if whole else None
 
 
 ACCEPTANCE_RATE = KpiDefinition(

@@ -35,6 +35,11 @@ class Period:
     as_of: datetime
 
 
+def share(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, two decimals; None when there is no whole to measure."""
+    return round(100.0 * part / whole, 2) if whole else None
+
+
 @dataclass(frozen=True)
 class Measure:
     value: float | None  # None when there is nothing to measure in the period

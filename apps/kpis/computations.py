@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from apps.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalStep, DecisionKind, RequestStatus
 from apps.cases.models import Case, Severity
-from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile
+from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile, share
 from apps.mirror.models import Picking
 from apps.mirror.selectors import site_warehouse_ids
 
@@ -254,10 +254,6 @@ def done_pickings(period: Period, codes: tuple[str, ...]):
         date_done__gte=period.start,
         date_done__lt=period.end,
     )
-
-
-def share(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 2) if whole else None
 
 
 def pick_delay(period: Period) -> Measure:

@@ -14,6 +14,7 @@ from apps.core.kpi_definitions import KpiDefinition as KpiDefinition
 from apps.core.kpi_definitions import Measure as Measure
 from apps.core.kpi_definitions import Period as Period
 from apps.core.kpi_definitions import Unit as Unit
+from apps.core.kpi_definitions import share as share
 
 #: Which KPIs are also kept per local hour, and why. Hours make sense where a figure moves within a
 #: shift and a manager acts on it the same day: what is open at a moment (exception aging, blocked
@@ -45,9 +46,9 @@ def median(values: Sequence[float]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
-def percentile(values: Sequence[float], share: float) -> float | None:
-    """Nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
+def percentile(values: Sequence[float], fraction: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least ``fraction`` of the values at or below it."""
     if not values:
         return None
     ordered = sorted(values)
-    return float(ordered[max(math.ceil(share * len(ordered)), 1) - 1])
+    return float(ordered[max(math.ceil(fraction * len(ordered)), 1) - 1])

@@ -8,8 +8,7 @@ from datetime import timedelta
 from apps.docks.facts import door_facts, site_rules
 from apps.docks.models import Appointment, AppointmentStatus, DockDoor
 from apps.docks.rules import Interval, open_intervals
-from apps.kpis.computations import share
-from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile
+from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile, share
 
 
 def dock_on_time_arrival(period: Period) -> Measure:

@@ -9,8 +9,8 @@ from datetime import datetime
 from django.db.models import Q
 
 from apps.cases.models import Case
-from apps.kpis.computations import SEVERITIES, done_pickings, open_at, open_cases_over, share
-from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile
+from apps.kpis.computations import SEVERITIES, done_pickings, open_at, open_cases_over
+from apps.kpis.definitions import KPIS, Direction, KpiDefinition, Measure, Period, Unit, median, percentile, share
 from apps.mirror.models import Location, Move, Picking, SaleOrder
 from apps.mirror.selectors import site_warehouse_ids
 from apps.writeback.models import OutboxEntry

@@ -3,11 +3,11 @@ no serious or critical violation. A new screen joins SCREENS; a new violation fa
 the rule and the elements it found."""
 
 import pytest
-from django.test import Client
 
 from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
 from tests.conftest import PASSWORD
+from tests.e2e.signin import add_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,9 +58,7 @@ def test_every_screen_has_no_serious_accessibility_violation(
         user = request.getfixturevalue({"admin": "admin_user"}.get(role, role))
         if role == "display":
             user = user_upsert(username="wall.bru", password=PASSWORD, roles=[Role.DISPLAY], sites=[sites["BRU"]])
-        client = Client()
-        client.force_login(user)
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": web_server.url}])
+        add_session(context, web_server.url, user)
     page = context.new_page()
     found: list[str] = []
     try:
@@ -80,10 +78,8 @@ BADGE_STATES = ["connecting", "live", "aging", "stale"]
 def test_the_live_badge_is_readable_in_every_state(screen, browser, web_server, axe, supervisor):
     """The badge changes state with the connection; axe sees only the state of the moment, so each
     state is put on the badge in turn (a light desk page and the dark wall)."""
-    client = Client()
-    client.force_login(supervisor)
     context = browser.new_context(viewport={"width": 1366, "height": 768})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": web_server.url}])
+    add_session(context, web_server.url, supervisor)
     page = context.new_page()
     found: list[str] = []
     try:

@@ -16,7 +16,7 @@ from apps.advisor.models import Outcome, Recommendation
 from apps.advisor.priority import rank_site
 from apps.cases.models import Case, Severity
 from tests.cases.factories import make_order, make_partner, make_picking, make_site_world
-from tests.e2e.test_kpis import sign_in
+from tests.e2e.signin import add_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def test_case_recommendation_accept_and_advisor_page(browser, web_server, sites,
     case = _world(sites)
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    sign_in(page, web_server, supervisor)
+    add_session(page.context, web_server.url, supervisor)
     page.goto(f"{web_server.url}/exceptions/{case.pk}/")
     # The live feed connects, then reloads the case panel (once per group it resyncs): locators and
     # expect() look the panel up again each time, and the screenshot waits for the fetches to end.
@@ -82,7 +82,7 @@ def test_case_recommendation_accept_and_advisor_page(browser, web_server, sites,
 
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    sign_in(page, web_server, manager)
+    add_session(page.context, web_server.url, manager)
     page.goto(f"{web_server.url}/advisor/?site=BRU")
     page.wait_for_selector("#calibration-chart[data-drawn='1']")
     assert "Acceptance by advisor" in page.inner_text("#acceptance")

@@ -15,7 +15,7 @@ from apps.mirror.models import PurchaseOrder
 from apps.sites.selectors import site_shift_at
 from apps.writeback.models import OutboxEntry
 from tests.cases.factories import _base, make_move, make_picking, make_product, make_site_world
-from tests.conftest import PASSWORD
+from tests.e2e.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENS = os.environ.get("CT_SCREENS_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "screenshots"))
@@ -29,14 +29,6 @@ MESSAGE = (
 def shoot(page, name: str) -> None:
     os.makedirs(SCREENS, exist_ok=True)
     page.screenshot(path=os.path.join(SCREENS, f"advisor-{name}.png"), full_page=True)
-
-
-def login(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.fixture
@@ -54,7 +46,7 @@ def bru_world(sites):
 @pytest.mark.parametrize("size", SIZES)
 def test_a_supervisor_triages_a_message_and_confirms_the_update(page, live_server, supervisor, bru_world, size):
     page.set_viewport_size(dict(zip(("width", "height"), SIZES[size], strict=True)))
-    login(page, live_server, supervisor)
+    sign_in(page, live_server.url, supervisor)
     page.goto(f"{live_server.url}/advisor/triage/BRU/")
     page.fill("#message", MESSAGE)
     page.click("text=Read the message")
@@ -91,7 +83,7 @@ def test_the_shift_summary_reads_at_desk_and_phone_sizes(page, live_server, supe
     )
     shift_summary_write(site=bru, now=now)
     page.set_viewport_size(dict(zip(("width", "height"), SIZES[size], strict=True)))
-    login(page, live_server, supervisor)
+    sign_in(page, live_server.url, supervisor)
     page.goto(f"{live_server.url}/advisor/summary/BRU/")
     text = page.inner_text(".adv__summary--latest")
     assert "Exceptions: 4 open" in text and "mailed to 1 on-call contact" in text

@@ -16,6 +16,7 @@ from apps.writeback.models import OutboxEntry
 from apps.writeback.services import outbox_execute
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
+from tests.e2e.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,14 +41,6 @@ def in_a_thread(function, *args, **kwargs) -> None:
 def sync_all() -> None:
     for model in SYNC_ORDER:
         assert sync_model(model).ok
-
-
-def sign_in(page, server, user) -> None:
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
 
 
 def credit_limit_event(simulator, picking: Picking) -> None:
@@ -77,7 +70,7 @@ def test_credit_hold_reaches_the_right_inbox_live_and_is_approved_with_the_keybo
         .first()
     )
 
-    sign_in(page, web_server, approver)
+    sign_in(page, web_server.url, approver)
     page.goto(f"{web_server.url}/approvals/")
     page.wait_for_function("() => window.ControlTowerLive && 'site.BRU' in window.ControlTowerLive.seqs")
     assert "Nothing waits on you" in page.inner_text("#approvals-inbox-list")
@@ -97,7 +90,7 @@ def test_credit_hold_reaches_the_right_inbox_live_and_is_approved_with_the_keybo
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     phone_page = phone.new_page()
-    sign_in(phone_page, web_server, approver)
+    sign_in(phone_page, web_server.url, approver)
     phone_page.goto(f"{web_server.url}/approvals/")
     phone_page.click(f"{row} .ap-row__link")
     phone_page.wait_for_selector(f"#approval-panel-{request.pk}")
@@ -107,7 +100,7 @@ def test_credit_hold_reaches_the_right_inbox_live_and_is_approved_with_the_keybo
 
     others = browser.new_context()
     other_page = others.new_page()
-    sign_in(other_page, web_server, operations)
+    sign_in(other_page, web_server.url, operations)
     other_page.goto(f"{web_server.url}/approvals/")
     assert other_page.query_selector(row) is None
     others.close()
@@ -145,7 +138,7 @@ def test_approving_a_count_in_the_inbox_leaves_no_pending_request_behind(page, w
         request_type=RequestType.INVENTORY_ADJUSTMENT, odoo_id=quant.odoo_id, status=RequestStatus.PENDING
     )
 
-    sign_in(page, web_server, supervisor)
+    sign_in(page, web_server.url, supervisor)
     page.goto(f"{web_server.url}/approvals/")
     row = f"#approval-{request.pk}"
     page.wait_for_selector(row)

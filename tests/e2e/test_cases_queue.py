@@ -12,8 +12,8 @@ from apps.mirror.models import Picking
 from apps.mirror.services.sync import sync_model
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.datetimes import format_datetime
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
+from tests.e2e.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,11 +43,7 @@ def sync_everything() -> None:
 def open_queue(browser, server, user):
     context = browser.new_context(viewport={"width": 1500, "height": 950})
     page = context.new_page()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
+    sign_in(page, server.url, user)
     page.goto(f"{server.url}/exceptions/?site=BRU")
     page.wait_for_function("() => window.ControlTowerLive && 'site.BRU' in window.ControlTowerLive.seqs")
     return context, page

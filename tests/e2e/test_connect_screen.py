@@ -2,19 +2,15 @@
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
+from tests.e2e.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_connection_screen_failure_then_success(page, web_server, admin_user, simulator):
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"{web_server.url}/accounts/login/")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{web_server.url}/")
+    sign_in(page, web_server.url, admin_user)
     page.goto(f"{web_server.url}/settings/odoo/")
 
     page.fill("#id_url", simulator.url)
@@ -41,11 +37,7 @@ def test_mapping_warehouses_through_the_screen(page, live_server, admin_user, si
     from apps.sites.models import Site
 
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, admin_user)
     page.goto(f"{live_server.url}/settings/odoo/")
     page.click("text=List Odoo's warehouses")
     page.wait_for_selector("#warehouses table")

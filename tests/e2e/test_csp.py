@@ -1,9 +1,9 @@
 """The content security policy is on, and our pages run under it in Chromium without a violation."""
 
 import pytest
-from django.test import Client
 
 from apps.approvals.defaults import ensure_default_policies
+from tests.e2e.signin import add_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,9 +20,7 @@ PAGES = [
 
 def test_pages_run_under_the_csp_without_violations(page, web_server, admin_user):
     ensure_default_policies()
-    client = Client()
-    client.force_login(admin_user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": web_server.url}])
+    add_session(page.context, web_server.url, admin_user)
     violations: list[str] = []
     page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
     for url in PAGES:

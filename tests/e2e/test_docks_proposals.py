@@ -19,7 +19,7 @@ from apps.docks.proposals import proposals_refresh
 from apps.mirror.models import Move, Picking, PickingType, Warehouse
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import SCREENSHOTS, screenshot
-from tests.e2e.test_docks_timeline import settled, sign_in
+from tests.e2e.test_docks_timeline import settled, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,8 +51,8 @@ def test_a_supervisor_accepts_a_proposal_on_the_timeline(browser, web_server, si
     first = AppointmentProposal.objects.filter(status=ProposalStatus.OPEN).order_by("planned_start").first()
     day = first.planned_start.astimezone(site.tzinfo).date().isoformat()
 
-    wall_context, wall = sign_in(browser, web_server, supervisor, {"width": 1920, "height": 1080})
-    desk_context, desk = sign_in(browser, web_server, supervisor, {"width": 1440, "height": 900})
+    wall_context, wall = signed_in_page(browser, web_server, supervisor, {"width": 1920, "height": 1080})
+    desk_context, desk = signed_in_page(browser, web_server, supervisor, {"width": 1440, "height": 900})
     for page in (wall, desk):
         page.goto(f"{web_server.url}/docks/BRU/?day={day}")
         settled(page)
@@ -82,7 +82,7 @@ def test_a_supervisor_accepts_a_proposal_on_the_timeline(browser, web_server, si
     desk.wait_for_selector(f"#appt-{appointment.pk}", timeout=15000)
     assert desk.locator(f"#proposal-{first.pk}").count() == 0
 
-    laptop_context, laptop = sign_in(browser, web_server, supervisor, {"width": 1280, "height": 800})
+    laptop_context, laptop = signed_in_page(browser, web_server, supervisor, {"width": 1280, "height": 800})
     laptop.goto(f"{web_server.url}/docks/BRU/?day={day}")
     settled(laptop)
     assert laptop.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
@@ -90,7 +90,7 @@ def test_a_supervisor_accepts_a_proposal_on_the_timeline(browser, web_server, si
     clerk = user_upsert(username="cleo.clerk", password=PASSWORD, roles=[Role.DOCK_CLERK], sites=[site])
     clerk_pages = []
     for size in ({"width": 1920, "height": 1080}, {"width": 1440, "height": 900}, {"width": 1280, "height": 800}):
-        context, tablet = sign_in(browser, web_server, clerk, size)
+        context, tablet = signed_in_page(browser, web_server, clerk, size)
         tablet.goto(f"{web_server.url}/docks/BRU/clerk/")
         settled(tablet)
         # what the tablet shows (a whole busy day is a very long page)

@@ -17,7 +17,7 @@ from apps.docks.models import Appointment, DockDoor, DockRules
 from apps.docks.services import appointment_move
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_docks_timeline import settled, sign_in
+from tests.e2e.test_docks_timeline import settled, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,14 +39,14 @@ def test_a_move_waiting_for_approval_on_the_timeline_and_in_the_inbox(browser, w
     request = ApprovalRequest.objects.get(request_type="dock_reschedule")
     day = start.astimezone(site.tzinfo).date().isoformat()
 
-    context, page = sign_in(browser, web_server, supervisor, {"width": 1920, "height": 1080})
+    context, page = signed_in_page(browser, web_server, supervisor, {"width": 1920, "height": 1080})
     page.goto(f"{web_server.url}/docks/BRU/?day={day}&selected={appointment.pk}")
     settled(page)
     assert page.locator(f"#appt-{appointment.pk} .tl-appt__word").inner_text() == "Move pending approval"
     assert f"approval request #{request.pk}" in page.locator(".appt-panel").inner_text()
     screenshot(page, "docks-move-pending-approval-1920x1080")
 
-    approver_context, inbox = sign_in(browser, web_server, operations, {"width": 1440, "height": 900})
+    approver_context, inbox = signed_in_page(browser, web_server, operations, {"width": 1440, "height": 900})
     inbox.goto(f"{web_server.url}/approvals/{request.pk}/")
     inbox.wait_for_selector("text=Move to")
     assert "writes the new date to each of its Odoo pickings" in inbox.locator(".ap-effect").inner_text()

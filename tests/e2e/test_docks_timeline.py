@@ -15,18 +15,15 @@ from apps.docks.demo import dock_day_fill
 from apps.docks.models import Appointment, AppointmentStatus, DockDoor
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
+from tests.e2e.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(browser, server, user, viewport):
+def signed_in_page(browser, server, user, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
+    sign_in(page, server.url, user)
     return context, page
 
 
@@ -59,8 +56,8 @@ def test_a_move_and_a_check_in_show_live_on_other_timelines(browser, web_server,
         planned_start=start - timedelta(minutes=40), planned_end=start - timedelta(minutes=5),
     )  # fmt: skip
 
-    wall_context, wall = sign_in(browser, web_server, supervisor, {"width": 1920, "height": 1080})
-    desk_context, desk = sign_in(browser, web_server, supervisor, {"width": 1440, "height": 900})
+    wall_context, wall = signed_in_page(browser, web_server, supervisor, {"width": 1920, "height": 1080})
+    desk_context, desk = signed_in_page(browser, web_server, supervisor, {"width": 1440, "height": 900})
     for page in (wall, desk):
         page.goto(f"{web_server.url}/docks/BRU/")
         live(page)
@@ -85,7 +82,7 @@ def test_a_move_and_a_check_in_show_live_on_other_timelines(browser, web_server,
     assert mover.door == yard1 and mover.pinned
 
     # The clerk checks a truck in on the tablet; the timelines mark it as arrived.
-    clerk_context, tablet = sign_in(browser, web_server, clerk, {"width": 1280, "height": 800})
+    clerk_context, tablet = signed_in_page(browser, web_server, clerk, {"width": 1280, "height": 800})
     tablet.goto(f"{web_server.url}/docks/BRU/clerk/")
     settled(tablet)
     row = tablet.locator(f"#clerk-{arriving.pk}")
@@ -104,7 +101,7 @@ def test_a_move_and_a_check_in_show_live_on_other_timelines(browser, web_server,
     assert desk.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(wall, "docks-timeline-1920x1080")
     screenshot(desk, "docks-timeline-1440x900")
-    tablet_context, small = sign_in(browser, web_server, supervisor, {"width": 1024, "height": 768})
+    tablet_context, small = signed_in_page(browser, web_server, supervisor, {"width": 1024, "height": 768})
     small.goto(f"{web_server.url}/docks/BRU/?selected={mover.pk}")
     screenshot(small, "docks-timeline-1024x768")
     for context in (wall_context, desk_context, clerk_context, tablet_context):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.accounts.roles import Role
 from apps.escalation.engine import escalations_sweep
 from apps.escalation.models import Contact, EscalationLevel, EscalationPolicy, OnCallOverride, OnCallSlot
-from tests.conftest import PASSWORD
+from tests.e2e.signin import sign_in
 from tests.escalation.conftest import WebhookReceiver, make_case
 from tests.servers import free_port
 
@@ -82,11 +82,7 @@ def test_an_admin_edits_a_contact_and_the_next_escalation_goes_to_the_new_addres
 
     with WebhookReceiver() as chat:
         page.set_viewport_size({"width": 1440, "height": 900})
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", admin_user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, admin_user)
         page.goto(f"{live_server.url}/settings/escalation/?site=BRU")
         assert "Ann Early" in page.inner_text("#on-call")
         for name, (width, height) in SIZES.items():
@@ -148,11 +144,7 @@ def test_an_admin_sets_a_rotation_and_a_holiday_sees_the_warnings_and_a_repeat_o
     EscalationLevel.objects.create(policy=policy, number=1, delay_min=5, target_role=Role.SUPERVISOR)
 
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, admin_user)
     page.goto(f"{live_server.url}/settings/escalation/?site=BRU")
     assert "Gap: nobody on call for 20 shift(s) a week" in page.inner_text("#calendar")
 

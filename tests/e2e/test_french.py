@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from apps.accounts.display_tokens import display_token_create
 from apps.accounts.models import User
 from apps.wall.refresh import tile_publish
 from tests.e2e.conftest import screenshot
 from tests.e2e.screens import in_a_thread
+from tests.e2e.signin import add_session
 from tests.e2e.test_live_badge import outside_the_browser_loop
 from tests.e2e.test_wall import wait_until_settled
 from tests.wall.factories import delivery
@@ -34,9 +34,7 @@ def in_french(user: User) -> User:
 
 def signed_in(browser, server, user, **options):
     context = browser.new_context(**options)
-    client = Client()
-    client.force_login(user)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}])
+    add_session(context, server.url, user)
     return context, context.new_page()
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.outbound.services import deliveries_sweep, delivery_send
-from tests.conftest import PASSWORD
+from tests.e2e.signin import sign_in
 from tests.integrations.helpers import verify
 from tests.outbound.receiver import Receiver
 
@@ -34,10 +34,7 @@ def test_an_admin_subscribes_tests_and_replays_a_dead_letter(page, live_server, 
     settings.OUTBOUND_MAX_ATTEMPTS = 1
     with Receiver() as receiver:
         page.set_viewport_size({"width": 1440, "height": 900})
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", admin_user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        sign_in(page, live_server.url, admin_user)
         page.click("nav >> text=Settings")  # set-up pages live under Settings
         page.click("nav >> text=Integrations")
         expect(page.locator("text=No webhook subscriptions yet.")).to_be_visible()

@@ -10,12 +10,12 @@ import os
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from apps.cases.models import SEVERITY_RANK, Case, Status
 from apps.kpis.services import kpi_snapshots_backfill, kpi_snapshots_refresh, local_day_of
 from apps.sites.models import Site
+from tests.e2e.signin import add_session
 from tests.e2e.test_live_badge import outside_the_browser_loop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,12 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Screenshots for the people reviewing the screens; outside the repository on purpose.
 SCREENS = os.environ.get("CT_KPI_SCREENS", "")
 VIEWPORTS = [(1920, 1080), (1440, 900), (1024, 768)]
-
-
-def sign_in(page, server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}])
 
 
 def shoot(page, name: str) -> None:
@@ -74,7 +68,7 @@ def test_overview_and_kpi_page_draw_charts_and_follow_a_resolved_case(browser, w
     for width, height in VIEWPORTS:
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
-        sign_in(page, web_server, manager)
+        add_session(page.context, web_server.url, manager)
         page.goto(f"{web_server.url}/kpis/")
         page.wait_for_function("() => window.ControlTowerKpis && window.ControlTowerKpis.drawn > 0")
         sparks = page.eval_on_selector_all(
@@ -91,7 +85,7 @@ def test_overview_and_kpi_page_draw_charts_and_follow_a_resolved_case(browser, w
 
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
-    sign_in(page, web_server, manager)
+    add_session(page.context, web_server.url, manager)
     page.goto(f"{web_server.url}/kpis/exception_aging/?site=BRU")
     page.wait_for_function("() => window.ControlTowerKpis && window.ControlTowerKpis.drawn >= 3")
 

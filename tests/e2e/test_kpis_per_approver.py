@@ -23,7 +23,8 @@ from apps.approvals.models import (
 from apps.kpis.services import kpi_snapshots_backfill
 from apps.sites.models import Site
 from tests.conftest import PASSWORD
-from tests.e2e.test_kpis import shoot, sign_in
+from tests.e2e.signin import add_session
+from tests.e2e.test_kpis import shoot
 from tests.e2e.test_live_badge import outside_the_browser_loop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,7 +69,7 @@ def test_turnaround_page_draws_the_breakdown_per_approver_and_the_hourly_view(br
     for width, height in [(1920, 1080), (1280, 800)]:
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
-        sign_in(page, web_server, manager)
+        add_session(page.context, web_server.url, manager)
         page.goto(f"{web_server.url}/kpis/approval_turnaround/?site=BRU")
         page.wait_for_function("() => window.ControlTowerKpis && window.ControlTowerKpis.drawn >= 5")
         assert page.eval_on_selector_all("#plot-approvers .bars path", "els => els.length") >= 3

@@ -8,18 +8,10 @@ from apps.core.redis import get_redis
 from apps.live.publisher import SEQUENCE_KEY, send_now
 from apps.live.pulse import render_site_pulse
 from apps.sites.models import Site
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
+from tests.e2e.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, server, user) -> None:
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
 
 
 def outside_the_browser_loop(function, *args, **kwargs) -> None:
@@ -36,7 +28,7 @@ def wait_for_badge(page, state: str, timeout_ms: int = 15000) -> None:
 
 
 def test_badge_goes_live_then_stale_when_the_feed_stops_then_recovers(page, web_server, supervisor, pulses):
-    sign_in(page, web_server, supervisor)
+    sign_in(page, web_server.url, supervisor)
     assert "Brussels DC" in page.content() and "Chicago DC" not in page.content()
     pulses.on()
     wait_for_badge(page, "live")
@@ -53,7 +45,7 @@ def test_badge_goes_live_then_stale_when_the_feed_stops_then_recovers(page, web_
 
 
 def test_badge_turns_stale_when_daphne_dies_and_recovers_when_it_is_back(page, web_server, supervisor, pulses):
-    sign_in(page, web_server, supervisor)
+    sign_in(page, web_server.url, supervisor)
     pulses.on()
     wait_for_badge(page, "live")
 
@@ -66,7 +58,7 @@ def test_badge_turns_stale_when_daphne_dies_and_recovers_when_it_is_back(page, w
 
 
 def test_sequence_gap_makes_the_page_refetch_its_snapshot(page, web_server, supervisor, sites):
-    sign_in(page, web_server, supervisor)
+    sign_in(page, web_server.url, supervisor)
     site = Site.objects.get(code="BRU")
     # Subscribed, and the snapshot fetched right after subscribing has landed.
     page.wait_for_function(

@@ -6,7 +6,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.roles import Role
@@ -20,6 +19,7 @@ from apps.live.groups import site_group
 from apps.live.publisher import current_sequence
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
+from tests.e2e.signin import add_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,9 +44,7 @@ def in_a_thread(function, *args, **kwargs):
 
 def open_page(browser, server, user, path, group="site.BRU"):
     context = browser.new_context(viewport={"width": 1500, "height": 950})
-    client = Client()
-    client.force_login(user)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}])
+    add_session(context, server.url, user)
     page = context.new_page()
     page.goto(f"{server.url}{path}")
     page.wait_for_function(f"() => window.ControlTowerLive && '{group}' in window.ControlTowerLive.seqs")

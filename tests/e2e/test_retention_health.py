@@ -8,7 +8,7 @@ import pytest
 from apps.cases.models import Case
 from apps.core.retention.services import retention_purge
 from apps.mirror.models import InboundEvent
-from tests.conftest import PASSWORD
+from tests.e2e.signin import sign_in
 from tests.retention.conftest import NOW, days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,10 +28,7 @@ def test_an_admin_sees_what_retention_removed(page, live_server, admin_user, sit
         InboundEvent.objects.filter(pk=event.pk).update(received_at=days_ago(40 + day))
     retention_purge(now=NOW, max_rows=4)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, admin_user)
     page.goto(f"{live_server.url}/health/integration/#retention")
     cases = page.locator("#retention-table tr[data-kind=cases]")
     assert "Closed exception cases" in cases.inner_text()

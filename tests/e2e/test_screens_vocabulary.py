@@ -6,7 +6,6 @@ go to var/screenshots/ for a person to look at."""
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.roles import Role
@@ -18,6 +17,7 @@ from apps.cases.models import SEVERITY_RANK, Case
 from apps.core.vocabulary import SEVERITY
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
+from tests.e2e.signin import add_session
 from tests.e2e.test_live_filters import in_a_thread
 from tests.wall.factories import delivery
 
@@ -92,11 +92,9 @@ def floor(sites):
     return person
 
 
-def sign_in(browser, server, user, width: int, height: int):
+def signed_in_page(browser, server, user, width: int, height: int):
     context = browser.new_context(viewport={"width": width, "height": height})
-    client = Client()
-    client.force_login(user)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}])
+    add_session(context, server.url, user)
     return context.new_page()
 
 
@@ -112,7 +110,7 @@ def fully_visible(page, selector: str) -> bool:
 
 
 def test_the_wall_says_what_each_decision_is_about_and_puts_risk_first(browser, web_server, floor, supervisor):
-    page = sign_in(browser, web_server, supervisor, 1920, 1080)
+    page = signed_in_page(browser, web_server, supervisor, 1920, 1080)
     page.goto(f"{web_server.url}/wall/BRU/")
     page.wait_for_function("() => window.ControlTowerLive && window.ControlTowerLive.resyncs >= 1")
     screenshot(page, "wall-1920x1080-vocabulary")
@@ -132,7 +130,7 @@ def test_the_wall_says_what_each_decision_is_about_and_puts_risk_first(browser, 
 
 
 def test_inbox_rows_show_the_figure_whole_and_the_pane_is_not_empty(browser, web_server, floor):
-    page = sign_in(browser, web_server, floor, 1400, 900)
+    page = signed_in_page(browser, web_server, floor, 1400, 900)
     page.goto(f"{web_server.url}/approvals/")
     page.wait_for_selector("#approvals-detail .ap-detail")  # the first request, shown without a key press
     rows = page.query_selector_all(".ap-row")
@@ -145,7 +143,7 @@ def test_inbox_rows_show_the_figure_whole_and_the_pane_is_not_empty(browser, web
 
 
 def test_queue_severity_reads_as_on_the_wall(browser, web_server, floor, supervisor):
-    page = sign_in(browser, web_server, supervisor, 1400, 900)
+    page = signed_in_page(browser, web_server, supervisor, 1400, 900)
     page.goto(f"{web_server.url}/exceptions/?site=BRU")
     page.wait_for_selector(".case-row")
     badges = page.eval_on_selector_all(".case-row .sev-badge", "(els) => els.map((el) => el.textContent.trim())")

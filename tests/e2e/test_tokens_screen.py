@@ -9,7 +9,7 @@ import requests
 from playwright.sync_api import expect
 
 from apps.accounts.models import ApiToken
-from tests.conftest import PASSWORD
+from tests.e2e.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENS = os.environ.get("CT_SCREENS_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "screenshots"))
@@ -17,10 +17,7 @@ SCREENS = os.environ.get("CT_SCREENS_DIR", os.path.join(os.path.dirname(__file__
 
 def test_a_supervisor_creates_copies_uses_and_revokes_a_token(page, live_server, supervisor, sites):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", supervisor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, supervisor)
     page.click("nav >> text=Settings")  # set-up pages live under Settings
     page.click("nav >> text=API tokens")
     expect(page.locator("text=No tokens yet.")).to_be_visible()

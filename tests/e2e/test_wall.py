@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from apps.accounts.display_tokens import display_token_create, display_token_revoke
 from apps.core.embedded_redis import start_background, stop
@@ -18,6 +17,7 @@ from apps.sites.models import Site
 from apps.wall.refresh import tile_publish
 from tests.channels import OtherRedisPublisher
 from tests.e2e.conftest import screenshot
+from tests.e2e.signin import add_session
 from tests.e2e.test_live_badge import outside_the_browser_loop, wait_for_badge
 from tests.servers import ROOT, daphne, free_port
 from tests.wall.factories import delivery
@@ -26,9 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_wall(page, server, user, path="/wall/BRU/"):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}])
+    add_session(page.context, server.url, user)
     page.goto(f"{server.url}{path}")
 
 

@@ -15,7 +15,6 @@ from apps.cases.live_rows import live_filter
 from apps.cases.models import Case
 from apps.cases.selectors import CaseFilters
 from apps.cases.summaries import case_figure
-from apps.core.local_time import at_site
 from apps.core.vocabulary import duration_words, status_label, time_left_words
 
 register = template.Library()
@@ -62,18 +61,6 @@ def figure(case: Case) -> str:
 @register.filter
 def case_kind(code: str) -> str:
     return kind_label(code)
-
-
-@register.filter
-def iso_local(value: str | None, tz_name: str) -> str:
-    """An ISO timestamp from a context package, shown in the site's time."""
-    if not value:
-        return "—"
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return at_site(moment, tz_name)
 
 
 @register.filter
