@@ -14,7 +14,8 @@ from apps.accounts.display_tokens import display_group
 from apps.accounts.models import DisplayToken
 from apps.accounts.sockets import SESSION_ENDED, session_still_valid, user_sockets_group
 from apps.live.access import can_subscribe
-from apps.live.delivery import DeliveryLedger
+from apps.live.delivery import DeliveryLedger, frame_for
+from apps.live.layer import ConflatingInbox
 from apps.live.publisher import current_sequence
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,14 @@ def _session_still_valid(session_key: str | None, user_id: int, token_id: int | 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """Clients send {"action": "subscribe", "groups": [...]}; the server checks each group."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outbox: ConflatingInbox | None = None  # the direct path's queue while the socket is full
+        self.holds = 0  # handlers running (subscribe, recheck): live messages wait for them, in order
+        self.stall_timer: asyncio.TimerHandle | None = None
+        self.stalled = False
+        self.background: set[asyncio.Future] = set()  # the direct path's rechecks and closes
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -70,11 +79,23 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.token_id = token_id
         await self.accept()
         self.session_watch = asyncio.ensure_future(self._watch_session())
+        attach = getattr(self.channel_layer, "attach_outlet", None)
+        if self.drain is not None and hasattr(self.drain, "send_text") and attach is not None:
+            # Live messages straight from the layer's receive loop to the socket (the direct path).
+            self.outbox = ConflatingInbox()
+            self.drain.on_resume = self._flush
+            attach(self.channel_name, self._deliver)
 
     async def disconnect(self, code):
         watch = getattr(self, "session_watch", None)
         if watch is not None:
             watch.cancel()
+        if self.outbox is not None:
+            self.channel_layer.detach_outlet(self.channel_name)
+            self.drain.on_resume = None
+            self.outbox = None
+        if self.stall_timer is not None:
+            self.stall_timer.cancel()
         for group in getattr(self, "groups_joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
         for group in (getattr(self, "display_group", None), getattr(self, "sockets_group", None)):
@@ -132,7 +153,74 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if message.get("type") == "live.message":
             await self.live_message(message)
             return
-        await super().dispatch(message)
+        # While a handler runs (a subscribe waiting for its baseline, a recheck), the direct path
+        # queues: a screen gets its messages after the answer to what it asked, as it always did.
+        self.holds += 1
+        try:
+            await super().dispatch(message)
+        finally:
+            self.holds -= 1
+            self._flush()
+
+    def _deliver(self, event: dict) -> None:
+        """The direct path (the channel layer's outlet for this socket): send now when the socket
+        can take it and nothing waits before it, else queue it where a newer state replaces it."""
+        outbox = self.outbox
+        if outbox is None or self.stalled:
+            return
+        if not len(outbox) and not self.holds and self.drain.writable and not self._recheck_due():
+            self._send(event)
+            return
+        outbox.put_nowait(event)
+        self._flush()
+
+    def _recheck_due(self) -> bool:
+        return time.monotonic() - self.checked_at > RECHECK_EVERY_S
+
+    def _send(self, event: dict) -> bool:
+        """Write one live message to the socket; False when the socket is closing."""
+        if event["group"] not in self.groups_joined:
+            return True
+        text = self.ledger.wire_text(event)
+        return text is None or self.drain.send_text(text, frame_for(event, text))
+
+    def _flush(self) -> None:
+        """Send what the outbox holds, oldest first, while the socket takes it."""
+        outbox, drain = self.outbox, self.drain
+        if outbox is None or self.stalled:
+            return
+        while len(outbox) and not self.holds and drain.writable:
+            if self._recheck_due():
+                self.holds += 1  # at once: one recheck at a time
+                self._in_background(self._recheck_then_flush())
+                return
+            if not self._send(outbox.get_nowait()):
+                return  # closing: the disconnect is on its way
+        if len(outbox) and not drain.writable:
+            if self.stall_timer is None:
+                self.stall_timer = asyncio.get_running_loop().call_later(STALLED_CLOSE_S, self._stall_check)
+        elif self.stall_timer is not None:
+            self.stall_timer.cancel()
+            self.stall_timer = None
+
+    def _stall_check(self) -> None:
+        self.stall_timer = None
+        if self.outbox is not None and len(self.outbox) and not self.drain.writable and not self.stalled:
+            logger.info("live socket closed: the client stopped reading", extra={"user_id": self.user_id})
+            self.stalled = True
+            self._in_background(self.close(code=STALLED))
+
+    def _in_background(self, work) -> None:
+        task = asyncio.ensure_future(work)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+    async def _recheck_then_flush(self) -> None:
+        try:
+            await self._recheck_all()
+        finally:
+            self.holds -= 1
+            self._flush()
 
     async def live_message(self, event):
         """A published message for one of our groups (channel layer type "live.message").
