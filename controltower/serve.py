@@ -22,6 +22,7 @@ from collections.abc import Callable
 # Daphne ships no type hints (no py.typed).
 from daphne.cli import CommandLineInterface  # type: ignore[import-untyped]
 from daphne.server import Server  # type: ignore[import-untyped]
+from twisted.internet import tcp
 from twisted.internet.interfaces import IPushProducer
 from zope.interface import implementer  # type: ignore[import-untyped]
 
@@ -102,8 +103,28 @@ class SocketDrain:
         False when the socket is not open (closing or closed): nothing is written."""
         if not self.is_open:
             return False
-        self.protocol.transport.write(frame if frame is not None else text_frame(text))
+        if frame is None:
+            frame = text_frame(text)
+        transport = self.protocol.transport
+        if isinstance(transport, tcp.Connection) and _nothing_buffered(transport):
+            # Straight into the socket when Twisted holds nothing for it (the usual case): no
+            # writer registered with the event loop and called back for every frame.
+            written = transport.writeSomeData(frame)
+            if isinstance(written, int):
+                if written == len(frame):
+                    return True
+                frame = frame[written:]
+        transport.write(frame)  # the rest, or everything: Twisted buffers it and pauses us past 32 kB
         return True
+
+
+def _nothing_buffered(transport: tcp.Connection) -> bool:
+    return bool(
+        transport.connected
+        and not transport.disconnecting
+        and not transport._tempDataBuffer
+        and transport.offset >= len(transport.dataBuffer)
+    )
 
 
 class RedactingServer(Server):

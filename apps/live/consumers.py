@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+import random
 import time
 
 from channels.db import database_sync_to_async
@@ -22,6 +23,10 @@ logger = logging.getLogger(__name__)
 
 REFUSED_ANONYMOUS = 4401  # application close code: log in first
 RECHECK_EVERY_S = 60  # membership can be revoked while a socket is open
+# Each socket's checks come due at its own moment within the period (a random part of the last
+# quarter), not all together: 500 screens connected in the same minute would otherwise queue 500
+# database checks on the one thread all sync code shares, every period, and hold their messages.
+SPREAD = 0.25
 MAX_GROUPS = 20  # groups one socket may hold at once (a page needs a handful)
 MAX_FRAME_CHARS = 16_384  # a subscribe message is small; anything bigger is not one of ours
 SESSION_RECHECK_S = 30  # an expired or ended session closes its socket within this
@@ -41,13 +46,18 @@ def _session_still_valid(session_key: str | None, user_id: int, token_id: int | 
     return session_still_valid(session_key, user_id)
 
 
+def _next_check(period_s: float) -> float:
+    """When a periodic check is next due (time.monotonic()): within `period_s`, spread between sockets."""
+    return time.monotonic() + period_s * (1 - SPREAD * random.random())  # noqa: S311 (timing, not secrets)
+
+
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """Clients send {"action": "subscribe", "groups": [...]}; the server checks each group."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.outbox: ConflatingInbox | None = None  # the direct path's queue while the socket is full
-        self.holds = 0  # handlers running (subscribe, recheck): live messages wait for them, in order
+        self.holds = 0  # handlers running (connect, subscribe): live messages wait for them, in order
         self.stall_timer: asyncio.TimerHandle | None = None
         self.stalled = False
         self.background: set[asyncio.Future] = set()  # the direct path's rechecks and closes
@@ -60,7 +70,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.user_id = user.pk
         self.groups_joined: set[str] = set()
         self.display_group: str | None = None
-        self.checked_at = time.monotonic()
+        self.recheck_at = _next_check(RECHECK_EVERY_S)
+        self.rechecking = False
         self.ledger = DeliveryLedger()
         self.stalled = False
         self.drain = self.scope.get("extensions", {}).get(SOCKET_DRAIN_EXTENSION)
@@ -175,7 +186,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self._flush()
 
     def _recheck_due(self) -> bool:
-        return time.monotonic() - self.checked_at > RECHECK_EVERY_S
+        return time.monotonic() > self.recheck_at
 
     def _send(self, event: dict) -> bool:
         """Write one live message to the socket; False when the socket is closing."""
@@ -190,10 +201,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if outbox is None or self.stalled:
             return
         while len(outbox) and not self.holds and drain.writable:
-            if self._recheck_due():
-                self.holds += 1  # at once: one recheck at a time
-                self._in_background(self._recheck_then_flush())
-                return
+            if self._recheck_due() and not self.rechecking:
+                # Beside the deliveries, not in front of them: a revoked membership stops this
+                # socket's messages once the check is done (the group is left), as before, but a
+                # check waiting for the database no longer holds the screen's updates back.
+                self.rechecking = True
+                self._in_background(self._recheck_all())
             if not self._send(outbox.get_nowait()):
                 return  # closing: the disconnect is on its way
         if len(outbox) and not drain.writable:
@@ -215,13 +228,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.background.add(task)
         task.add_done_callback(self.background.discard)
 
-    async def _recheck_then_flush(self) -> None:
-        try:
-            await self._recheck_all()
-        finally:
-            self.holds -= 1
-            self._flush()
-
     async def live_message(self, event):
         """A published message for one of our groups (channel layer type "live.message").
 
@@ -240,7 +246,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 self.stalled = True
                 await self.close(code=STALLED)
                 return
-        if time.monotonic() - self.checked_at > RECHECK_EVERY_S:
+        if self._recheck_due():
             await self._recheck_all()
         if event["group"] in self.groups_joined:
             text = self.ledger.wire_text(event)
@@ -258,7 +264,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """Close the socket when its session ends on its own (expiry) or behind our back."""
         while True:
             remaining = self.scope["session"].get_expiry_age() if "session" in self.scope else SESSION_RECHECK_S
-            await asyncio.sleep(max(0.5, min(SESSION_RECHECK_S, remaining + 0.5)))
+            await asyncio.sleep(max(0.5, min(_next_check(SESSION_RECHECK_S) - time.monotonic(), remaining + 0.5)))
             valid = await database_sync_to_async(_session_still_valid)(self.session_key, self.user_id, self.token_id)
             if not valid:
                 await self.close(code=SESSION_ENDED)
@@ -277,7 +283,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.ledger.forget(group)
 
     async def _recheck_all(self):
-        self.checked_at = time.monotonic()
+        self.recheck_at = _next_check(RECHECK_EVERY_S)
+        self.rechecking = True
+        try:
+            await self._recheck_groups()
+        finally:
+            self.rechecking = False
+
+    async def _recheck_groups(self):
         for group in list(self.groups_joined):
             if not await self._allowed(group):
                 await self._leave(group)
