@@ -1,5 +1,5 @@
 # Control Tower — production image. Multi-stage: wheels are built once, the runtime stays small.
-# One image, several roles: web (Daphne), worker, beat — chosen by the command (see docker-compose.yml).
+# One image, several roles: web (Daphne), worker, live-screens worker, beat — chosen by the command (see docker-compose.yml).
 
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1

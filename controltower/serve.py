@@ -6,7 +6,10 @@ the logs. This runs Daphne's own command line with every access-log line passed 
 
 It also gives each websocket a back-pressure signal (ASGI has none: Daphne's send() returns at
 once and buffers without limit): a SocketDrain registered as the socket's Twisted producer, found
-by the application in scope["extensions"]["controltower.socket_drain"].
+by the application in scope["extensions"]["controltower.socket_drain"]. The drain also writes a
+live message's frame straight to the socket (send_text): the consumer delivers the channel layer's
+group messages from the layer's own receive loop, without a task and an ASGI hop per socket, and
+one frame encoded per message serves every socket (a server's frames are not masked).
 """
 
 from __future__ import annotations
@@ -14,14 +17,17 @@ from __future__ import annotations
 import asyncio
 import socket
 import sys
+from collections.abc import Callable
 
 # Daphne ships no type hints (no py.typed).
 from daphne.cli import CommandLineInterface  # type: ignore[import-untyped]
 from daphne.server import Server  # type: ignore[import-untyped]
+from twisted.internet import tcp
 from twisted.internet.interfaces import IPushProducer
 from zope.interface import implementer  # type: ignore[import-untyped]
 
 from apps.core.redaction import redact  # reads settings only when a line is written
+from apps.live.delivery import text_frame  # plain Python: no Django needed at import
 
 
 class _RedactingStream:
@@ -53,11 +59,14 @@ class SocketDrain:
     The socket's producer slot is already taken by the HTTP channel the websocket was upgraded
     from (it pauses reading); the drain takes the slot and passes every call on to it."""
 
-    def __init__(self, passes_to=None) -> None:
+    def __init__(self, passes_to=None, protocol=None) -> None:
         self._writable = asyncio.Event()
         self._writable.set()
         self.passes_to = passes_to
+        self.protocol = protocol  # Daphne's WebSocketProtocol (autobahn) for this socket
         self.pauses = 0
+        # Called (soon, on the event loop) when a paused socket can take more: the consumer's flush.
+        self.on_resume: Callable[[], None] | None = None
 
     def pauseProducing(self) -> None:
         self.pauses += 1
@@ -69,6 +78,8 @@ class SocketDrain:
         self._writable.set()
         if self.passes_to is not None:
             self.passes_to.resumeProducing()
+        if self.on_resume is not None:
+            asyncio.get_running_loop().call_soon(self.on_resume)
 
     def stopProducing(self) -> None:
         self._writable.set()
@@ -81,6 +92,39 @@ class SocketDrain:
 
     async def wait_writable(self) -> None:
         await self._writable.wait()
+
+    @property
+    def is_open(self) -> bool:
+        protocol = self.protocol
+        return protocol is not None and protocol.state == protocol.STATE_OPEN
+
+    def send_text(self, text: str, frame: bytes | None = None) -> bool:
+        """Write a text message to the socket now; `frame` is text_frame(text), when already made.
+        False when the socket is not open (closing or closed): nothing is written."""
+        if not self.is_open:
+            return False
+        if frame is None:
+            frame = text_frame(text)
+        transport = self.protocol.transport
+        if isinstance(transport, tcp.Connection) and _nothing_buffered(transport):
+            # Straight into the socket when Twisted holds nothing for it (the usual case): no
+            # writer registered with the event loop and called back for every frame.
+            written = transport.writeSomeData(frame)
+            if isinstance(written, int):
+                if written == len(frame):
+                    return True
+                frame = frame[written:]
+        transport.write(frame)  # the rest, or everything: Twisted buffers it and pauses us past 32 kB
+        return True
+
+
+def _nothing_buffered(transport: tcp.Connection) -> bool:
+    return bool(
+        transport.connected
+        and not transport.disconnecting
+        and not transport._tempDataBuffer
+        and transport.offset >= len(transport.dataBuffer)
+    )
 
 
 class RedactingServer(Server):
@@ -96,7 +140,7 @@ class RedactingServer(Server):
             if earlier is None or transport.streamingProducer:
                 if earlier is not None:
                     transport.unregisterProducer()
-                drain = SocketDrain(passes_to=earlier)
+                drain = SocketDrain(passes_to=earlier, protocol=protocol)
                 transport.bufferSize = SOCKET_WRITE_BUFFER_BYTES
                 handle = transport.getHandle()
                 if isinstance(handle, socket.socket):

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # embedded runtime state: SQLite file, Redis data, logs
@@ -219,6 +220,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_BEAT_SCHEDULER = "apps.core.beat:SingleBeatScheduler"  # database schedule; one active beat
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Live screens' work (a wall tile re-rendered 0.2 s after a change, the pulse) has its own queue,
+# so a sync, a reconcile or a model training holding every general worker never delays a wall: run
+# a worker for it (`-Q live`, README "Production and scale-out"). A worker started without -Q
+# takes both queues, so a single worker (tests, small installs) still serves everything.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("live"))
+CELERY_TASK_ROUTES = {"wall.*": {"queue": "live"}, "live.*": {"queue": "live"}}
 
 # --- Auth, sessions, brute-force protection ---------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

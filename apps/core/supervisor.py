@@ -26,14 +26,18 @@ def listening(host: str, port: int) -> bool:
 
 
 def stack_manager(*, host: str, port: int) -> Manager:
-    """Redis (embedded mode only), Daphne, a Celery worker and beat; add more before `run`."""
+    """Redis (embedded mode only), Daphne, Celery workers (general, live screens) and beat; add more before `run`."""
     python = sys.executable
     manager = Manager()
     if settings.EMBEDDED_REDIS:
         manager.add_process("redis", f"{python} manage.py embedded_redis")
     # Daphne through controltower.serve: the same server, with secrets masked in its access log.
     manager.add_process("web", f"{python} -m controltower.serve -b {host} -p {port} controltower.asgi:application")
-    manager.add_process("worker", f"{python} -m celery -A controltower worker -l INFO --concurrency 2")
+    manager.add_process("worker", f"{python} -m celery -A controltower worker -Q celery -l INFO --concurrency 2")
+    # Live screens' renders on their own worker: a long sync or reconcile never holds a wall back.
+    manager.add_process(
+        "worker-live", f"{python} -m celery -A controltower worker -Q live -n live@%h -l INFO --pool solo"
+    )
     manager.add_process("beat", f"{python} -m celery -A controltower beat -l INFO")
     return manager
 

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+import random
 import time
 
 from channels.db import database_sync_to_async
@@ -14,13 +15,18 @@ from apps.accounts.display_tokens import display_group
 from apps.accounts.models import DisplayToken
 from apps.accounts.sockets import SESSION_ENDED, session_still_valid, user_sockets_group
 from apps.live.access import can_subscribe
-from apps.live.delivery import DeliveryLedger
+from apps.live.delivery import DeliveryLedger, frame_for
+from apps.live.layer import ConflatingInbox
 from apps.live.publisher import current_sequence
 
 logger = logging.getLogger(__name__)
 
 REFUSED_ANONYMOUS = 4401  # application close code: log in first
 RECHECK_EVERY_S = 60  # membership can be revoked while a socket is open
+# Each socket's checks come due at its own moment within the period (a random part of the last
+# quarter), not all together: 500 screens connected in the same minute would otherwise queue 500
+# database checks on the one thread all sync code shares, every period, and hold their messages.
+SPREAD = 0.25
 MAX_GROUPS = 20  # groups one socket may hold at once (a page needs a handful)
 MAX_FRAME_CHARS = 16_384  # a subscribe message is small; anything bigger is not one of ours
 SESSION_RECHECK_S = 30  # an expired or ended session closes its socket within this
@@ -40,8 +46,21 @@ def _session_still_valid(session_key: str | None, user_id: int, token_id: int | 
     return session_still_valid(session_key, user_id)
 
 
+def _next_check(period_s: float) -> float:
+    """When a periodic check is next due (time.monotonic()): within `period_s`, spread between sockets."""
+    return time.monotonic() + period_s * (1 - SPREAD * random.random())  # noqa: S311 (timing, not secrets)
+
+
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """Clients send {"action": "subscribe", "groups": [...]}; the server checks each group."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outbox: ConflatingInbox | None = None  # the direct path's queue while the socket is full
+        self.holds = 0  # handlers running (connect, subscribe): live messages wait for them, in order
+        self.stall_timer: asyncio.TimerHandle | None = None
+        self.stalled = False
+        self.background: set[asyncio.Future] = set()  # the direct path's rechecks and closes
 
     async def connect(self):
         user = self.scope.get("user")
@@ -51,7 +70,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.user_id = user.pk
         self.groups_joined: set[str] = set()
         self.display_group: str | None = None
-        self.checked_at = time.monotonic()
+        self.recheck_at = _next_check(RECHECK_EVERY_S)
+        self.rechecking = False
         self.ledger = DeliveryLedger()
         self.stalled = False
         self.drain = self.scope.get("extensions", {}).get(SOCKET_DRAIN_EXTENSION)
@@ -70,11 +90,23 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.token_id = token_id
         await self.accept()
         self.session_watch = asyncio.ensure_future(self._watch_session())
+        attach = getattr(self.channel_layer, "attach_outlet", None)
+        if self.drain is not None and hasattr(self.drain, "send_text") and attach is not None:
+            # Live messages straight from the layer's receive loop to the socket (the direct path).
+            self.outbox = ConflatingInbox()
+            self.drain.on_resume = self._flush
+            attach(self.channel_name, self._deliver)
 
     async def disconnect(self, code):
         watch = getattr(self, "session_watch", None)
         if watch is not None:
             watch.cancel()
+        if self.outbox is not None:
+            self.channel_layer.detach_outlet(self.channel_name)
+            self.drain.on_resume = None
+            self.outbox = None
+        if self.stall_timer is not None:
+            self.stall_timer.cancel()
         for group in getattr(self, "groups_joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
         for group in (getattr(self, "display_group", None), getattr(self, "sockets_group", None)):
@@ -132,7 +164,69 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if message.get("type") == "live.message":
             await self.live_message(message)
             return
-        await super().dispatch(message)
+        # While a handler runs (a subscribe waiting for its baseline, a recheck), the direct path
+        # queues: a screen gets its messages after the answer to what it asked, as it always did.
+        self.holds += 1
+        try:
+            await super().dispatch(message)
+        finally:
+            self.holds -= 1
+            self._flush()
+
+    def _deliver(self, event: dict) -> None:
+        """The direct path (the channel layer's outlet for this socket): send now when the socket
+        can take it and nothing waits before it, else queue it where a newer state replaces it."""
+        outbox = self.outbox
+        if outbox is None or self.stalled:
+            return
+        if not len(outbox) and not self.holds and self.drain.writable and not self._recheck_due():
+            self._send(event)
+            return
+        outbox.put_nowait(event)
+        self._flush()
+
+    def _recheck_due(self) -> bool:
+        return time.monotonic() > self.recheck_at
+
+    def _send(self, event: dict) -> bool:
+        """Write one live message to the socket; False when the socket is closing."""
+        if event["group"] not in self.groups_joined:
+            return True
+        text = self.ledger.wire_text(event)
+        return text is None or self.drain.send_text(text, frame_for(event, text))
+
+    def _flush(self) -> None:
+        """Send what the outbox holds, oldest first, while the socket takes it."""
+        outbox, drain = self.outbox, self.drain
+        if outbox is None or self.stalled:
+            return
+        while len(outbox) and not self.holds and drain.writable:
+            if self._recheck_due() and not self.rechecking:
+                # Beside the deliveries, not in front of them: a revoked membership stops this
+                # socket's messages once the check is done (the group is left), as before, but a
+                # check waiting for the database no longer holds the screen's updates back.
+                self.rechecking = True
+                self._in_background(self._recheck_all())
+            if not self._send(outbox.get_nowait()):
+                return  # closing: the disconnect is on its way
+        if len(outbox) and not drain.writable:
+            if self.stall_timer is None:
+                self.stall_timer = asyncio.get_running_loop().call_later(STALLED_CLOSE_S, self._stall_check)
+        elif self.stall_timer is not None:
+            self.stall_timer.cancel()
+            self.stall_timer = None
+
+    def _stall_check(self) -> None:
+        self.stall_timer = None
+        if self.outbox is not None and len(self.outbox) and not self.drain.writable and not self.stalled:
+            logger.info("live socket closed: the client stopped reading", extra={"user_id": self.user_id})
+            self.stalled = True
+            self._in_background(self.close(code=STALLED))
+
+    def _in_background(self, work) -> None:
+        task = asyncio.ensure_future(work)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
 
     async def live_message(self, event):
         """A published message for one of our groups (channel layer type "live.message").
@@ -152,7 +246,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 self.stalled = True
                 await self.close(code=STALLED)
                 return
-        if time.monotonic() - self.checked_at > RECHECK_EVERY_S:
+        if self._recheck_due():
             await self._recheck_all()
         if event["group"] in self.groups_joined:
             text = self.ledger.wire_text(event)
@@ -170,7 +264,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """Close the socket when its session ends on its own (expiry) or behind our back."""
         while True:
             remaining = self.scope["session"].get_expiry_age() if "session" in self.scope else SESSION_RECHECK_S
-            await asyncio.sleep(max(0.5, min(SESSION_RECHECK_S, remaining + 0.5)))
+            await asyncio.sleep(max(0.5, min(_next_check(SESSION_RECHECK_S) - time.monotonic(), remaining + 0.5)))
             valid = await database_sync_to_async(_session_still_valid)(self.session_key, self.user_id, self.token_id)
             if not valid:
                 await self.close(code=SESSION_ENDED)
@@ -189,7 +283,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.ledger.forget(group)
 
     async def _recheck_all(self):
-        self.checked_at = time.monotonic()
+        self.recheck_at = _next_check(RECHECK_EVERY_S)
+        self.rechecking = True
+        try:
+            await self._recheck_groups()
+        finally:
+            self.rechecking = False
+
+    async def _recheck_groups(self):
         for group in list(self.groups_joined):
             if not await self._allowed(group):
                 await self._leave(group)

@@ -11,6 +11,8 @@ inbox's bound) is passed on as it is, and the screen resyncs as before.
 
 from __future__ import annotations
 
+import struct
+
 
 class DeliveryLedger:
     def __init__(self) -> None:
@@ -44,3 +46,28 @@ class DeliveryLedger:
         if all(number in superseded for number in range(last + 1, seq)):
             return f'{{"after": {last}, {text[1:]}'
         return text
+
+
+def frame_for(event: dict, text: str) -> bytes | None:
+    """The WebSocket frame of a layer event's text, encoded once for every socket that sends it as
+    it is (kept in the event, which the channel layer shares between them); None for a text of
+    this socket's own (with "after"), which the web server frames itself."""
+    if text is not event["text"]:
+        return None
+    frame = event.get("frame")
+    if frame is None:
+        frame = event["frame"] = text_frame(text)
+    return frame
+
+
+def text_frame(text: str) -> bytes:
+    """One complete, unfragmented, unmasked WebSocket text frame (RFC 6455 5.2), as a server sends it."""
+    payload = text.encode("utf-8")
+    length = len(payload)
+    if length < 126:
+        header = struct.pack("!BB", 0x81, length)
+    elif length < 1 << 16:
+        header = struct.pack("!BBH", 0x81, 126, length)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, length)
+    return header + payload

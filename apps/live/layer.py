@@ -10,6 +10,12 @@ screen repairs the gap with its snapshot, as after any lost message.
 
 The sequence numbers a socket's inbox replaced travel with the group's next message out
 ("superseded"), so the consumer can tell the screen that the gap is by design (apps/live/delivery.py).
+
+A consumer that can write to its socket at once (under our Daphne, controltower/serve.py) attaches
+an outlet for its channel: live messages of its groups are then handed to it right here, in the
+layer's receive loop, instead of waking a task per socket to take them from the inbox. With 500
+screens that per-socket hop (a task, a wait, a dispatch, an ASGI send) was most of Daphne's time
+per frame. The outlet keeps its own conflating inbox for when its socket is full.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import asyncio
 import itertools
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from channels_redis.pubsub import (  # type: ignore[import-untyped]
@@ -30,6 +37,8 @@ from channels_redis.utils import _wrap_close  # type: ignore[import-untyped]
 logger = logging.getLogger(__name__)
 
 MAX_QUEUED_EVENTS = 1000  # per socket; a screen this far behind gets a snapshot instead
+LIVE_MESSAGE = "live.message"  # the layer type of a published message (apps/live/messages.py)
+Outlet = Callable[[dict], None]
 
 
 class ConflatingInbox:
@@ -105,7 +114,15 @@ class _ConflatingShard(RedisSingleShardConnection):
             layer.channels[name].put_nowait(data)  # a direct send: decoded by receive()
         elif name in layer.groups:
             decoded = layer.channel_layer.deserialize(data)  # once, not once per socket
-            for channel_name in layer.groups[name]:
+            outlets = layer.outlets if decoded.get("type") == LIVE_MESSAGE else {}
+            for channel_name in list(layer.groups[name]):
+                outlet = outlets.get(channel_name)
+                if outlet is not None:
+                    try:
+                        outlet(decoded)
+                    except Exception:  # one socket's failure never keeps the message from the others
+                        logger.exception("live layer: an outlet failed", extra={"channel": channel_name})
+                    continue
                 inbox = layer.channels.get(channel_name)
                 if inbox is not None:
                     inbox.put_nowait(decoded)
@@ -115,6 +132,7 @@ class _ConflatingLoopLayer(RedisPubSubLoopLayer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._shards: list[RedisSingleShardConnection] = [_ConflatingShard(shard.host, self) for shard in self._shards]
+        self.outlets: dict[str, Outlet] = {}  # channel -> the consumer's direct delivery of live messages
 
     async def _subscribe_to_channel(self, channel):
         self.channels[channel] = ConflatingInbox()
@@ -151,3 +169,10 @@ class ConflatingPubSubChannelLayer(RedisPubSubChannelLayer):
             self._layers[loop] = layer
             _wrap_close(self, loop)
             return layer
+
+    def attach_outlet(self, channel: str, outlet: Outlet) -> None:
+        """Hand the live messages of `channel`'s groups to `outlet` as they arrive (on this event loop)."""
+        self._get_layer().outlets[channel] = outlet
+
+    def detach_outlet(self, channel: str) -> None:
+        self._get_layer().outlets.pop(channel, None)

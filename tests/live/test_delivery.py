@@ -2,7 +2,7 @@
 
 import json
 
-from apps.live.delivery import DeliveryLedger
+from apps.live.delivery import DeliveryLedger, frame_for, text_frame
 
 
 def layer_event(seq: int, superseded: list[int] | None = None, group: str = "site.BRU") -> dict:
@@ -59,3 +59,30 @@ def test_groups_are_counted_apart():
     ledger.baseline("user.7", 3)
     assert "after" not in wire(ledger, layer_event(4, group="user.7"))
     assert wire(ledger, layer_event(12, superseded=[11]))["after"] == 10
+
+
+def unframe(frame: bytes) -> tuple[int, str]:
+    """(first byte, text) of an unmasked server frame, read as a client does (RFC 6455 5.2)."""
+    first, length, offset = frame[0], frame[1], 2
+    assert not length & 0x80  # a server never masks
+    if length == 126:
+        length, offset = int.from_bytes(frame[2:4], "big"), 4
+    elif length == 127:
+        length, offset = int.from_bytes(frame[2:10], "big"), 10
+    assert len(frame) == offset + length
+    return first, frame[offset:].decode("utf-8")
+
+
+def test_a_text_frame_of_any_size_reads_back_as_the_text():
+    for size in (0, 125, 126, 65_535, 65_536, 200_000):
+        text = "é" * (size // 2) + "x" * (size % 2)  # multi-byte: lengths are counted in bytes
+        first, read = unframe(text_frame(text))
+        assert (first, read) == (0x81, text)  # FIN, text opcode
+
+
+def test_the_frame_is_made_once_for_the_shared_text_and_never_for_a_sockets_own():
+    event = layer_event(11)
+    frame = frame_for(event, event["text"])
+    assert frame is not None and unframe(frame)[1] == event["text"]
+    assert frame_for(event, event["text"]) is frame  # cached in the shared event
+    assert frame_for(event, '{"after": 9, ' + event["text"][1:]) is None  # this socket's own bytes

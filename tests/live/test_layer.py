@@ -2,7 +2,7 @@
 
 import asyncio
 
-from apps.live.layer import MAX_QUEUED_EVENTS, ConflatingInbox
+from apps.live.layer import MAX_QUEUED_EVENTS, ConflatingInbox, ConflatingPubSubChannelLayer
 
 
 def tile(seq: int, key: str = "tile-ships_next-BRU", group: str = "site.BRU") -> dict:
@@ -89,3 +89,47 @@ def test_get_waits_for_the_next_message():
         return await asyncio.wait_for(waiting, 1)
 
     assert asyncio.run(scenario())["seq"] == 5
+
+
+def test_live_messages_go_to_an_attached_outlet_and_everything_else_to_the_inbox():
+    """The direct path: a socket's consumer takes its live messages from the layer's receive loop."""
+
+    async def scenario():
+        layer = ConflatingPubSubChannelLayer(hosts=["redis://127.0.0.1:1/0"])  # nothing is sent here
+        loop_layer = layer._get_layer()
+        loop_layer.channels = {"direct": ConflatingInbox(), "queued": ConflatingInbox()}
+        loop_layer.groups["site.BRU"] = {"direct", "queued"}
+        taken: list[dict] = []
+        layer.attach_outlet("direct", taken.append)
+        shard = loop_layer._shards[0]
+        for message in (tile(1), {"type": "live.disconnect", "code": 4403}):
+            shard._receive_message({"channel": "site.BRU", "data": layer.serialize(message)})
+        direct, queued = loop_layer.channels["direct"], loop_layer.channels["queued"]
+        assert [message["seq"] for message in taken] == [1]
+        assert drain(direct) == [{"type": "live.disconnect", "code": 4403}]  # not a live message: as before
+        assert [message.get("seq") for message in drain(queued)] == [1, None]
+        assert taken[0] is not None and taken[0]["text"] == tile(1)["text"]
+
+        layer.detach_outlet("direct")
+        shard._receive_message({"channel": "site.BRU", "data": layer.serialize(tile(2))})
+        assert len(taken) == 1 and drain(direct)[0]["seq"] == 2
+
+    asyncio.run(scenario())
+
+
+def test_one_outlet_failing_does_not_keep_the_message_from_the_others():
+    async def scenario():
+        layer = ConflatingPubSubChannelLayer(hosts=["redis://127.0.0.1:1/0"])
+        loop_layer = layer._get_layer()
+        loop_layer.groups["site.BRU"] = {"broken", "fine"}
+        taken: list[dict] = []
+
+        def broken(message: dict) -> None:
+            raise RuntimeError("socket gone")
+
+        layer.attach_outlet("broken", broken)
+        layer.attach_outlet("fine", taken.append)
+        loop_layer._shards[0]._receive_message({"channel": "site.BRU", "data": layer.serialize(tile(1))})
+        assert [message["seq"] for message in taken] == [1]
+
+    asyncio.run(scenario())
