@@ -82,10 +82,13 @@ def fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def no_locks_left_by_earlier_tests():
-    """A worker killed on purpose by an earlier test may still hold a lock until it expires."""
+    """A worker killed on purpose by an earlier test may still hold a lock until it expires; and an
+    earlier test's coalescing window (a KPI day or a wall tile refresh asked for in the last 2 s)
+    would swallow this test's request for the same thing."""
     client = get_redis()
-    for key in client.scan_iter("ct:lock:*"):
-        client.delete(key)
+    for pattern in ("ct:lock:*", "ct:kpis:pending:*", "ct:wall:pending:*"):
+        for key in client.scan_iter(pattern):
+            client.delete(key)
 
 
 @pytest.fixture(autouse=True)
