@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from apps.odoo.actions import is_window_action
+from apps.odoo.datetimes import format_datetime, parse_datetime
 from apps.writeback.operations.base import (
     QUANTITY_TOLERANCE,
     InvalidOutboxRequest,
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
     from apps.writeback.models import OutboxEntry
 
 INVENTORY_MODE = {"inventory_mode": True}
+# How long before the quant's write_date our inventory move may be: the floor may count the quant
+# again in between (seconds, in practice), which stamps the quant anew but not our move.
+RECOUNT_MARGIN = timedelta(minutes=10)
 
 
 def _number(value: Any, *, operation: str, key: str) -> float:
@@ -79,27 +84,32 @@ class ApplyInventoryAdjustment(Operation):
         return {"write": written, "action_apply_inventory": applied}
 
     def produced(self, client: RecordingClient, entry: OutboxEntry, record: dict) -> list[ProducedRecord]:
-        """The quant, and the inventory move Odoo made for it: written in the same transaction as the
-        quant, so it carries the quant's write_date (the newest such move of that product and place)."""
+        """The quant, and the inventory move Odoo made for it (the newest such move of that product
+        and place). The move carries the write_date of our apply; the quant may have been written
+        again since (the floor counts it anew: a new inventory_quantity), so the move is looked for
+        from a margin before the quant's write_date, and by the variance the decision applied."""
         records = super().produced(client, entry, record)
         product, location = many2one_id(record.get("product_id")), many2one_id(record.get("location_id"))
-        if product is None or location is None or not record.get("write_date"):
+        written = parse_datetime(record.get("write_date"))
+        if product is None or location is None or written is None:
             return records
-        moves = client.search_read(
-            "stock.move",
-            [
-                ("is_inventory", "=", True),
-                ("product_id", "=", product),
-                ("state", "=", "done"),
-                ("write_date", ">=", record["write_date"]),
-                "|",
-                ("location_id", "=", location),
-                ("location_dest_id", "=", location),
-            ],
-            ["write_date"],
-            order="id desc",
-            limit=1,
-        )
+        domain: list = [
+            ("is_inventory", "=", True),
+            ("product_id", "=", product),
+            ("state", "=", "done"),
+            ("write_date", ">=", format_datetime(written - RECOUNT_MARGIN)),
+            "|",
+            ("location_id", "=", location),
+            ("location_dest_id", "=", location),
+        ]
+        before = entry.preconditions.get("quantity")
+        if before is not None:
+            variance = abs(entry.arguments["counted_quantity"] - float(before))
+            domain += [
+                ("quantity", ">=", variance - QUANTITY_TOLERANCE),
+                ("quantity", "<=", variance + QUANTITY_TOLERANCE),
+            ]
+        moves = client.search_read("stock.move", domain, ["write_date"], order="id desc", limit=1)
         return records + [
             ProducedRecord("stock.move", move["id"], move.get("write_date"), created=True) for move in moves
         ]
