@@ -130,8 +130,8 @@ def _stage_trouble(rows: list[Appointment], now: datetime) -> None:
         over.arrived_at = over.planned_start - timedelta(minutes=10)
         over.work_started_at = over.on_door_at + timedelta(minutes=3)
     if len(upcoming) > 1:  # a double booking: a second truck on the first one's door, half overlapping
-        first = upcoming[len(upcoming) // 2]
-        clash = upcoming[len(upcoming) // 2 + 1]
+        middle = (len(upcoming) - 1) // 2  # with two left (late evening) the first and the second
+        first, clash = upcoming[middle], upcoming[middle + 1]
         length = clash.planned_end - clash.planned_start
         clash.door = first.door
         clash.planned_start = first.planned_start + (first.planned_end - first.planned_start) / 2
