@@ -17,6 +17,7 @@ from apps.odoo.client import get_client, reset_client
 from apps.odoosim.server import start_simulator
 from apps.sites.models import Site
 from tests.channels import ChannelListener
+from tests.flush import flush_by_delete
 from tests.servers import daphne, free_port
 
 PASSWORD = "correct-horse-battery-staple"
@@ -50,6 +51,13 @@ def redis_server():
         pytest.exit(f"Test Redis not started: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     yield
     stop(process)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_flush():
+    """Transactional tests empty PostgreSQL with DELETE, not TRUNCATE (see tests/flush.py)."""
+    with flush_by_delete():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,8 +2,10 @@
 
 import os
 import socket
+import socketserver
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -14,6 +16,18 @@ from controltower.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+
+
+# A stopped test server answers shutdown() within one poll: the default 0.5 s was half a second of
+# every test with a receiver of its own.
+SHUTDOWN_POLL_S = 0.02
+
+
+def serve_in_background(server: socketserver.BaseServer) -> threading.Thread:
+    """Serve from a daemon thread until ``server.shutdown()``."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_S}, daemon=True)
+    thread.start()
+    return thread
 
 
 def free_port() -> int:

@@ -10,9 +10,10 @@ and errors as {"error": {"message", "type", "code"}} with 401/404/429/500. A tes
 from __future__ import annotations
 
 import json
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.servers import serve_in_background
 
 API_KEY = "sk-test-advisor-0123456789"
 
@@ -91,7 +92,6 @@ class ChatServer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def answer(self, value: dict | str) -> None:
         self.content = value if isinstance(value, str) else json.dumps(value)
@@ -101,7 +101,7 @@ class ChatServer:
         return "\n".join(str(message.get("content", "")) for body in self.requests for message in body["messages"])
 
     def __enter__(self) -> ChatServer:
-        self.thread.start()
+        serve_in_background(self.server)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from apps.connect.services.connection import ConnectionInput, connection_test
-from tests.servers import free_port
+from tests.servers import free_port, serve_in_background
 
 
 def given(simulator, **changes) -> ConnectionInput:
@@ -29,7 +28,7 @@ def not_odoo():
             return
 
     server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 

@@ -1,7 +1,6 @@
 """Escalation fixtures: contacts and a policy at Brussels, an unowned case, and a real local chat webhook receiver."""
 
 import json
-import threading
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -11,6 +10,7 @@ from apps.accounts.roles import Role
 from apps.cases.models import SEVERITY_RANK, Case
 from apps.escalation.models import Contact, EscalationLevel, EscalationPolicy, OnCallSlot
 from tests.approvals.conftest import make_request, people, policies  # noqa: F401  approval fixtures, for test_approvals
+from tests.servers import serve_in_background
 
 OPENED = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Brussels (Early shift)
 
@@ -35,10 +35,9 @@ class WebhookReceiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/chat"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> "WebhookReceiver":
-        self.thread.start()
+        serve_in_background(self.server)
         return self
 
     def __exit__(self, *exc) -> None:

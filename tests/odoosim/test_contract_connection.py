@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.servers import serve_in_background
+
 from .conftest import CONTRACT, Client, RpcError, load, normalize_message, shape
 
 CONNECTION = CONTRACT / "connection"
@@ -164,7 +166,6 @@ def test_automation_rule_lifecycle_like_odoo(replayer):
 def test_rule_fires_a_webhook_on_save(sim):
     """A rule made over RPC posts Odoo's webhook body to its URL when a transfer is saved."""
     import json
-    import threading
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
     received: list[dict] = []
@@ -179,7 +180,7 @@ def test_rule_fires_a_webhook_on_save(sim):
             return
 
     server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     rpc = Client(sim.url)
     try:
         model_id = rpc.call("ir.model", "search_read", [["model", "=", "stock.picking"]], fields=["id"])[0]["id"]
