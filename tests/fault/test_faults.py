@@ -25,7 +25,7 @@ from apps.accounts.roles import Role
 from apps.accounts.services import user_upsert
 from apps.approvals.defaults import ensure_default_policies
 from apps.approvals.models import ApprovalRequest, RequestStatus, RequestType
-from apps.mirror.models import Quant, SyncState
+from apps.mirror.models import Location, Move, Quant, SyncState
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoosim.server import start_simulator
 from apps.writeback.models import OutboxEntry
@@ -158,7 +158,7 @@ def test_nothing_is_lost_or_done_twice_while_every_part_fails_in_turn(stack, sit
             cause_type="approval_request", cause_id__in=[str(pk) for pk in approved]
         ).values_list("cause_id", "status", "last_error")
     }
-    assert set(entries) == set(approved), "an approved request has no write-back"
+    assert set(entries) == set(approved), no_write_back(set(approved) - set(entries), approved)
     assert {status for status, _ in entries.values()} <= {Status.DONE, Status.SKIPPED}, entries
     on_hand = {
         row["id"]: row["quantity"] for row in sim.call("stock.quant", "read", list(ledger.counted), ["quantity"])
@@ -342,6 +342,39 @@ def diagnose(desk: FloorAndDesk) -> dict:
             )
         ),
     }
+
+
+def no_write_back(missing: set[int], approved: dict[int, int]) -> str:
+    """What a person needs to see why an approved request wrote nothing: the request (an 'applied in
+    Odoo' one has a move in its key), its quant's outbox entries with their attempts and effects, and
+    the quant's inventory moves as mirrored."""
+    quants = {approved[pk] for pk in missing}
+    inventory = Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True)
+    report = {
+        "requests without an entry": list(
+            ApprovalRequest.objects.filter(pk__in=missing).values(
+                "pk", "odoo_id", "dedupe_key", "raised_by_rule", "effect", "created_at", "decided_at"
+            )
+        ),
+        "entries of those quants": [
+            {
+                "entry": entry.pk,
+                "cause": entry.cause_id,
+                "status": entry.status,
+                "write_started_at": entry.write_started_at,
+                "finished_at": entry.finished_at,
+                "attempts": list(entry.attempt_log.values_list("number", "outcome", "message", "started_at")),
+                "effects": list(entry.effects.values_list("odoo_model", "odoo_id", "write_date", "created")),
+            }
+            for entry in OutboxEntry.objects.filter(odoo_model="stock.quant", odoo_id__in=quants)
+        ],
+        "inventory moves in the mirror": list(
+            Move.objects.filter(product_id__in=Quant.objects.filter(odoo_id__in=quants).values("product_id"))
+            .filter(Q(location_id__in=inventory) | Q(location_dest_id__in=inventory))
+            .values_list("odoo_id", "product_id", "quantity", "date", "odoo_write_date")
+        ),
+    }
+    return "an approved request has no write-back: " + json.dumps(report, default=str, indent=1)
 
 
 def sim_quants(desk: FloorAndDesk) -> list:

@@ -170,3 +170,29 @@ def test_an_applied_count_is_linked_to_the_inventory_move_odoo_made_for_it(outbo
     move = entry.effects.get(odoo_model="stock.move")
     assert move.odoo_id == newest[0] and move.created
     assert own_effects(odoo_model="stock.move", write_dates={newest[0]: None, newest[0] + 1000: None}) == {newest[0]}
+
+
+def test_a_count_recounted_on_the_floor_right_after_the_apply_still_links_its_move(outbox, simulator, monkeypatch):
+    """Someone counts the same quant again between our apply and the outbox reading it back: the
+    quant's write_date moves past our inventory move's. The move is still recorded as ours; before,
+    the next sync raised it as a count applied in Odoo by someone else, a request with no effect."""
+    case = next(case for case in CASES if case.operation == "apply_inventory_adjustment")
+    request = case.request(simulator)
+    execute = simulator.sim.execute
+
+    def recount_right_after_the_apply(uid, model, method, args, kwargs):
+        result = execute(uid, model, method, args, kwargs)
+        if (model, method) == ("stock.quant", "action_apply_inventory"):
+            simulator.advance(30)
+            execute(uid, "stock.quant", "write", [args[0], {"inventory_quantity": 6}], {})
+        return result
+
+    monkeypatch.setattr(simulator.sim, "execute", recount_right_after_the_apply)
+    entry = outbox.run(outbox.enqueue(**request))
+    assert entry.status == Status.DONE, entry.last_error
+
+    ours = simulator.call("stock.move", "search", [["is_inventory", "=", True]], order="id desc", limit=1)[0]
+    quant = simulator.call("stock.quant", "read", [entry.odoo_id], ["write_date"])[0]
+    move = simulator.call("stock.move", "read", [ours], ["write_date"])[0]
+    assert quant["write_date"] > move["write_date"]  # the recount did move the quant on
+    assert entry.effects.get(odoo_model="stock.move").odoo_id == ours
