@@ -26,6 +26,7 @@ from apps.approvals.policies import PolicyError
 from apps.approvals.services.raising import RequestDraft, request_raise
 from apps.mirror.changes import ChangeSet
 from apps.mirror.models import Location, Move, Orderpoint, Picking, Quant, SaleOrder
+from apps.mirror.selectors import mirrored_while_building
 from apps.mirror.services.sync_runs import sync_run_note_skipped
 from apps.writeback.selectors import own_effects, writes_in_flight
 
@@ -206,7 +207,8 @@ def _reflects(quant: Quant, move: Move) -> bool:
 
 
 def _applied_counts_of(quants: list[Quant]) -> list[Move]:
-    """Inventory moves of these quants' product and location, done since shortly before the quant changed."""
+    """Inventory moves of these quants' product and location, done since shortly before the quant changed
+    and not yet judged: the moves on_moves left for the quant (it did not show them yet)."""
     inventory = set(Location.objects.filter(usage="inventory").values_list("odoo_id", flat=True))
     found: list[Move] = []
     for quant in quants:
@@ -221,7 +223,10 @@ def _applied_counts_of(quants: list[Quant]) -> list[Move]:
                 | done.filter(location_dest_id=quant.location_id, location_id__in=inventory)
             ).order_by("odoo_id")
         )
-    return found
+    # A count the first (or a full) sync mirrored was judged then, as past: the quant changing now
+    # (our own apply a minute later, say) does not make it a new count.
+    past = mirrored_while_building(found, since=timezone.now() - FRESH)
+    return [move for move in found if move.odoo_id not in past]
 
 
 def _raise_pending_counts(pending: list[Quant], costs: dict) -> None:

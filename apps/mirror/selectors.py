@@ -10,6 +10,7 @@ from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 
 from apps.mirror.models import InboundEvent, Picking, SyncRun, SyncState, Warehouse
+from apps.mirror.models.base import MirrorRecord
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.config import OdooConfig
 from apps.odoo.resilience import get_breaker
@@ -187,3 +188,13 @@ def sync_run_latest(*, kind: str | None = None) -> dict | None:
         runs = runs.filter(kind=kind)
     run = runs.order_by("-started_at", "-id").first()
     return sync_run_summary(run) if run else None
+
+
+def mirrored_while_building(rows: Iterable[MirrorRecord], *, since: datetime) -> set[int]:
+    """Odoo ids among these mirror rows last written by a first or full sync started since `since`:
+    rows the rules met as Odoo's past (a historical change set), so they decided nothing about them."""
+    windows = [
+        (started, finished or timezone.now())
+        for started, finished in SyncRun.objects.filter(started_at__gte=since).values_list("started_at", "finished_at")
+    ]
+    return {row.odoo_id for row in rows if any(start <= row.synced_at <= end for start, end in windows)}

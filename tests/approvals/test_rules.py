@@ -12,12 +12,14 @@ from apps.approvals.services.decisions import DecisionRefused, request_approve
 from apps.approvals.tasks import recheck_counts
 from apps.core.schedules import default_schedules
 from apps.mirror.models import Location, Move, Orderpoint, Picking, Quant
-from apps.mirror.services.sync import sync_model
+from apps.mirror.services.sync import sync_model, sync_pass
 from apps.mirror.specs import SYNC_ORDER
 from apps.odoo.datetimes import format_datetime
 from apps.writeback.models import OutboxAttempt, OutboxEntry
 from apps.writeback.services import outbox_execute
 from tests.servers import purge_broker
+from tests.writeback import factories
+from tests.writeback.factories import BRU_STOCK
 
 pytestmark = pytest.mark.django_db(transaction=True)
 INVENTORY = {"context": {"inventory_mode": True}}
@@ -172,6 +174,32 @@ def test_an_approved_count_applied_through_the_outbox_does_not_come_back_as_a_ne
     )
     assert list(pending.values_list("title", flat=True)) == []
     assert ApprovalRequest.objects.filter(request_type=RequestType.INVENTORY_ADJUSTMENT).count() == 1
+
+
+def test_a_count_the_first_sync_met_as_past_stays_past_when_our_outbox_counts_the_quant_again(
+    simulator, odoo, policies, people
+):
+    """A count applied in Odoo just before Control Tower connected is Odoo's past: the first sync
+    decides nothing about it. When the outbox applies an approved count on the same quant a minute
+    later, the quant's change must not bring that older count back as 'applied in Odoo' (the fault
+    suite met it as an approved request with no write-back)."""
+    product = factories.new_product(simulator, on_hand=10)
+    quant_id = simulator.call("stock.quant", "search", [["product_id", "=", product], ["location_id", "=", BRU_STOCK]])[
+        0
+    ]
+    assert sync_pass().ok  # the first sync, as the worker runs it
+    assert not ApprovalRequest.objects.filter(odoo_id=quant_id)
+
+    simulator.call("stock.quant", "write", [quant_id], {"inventory_quantity": 4}, **INVENTORY)
+    sync_all()
+    request = ApprovalRequest.objects.get(odoo_id=quant_id, request_type=RequestType.INVENTORY_ADJUSTMENT)
+    request_approve(request=request, user=people["supervisor"], reason="recounted")
+    outbox_execute(entry_id=OutboxEntry.objects.get(cause_type="approval_request", cause_id=str(request.pk)).pk)
+    sync_all()
+
+    assert read(simulator, "stock.quant", quant_id, ["quantity"])["quantity"] == 4
+    raised = ApprovalRequest.objects.filter(odoo_id=quant_id).values_list("dedupe_key", flat=True)
+    assert list(raised) == [request.dedupe_key]
 
 
 def test_a_count_whose_change_set_was_lost_raises_its_request_at_the_recheck(simulator, synced, settings):
