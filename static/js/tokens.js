@@ -10,11 +10,12 @@
         if (note) note.hidden = false;
       };
       field.select();
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
-      } else {
-        document.execCommand("copy");
+      // The selected field copied within the click first: the asynchronous clipboard API can wait
+      // without end (a page without focus), and the person would see no tick.
+      if (document.execCommand("copy")) {
         done();
+      } else if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done);
       }
     });
   });
