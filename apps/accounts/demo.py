@@ -62,7 +62,7 @@ def seed_demo_users() -> list[dict]:
             roles=[spec["role"]],
             sites=Site.objects.filter(code__in=spec["sites"]),
         )
-        credentials.append({"username": spec["username"], "password": password, "role": spec["role"].label})
+        credentials.append({"username": spec["username"], "password": password, "role": str(spec["role"].label)})
     _credentials_file().parent.mkdir(parents=True, exist_ok=True)
     _credentials_file().write_text(json.dumps(credentials, indent=2))
     _credentials_file().chmod(0o600)
