@@ -69,7 +69,10 @@ def _django_flush(operations, style, tables, django_flush) -> list[str]:
 
 def _postgres_delete(operations, style, tables, django_flush) -> list[str]:
     big = set(_tables_with_at_least(operations.connection, tables, BIG))
-    statements = ["SET LOCAL controltower.audit_archive = 'on'"]
+    # Locked first, as TRUNCATE locks them: a live server or worker of the test still finishing a
+    # transaction is waited for, instead of deadlocking on rows with the DELETEs (seen in CI).
+    quoted = ", ".join(operations.quote_name(table) for table in tables)
+    statements = ["SET LOCAL controltower.audit_archive = 'on'", f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE"]
     if big:
         statements.append("TRUNCATE " + ", ".join(operations.quote_name(table) for table in sorted(big)) + " CASCADE")
     # table names come from Django's introspection, quoted
