@@ -10,6 +10,7 @@ from apps.odoo.client import get_client
 from apps.writeback.executor import _claim, _mark_write_started
 from apps.writeback.models import OutboxAttempt, OutboxEntry
 from apps.writeback.operations import OPERATIONS
+from apps.writeback.operations.stock import INVENTORY_MODE
 from apps.writeback.recording import RecordingClient
 from apps.writeback.selectors import own_effects
 from apps.writeback.services import outbox_run_due
@@ -184,7 +185,7 @@ def test_a_count_recounted_on_the_floor_right_after_the_apply_still_links_its_mo
         result = execute(uid, model, method, args, kwargs)
         if (model, method) == ("stock.quant", "action_apply_inventory"):
             simulator.advance(30)
-            execute(uid, "stock.quant", "write", [args[0], {"inventory_quantity": 6}], {})
+            execute(uid, "stock.quant", "write", [args[0], {"inventory_quantity": 6}], {"context": INVENTORY_MODE})
         return result
 
     monkeypatch.setattr(simulator.sim, "execute", recount_right_after_the_apply)
